@@ -1,0 +1,18 @@
+"""Myia: a differentiable subset of Python, compiled through a graph IR.
+
+The import order below follows the pipeline, as a table of contents:
+errors, the IR, primitives, the parser, the debug VM, the pipeline, the API.
+"""
+
+from .errors import (MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError,
+                     MyiaTypeError)
+from . import ir, prims  # noqa: F401
+from .parse import parse  # noqa: F401
+from .vm import debug  # noqa: F401
+from . import pipeline  # noqa: F401
+from .api import MyiaFunction, ir as ir_of, myia  # noqa: F401
+
+ir = ir_of  # `myia.ir(fn, ...)` is the public function; the package is myia.ir
+
+__all__ = ["myia", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
+           "MyiaShapeError", "MyiaNameError", "MyiaFunction"]

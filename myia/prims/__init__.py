@@ -1,0 +1,96 @@
+"""Primitives: the operations the IR is built from, each one object.
+
+A `Primitive` holds everything about an operation in one place:
+
+* `impl`: its Python/numpy implementation, what the debug VM runs;
+* `infer`: its type and shape rule (filled by the inference stage's issue);
+* `bprop`: its backpropagator, a function written in the Myia subset taking
+  `(*inputs, out, dout)` and returning one sensitivity per input, so the
+  backward pass is IR like any other and can be differentiated again;
+* `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do.
+
+Primitives are grouped by family (`scalar`, `array`, `structure`); the set is
+closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
+"""
+
+import inspect
+
+
+class Primitive:
+    """One operation of the IR.
+
+    Attributes:
+        name: the name printed in IR listings.
+        impl: the Python implementation.
+        params: parameter names, for keyword arguments at call sites (None for
+            variadic primitives such as `make_tuple`).
+        defaults: parameter name -> default value.
+        dunder: for operators, the special method (`"__add__"`) that a
+            dataclass operand may define; `rdunder` the reflected one.
+        infer, bprop, kernel: the other facets (see the module docstring).
+        differentiable: False for primitives whose outputs carry no gradient
+            (comparisons, casts to int/bool, shape queries).
+    """
+
+    def __init__(self, name, impl, *, dunder=None, rdunder=None,
+                 differentiable=True, variadic=False):
+        self.name = name
+        self.impl = impl
+        self.dunder = dunder
+        self.rdunder = rdunder
+        self.differentiable = differentiable
+        self.infer = None
+        self.bprop = None
+        self.kernel = None
+        if variadic:
+            self.params, self.defaults = None, {}
+        else:
+            sig = inspect.signature(impl)
+            self.params = tuple(sig.parameters)
+            self.defaults = {
+                k: p.default for k, p in sig.parameters.items()
+                if p.default is not inspect.Parameter.empty
+            }
+
+    def __call__(self, *args):
+        return self.impl(*args)
+
+    def __repr__(self):
+        return f"P.{self.name}"
+
+
+from . import array, scalar, structure  # noqa: E402  (they use Primitive)
+from .array import (  # noqa: E402
+    amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
+    reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
+    zeros_like, broadcast_to,
+)
+from .scalar import (  # noqa: E402
+    abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
+    ge, gt, invert, le, log, lshift, lt, maximum, minimum, mod, mul, ne, neg,
+    not_, pos, pow_, rshift, sign, sin, sinh, sqrt, sub, tan, tanh, cast,
+    truediv, truth, arctan, log1p, expm1,
+)
+from .structure import (  # noqa: E402
+    getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
+    make_tuple, partial, switch, stop_gradient,
+)
+
+PRIMITIVES = (
+    # scalar (elementwise on arrays, with numpy broadcasting)
+    add, sub, mul, truediv, floordiv, mod, pow_, neg, pos,
+    lt, le, gt, ge, eq, ne, not_, truth,
+    bitand, bitor, bitxor, invert, lshift, rshift,
+    exp, log, log1p, expm1, sqrt, sin, cos, tan, tanh, sinh, cosh, arctan,
+    abs_, floor, ceil, sign, maximum, minimum,
+    cast,
+    # array
+    reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
+    concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
+    ones_like, arange, sum_to, broadcast_to,
+    # structure
+    make_tuple, getitem, len_, switch, partial, make_record, getattr_,
+    make_slice, is_, is_not, identity, stop_gradient,
+)
+
+__all__ = ["Primitive", "PRIMITIVES", "array", "scalar", "structure"]

@@ -1,0 +1,96 @@
+"""Structural primitives: tuples, indexing, branching, closures and records.
+
+`switch(cond, a, b)` picks a value without calling it: `if` statements are
+parsed as `switch(cond, then_graph, else_graph)()`, so only the chosen
+branch runs.  `partial` builds a `Partial` value (a function with some
+arguments bound), used for bound methods and by AD's backpropagators.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from . import Primitive
+
+
+class Partial:
+    """A function (graph, primitive or Partial) with leading arguments bound."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, args):
+        self.fn = fn
+        self.args = tuple(args)
+
+    def __repr__(self):
+        return f"partial({self.fn!r}, {', '.join(map(repr, self.args))})"
+
+
+def _make_tuple(*xs):
+    return xs
+
+
+def _getitem(x, index):
+    return x[index]
+
+
+def _len(x):
+    return len(x)
+
+
+def _switch(cond, a, b):
+    return a if cond else b
+
+
+def _partial(fn, *args):
+    return Partial(fn, args)
+
+
+def _make_record(cls, *fields):
+    return cls(*fields)
+
+
+def _getattr(x, name):
+    """Field of a record, method of a record (bound), or array attribute."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        if name in {f.name for f in dataclasses.fields(x)}:
+            return getattr(x, name)
+        method = getattr(type(x), name, None)
+        if callable(method):
+            return Partial(method, (x,))
+        raise AttributeError(f"{type(x).__name__!r} object has no attribute {name!r}")
+    if isinstance(x, np.ndarray) or np.isscalar(x):
+        if name in ("shape", "T", "ndim", "size", "dtype"):
+            return getattr(np.asarray(x) if name != "T" else x, name)
+    raise AttributeError(f"{type(x).__name__!r} object has no attribute {name!r}"
+                         " in Myia")
+
+
+def _make_slice(start, stop, step):
+    return slice(start, stop, step)
+
+
+def _is(x, y):
+    return x is y
+
+
+def _is_not(x, y):
+    return x is not y
+
+
+def _identity(x):
+    return x
+
+
+make_tuple = Primitive("make_tuple", _make_tuple, variadic=True)
+getitem = Primitive("getitem", _getitem)
+len_ = Primitive("len", _len, differentiable=False)
+switch = Primitive("switch", _switch)
+partial = Primitive("partial", _partial, variadic=True)
+make_record = Primitive("make_record", _make_record, variadic=True)
+getattr_ = Primitive("getattr", _getattr)
+make_slice = Primitive("make_slice", _make_slice, differentiable=False)
+is_ = Primitive("is", _is, differentiable=False)
+is_not = Primitive("is_not", _is_not, differentiable=False)
+identity = Primitive("identity", _identity)
+stop_gradient = Primitive("stop_gradient", _identity)

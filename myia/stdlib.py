@@ -1,0 +1,52 @@
+"""The Python and numpy functions the subset knows, mapped onto primitives.
+
+`CONVERTERS` says what a global name means inside Myia code: a primitive, or
+a helper written here in the subset itself (parsed like user code, so it is
+stepped through and differentiated like user code).  Module constants such as
+`math.pi` are plain values and need no entry.
+"""
+
+import math
+
+import numpy as np
+
+from . import prims as P
+
+
+def range_test(i, stop, step):
+    """Whether a `for ... in range` loop goes on (the sign of step decides)."""
+    return i < stop if step > 0 else i > stop
+
+
+def math_floor(x):
+    return int(P.floor(x))
+
+
+def math_ceil(x):
+    return int(P.ceil(x))
+
+
+CONVERTERS = {
+    # builtins
+    len: P.len_, abs: P.abs_,
+    max: P.maximum, min: P.minimum,
+    # math
+    math.exp: P.exp, math.log: P.log, math.sqrt: P.sqrt, math.sin: P.sin,
+    math.cos: P.cos, math.tan: P.tan, math.tanh: P.tanh, math.sinh: P.sinh,
+    math.cosh: P.cosh, math.atan: P.arctan, math.log1p: P.log1p,
+    math.expm1: P.expm1, math.floor: math_floor,
+    math.ceil: math_ceil,
+    # numpy
+    np.exp: P.exp, np.log: P.log, np.log1p: P.log1p, np.expm1: P.expm1,
+    np.sqrt: P.sqrt, np.sin: P.sin, np.cos: P.cos, np.tan: P.tan,
+    np.tanh: P.tanh, np.sinh: P.sinh, np.cosh: P.cosh, np.arctan: P.arctan,
+    np.abs: P.abs_, np.absolute: P.abs_, np.floor: P.floor, np.ceil: P.ceil,
+    np.sign: P.sign, np.maximum: P.maximum, np.minimum: P.minimum,
+    np.sum: P.reduce_sum, np.mean: P.mean, np.max: P.amax, np.min: P.amin,
+    np.amax: P.amax, np.amin: P.amin,
+    np.dot: P.dot, np.matmul: P.matmul, np.transpose: P.transpose,
+    np.reshape: P.reshape, np.concatenate: P.concatenate, np.split: P.split,
+    np.where: P.where, np.shape: P.shape, np.size: P.size, np.zeros: P.zeros,
+    np.ones: P.ones, np.full: P.full, np.zeros_like: P.zeros_like,
+    np.ones_like: P.ones_like, np.arange: P.arange,
+}

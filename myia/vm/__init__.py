@@ -1,0 +1,1 @@
+"""The two VMs: `debug` (reference interpreter) and, later, `production`."""

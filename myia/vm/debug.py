@@ -1,0 +1,265 @@
+"""The debug VM: a faithful interpreter of the IR, the executable specification.
+
+It runs graphs exactly as parsed (or as AD produced them), with an explicit
+stack of `Frame`s instead of Python recursion, so a user's recursion 20,000
+deep does not overflow and execution can pause after any step.  One `step()`
+does one thing: evaluate one `Apply` (a primitive call, or entering a graph
+call), or return from a frame.  Each step is reported to an optional
+observer as an `Event`, and can be recorded: programs are pure, so the
+recorded values are the whole history.
+
+Calls in tail position reuse the caller's place on the stack, so a loop of N
+iterations (a tail-recursive header graph) runs in constant stack space.
+"""
+
+import dataclasses
+import types
+
+from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
+from ..ir import Constant, Graph, Manager
+from ..parse import parse
+from ..prims import Primitive, switch
+from ..prims.structure import Partial
+
+
+class Closure:
+    """A graph together with the frame holding its free variables."""
+
+    __slots__ = ("graph", "env")
+
+    def __init__(self, graph, env):
+        self.graph = graph
+        self.env = env
+
+    def __repr__(self):
+        return f"<function {self.graph.name}>"
+
+
+class Frame:
+    """One running call of a graph.
+
+    Attributes:
+        graph: the graph being run; `nodes` its Apply nodes in order.
+        env: the frame of the enclosing graph (free variables live there).
+        values: node -> value for the parameters and the nodes run so far.
+        pc: index in `nodes` of the next node to run.
+        caller, call_node: where the result goes (None for the first frame).
+    """
+
+    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id")
+
+    def __init__(self, graph, env, args, caller, call_node, nodes, ident):
+        self.graph = graph
+        self.env = env
+        self.values = dict(zip(graph.parameters, args))
+        self.nodes = nodes
+        self.pc = 0
+        self.caller = caller
+        self.call_node = call_node
+        self.id = ident
+
+    def lookup(self, node):
+        """The value of `node`, which belongs to this frame's graph or an enclosing one."""
+        f = self
+        while f.graph is not node.graph:
+            f = f.env
+        return f.values[node]
+
+    def stack(self):
+        """This frame and its callers, innermost first."""
+        f, out = self, []
+        while f is not None:
+            out.append(f)
+            f = f.caller
+        return out
+
+
+@dataclasses.dataclass
+class Event:
+    """What one step did: `kind` is "call", "node" or "return"."""
+
+    kind: str
+    step: int
+    frame: Frame
+    node: object = None
+    value: object = None
+
+
+_nodes = {}
+_owners = {}
+
+
+def _analyze(graph):
+    # A Manager's results hold for every graph it covers: cache them all.
+    m = Manager(graph)
+    for g in m.graphs:
+        _nodes.setdefault(g, m.nodes[g])
+        _owners.setdefault(g, frozenset(n.graph for n in m.free_variables[g]))
+
+
+def graph_nodes(graph):
+    """The Apply nodes `graph` evaluates, in order (cached)."""
+    if graph not in _nodes:
+        _analyze(graph)
+    return _nodes[graph]
+
+
+def graph_owners(graph):
+    """The graphs owning the free variables of `graph` (cached)."""
+    if graph not in _owners:
+        _analyze(graph)
+    return _owners[graph]
+
+
+def user_error(exc, node):
+    """Turn an exception raised by a primitive into a located user error."""
+    if isinstance(exc, MyiaError):
+        return exc.with_location(node.loc)
+    msg = f"{type(exc).__name__}: {exc}"
+    text = str(exc).lower()
+    if isinstance(exc, (ValueError, IndexError)) and any(
+            w in text for w in ("shape", "broadcast", "align", "dimension", "bounds",
+                                "size", "index", "axis", "split")):
+        return MyiaShapeError(msg, node.loc)
+    if isinstance(exc, (TypeError, AttributeError)):
+        return MyiaTypeError(msg, node.loc)
+    return MyiaError(msg, node.loc)
+
+
+class DebugVM:
+    """Runs graphs one step at a time.
+
+    Args:
+        observer: called with each `Event`.
+        record: keep every `Event` in `trace`.
+    """
+
+    def __init__(self, observer=None, record=False):
+        self.observer = observer
+        self.record = record
+        self.trace = []
+        self.steps = 0
+        self.frame = None
+        self.finished = False
+        self.result = None
+        self._ids = 0
+
+    # ----- driving ----------------------------------------------------------
+
+    def run(self, fn, args):
+        """Run `fn` on `args` to completion and return its result."""
+        self.start(fn, args)
+        while not self.finished:
+            self.step()
+        return self.result
+
+    def start(self, fn, args):
+        """Prepare to run `fn(*args)`; nothing runs until `step()`."""
+        self.finished = False
+        self.result = None
+        self.frame = None
+        entered = self._call(self._as_callable(fn), list(args), None, None, tail=False)
+        if entered is not None:  # fn was a primitive: already done
+            self.finished, self.result = True, entered[0]
+
+    def step(self):
+        """Do one step and return its `Event` (None once finished)."""
+        if self.finished:
+            return None
+        frame = self.frame
+        self.steps += 1
+        if frame.pc < len(frame.nodes):
+            node = frame.nodes[frame.pc]
+            fn = self.value(frame, node.inputs[0])
+            args = [self.value(frame, i) for i in node.inputs[1:]]
+            tail = node is frame.graph.output and frame.pc == len(frame.nodes) - 1
+            done = self._call(fn, args, frame, node, tail)
+            if done is None:
+                return self._emit("call", self.frame, node)
+            frame.values[node] = done[0]
+            frame.pc += 1
+            return self._emit("node", frame, node, done[0])
+        result = self.value(frame, frame.graph.output)
+        self.frame = frame.caller
+        if frame.caller is None:
+            self.finished, self.result = True, result
+        else:
+            frame.caller.values[frame.call_node] = result
+            frame.caller.pc += 1
+        return self._emit("return", frame, frame.call_node, result)
+
+    def _emit(self, kind, frame, node=None, value=None):
+        ev = Event(kind, self.steps, frame, node, value)
+        if self.record:
+            self.trace.append(ev)
+        if self.observer is not None:
+            self.observer(ev)
+        return ev
+
+    # ----- values and calls -------------------------------------------------
+
+    def value(self, frame, node):
+        if isinstance(node, Constant):
+            v = node.value
+            if isinstance(v, Graph):
+                # The enclosing frames are innermost first, so the first one
+                # owning a free variable of v is the one v is nested in.
+                owners = graph_owners(v)
+                env = frame if owners else None
+                while env is not None and env.graph not in owners:
+                    env = env.env
+                return Closure(v, env)
+            return v
+        return frame.lookup(node)
+
+    def _as_callable(self, fn):
+        if isinstance(fn, Graph):
+            return Closure(fn, None)
+        return fn
+
+    def _call(self, fn, args, frame, node, tail):
+        """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
+        while isinstance(fn, Partial):
+            fn, args = fn.fn, [*fn.args, *args]
+        if isinstance(fn, types.FunctionType):
+            fn = Closure(parse(fn), None)
+        if isinstance(fn, Graph):
+            fn = Closure(fn, None)
+        if isinstance(fn, Primitive):
+            method = _dunder(fn, args)
+            if method is not None:
+                return self._call(method[0], method[1], frame, node, tail)
+            try:
+                return (fn.impl(*args),)
+            except Exception as e:  # a user's bad values: locate them
+                raise user_error(e, node) from None
+        if not isinstance(fn, Closure):
+            raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
+                                node.loc if node is not None else None)
+        g = fn.graph
+        if len(args) != len(g.parameters):
+            raise MyiaTypeError(
+                f"{g.name}() takes {len(g.parameters)} arguments but {len(args)} "
+                "were given", node.loc if node is not None else None)
+        caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
+        self._ids += 1
+        self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
+        return None
+
+
+def _dunder(prim, args):
+    """`(method, args)` if a dataclass operand overrides `prim`, else None."""
+    if prim.dunder is None or prim is switch or not args:
+        return None
+    first = args[0]
+    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+        method = getattr(type(first), prim.dunder, None)
+        if method is not None:
+            return method, args
+    if prim.rdunder is not None and len(args) == 2:
+        other = args[1]
+        if dataclasses.is_dataclass(other) and not isinstance(other, type):
+            method = getattr(type(other), prim.rdunder, None)
+            if method is not None:
+                return method, [other, args[0]]
+    return None
