@@ -76,11 +76,11 @@ def _matmul(x, y):
 
 
 def _bprop_dot(x, y, out, dout):
-    if np.ndim(x) == 1 and np.ndim(y) == 1:
+    if len(np.shape(x)) == 1 and len(np.shape(y)) == 1:
         return (dout * y, dout * x)
-    if np.ndim(y) == 1:
+    if len(np.shape(y)) == 1:
         return (np.reshape(dout, (-1, 1)) * y, np.transpose(x) @ dout)
-    if np.ndim(x) == 1:
+    if len(np.shape(x)) == 1:
         return (y @ dout, np.reshape(x, (-1, 1)) * dout)
     return (dout @ np.transpose(y), np.transpose(x) @ dout)
 
@@ -214,7 +214,7 @@ def _sum_to(x, shape):
     x = np.asarray(x) if not np.isscalar(x) else x
     if np.shape(x) == tuple(shape):
         return x
-    lead = np.ndim(x) - len(shape)
+    lead = len(np.shape(x)) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and np.shape(x)[lead + i] != 1
     )
