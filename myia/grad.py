@@ -76,7 +76,7 @@ class _Transform:
         self.bps = {}
         self.fprops = {}
         for g in tree:
-            f = Graph(DebugInfo(g.debug.name, g.debug.loc, g, "fprop"))
+            f = Graph(DebugInfo(f"fprop:{g.name}", g.debug.loc, g, "fprop"))
             f.flags = set(g.flags)
             for p in g.parameters:
                 self.fwd[p] = f.add_parameter(p.debug.name, p.debug.loc)
@@ -115,7 +115,7 @@ class _Transform:
 
     def backward(self, g):
         f = self.fprops[g]
-        b = Graph(DebugInfo(g.debug.name, g.debug.loc, g, "bprop"))
+        b = Graph(DebugInfo(f"bprop:{g.name}", g.debug.loc, g, "bprop"))
         b.flags = set(g.flags)
         dout = b.add_parameter("dout")
         dout.debug.origin = g.output
