@@ -10,9 +10,11 @@ from . import ir, prims  # noqa: F401
 from .parse import parse  # noqa: F401
 from .vm import debug  # noqa: F401
 from . import pipeline  # noqa: F401
-from .api import MyiaFunction, ir as ir_of, myia  # noqa: F401
+from . import grad as _grad_stage  # noqa: F401
+from .api import (MyiaFunction, defbprop, grad, ir as ir_of, myia,  # noqa: F401
+                  stop_gradient, value_and_grad)
 
 ir = ir_of  # `myia.ir(fn, ...)` is the public function; the package is myia.ir
 
-__all__ = ["myia", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
+__all__ = ["myia", "grad", "value_and_grad", "stop_gradient", "defbprop", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
            "MyiaShapeError", "MyiaNameError", "MyiaFunction"]

@@ -1,8 +1,11 @@
-"""What users call: the `@myia` decorator and `myia.ir`."""
+"""What users call: `@myia`, `grad`, `value_and_grad`, `defbprop` and `ir`."""
 
 import functools
 
 from . import pipeline
+from .grad import grad_graph, register_bprop
+from .parse import parse
+from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 DEFAULT_BACKEND = "debug"
 
@@ -40,3 +43,53 @@ def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
 def ir(fn, *example_args, stage="parse"):
     """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`)."""
     return pipeline.graph_at(fn, stage)
+
+
+class GradFunction:
+    """`grad(fn)` or `value_and_grad(fn)`: a function computing gradients.
+
+    It runs on the backend of `fn` when `fn` is a `@myia` function, else on
+    the default backend; inside Myia code it stands for its gradient graph.
+    """
+
+    def __init__(self, fn, argnums, value):
+        self.fn = fn
+        self.argnums = argnums
+        self.value = value
+        self.backend = getattr(fn, "backend", DEFAULT_BACKEND)
+        self._compiled = None
+        kind = "value_and_grad" if value else "grad"
+        self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"
+
+    def __myia_graph__(self):
+        return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
+
+    def __call__(self, *args):
+        if self._compiled is None:
+            self._compiled = pipeline.compile(self, self.backend)
+        return self._compiled(*args)
+
+
+def grad(fn, argnums=0):
+    """The gradient of scalar-valued `fn` w.r.t. the argument(s) `argnums`."""
+    return GradFunction(fn, argnums, value=False)
+
+
+def value_and_grad(fn, argnums=0):
+    """`(fn(*args), grad(fn, argnums)(*args))` in one pass."""
+    return GradFunction(fn, argnums, value=True)
+
+
+# Inside Myia code, `grad(f)` is expanded where it is written (see parse.macro).
+grad.__myia_macro__ = lambda fn, argnums=0: grad(fn, argnums).__myia_graph__()
+value_and_grad.__myia_macro__ = \
+    lambda fn, argnums=0: value_and_grad(fn, argnums).__myia_graph__()
+
+
+def defbprop(fn):
+    """Give `fn` a custom backpropagator `bprop(*args, out, dout) -> (dargs...)`."""
+    def register(bprop):
+        register_bprop(parse(getattr(fn, "__myia_fn__", fn)), bprop)
+        return bprop
+
+    return register

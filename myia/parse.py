@@ -34,6 +34,7 @@ import ast
 import builtins
 import dataclasses
 import inspect
+import os
 import textwrap
 import types
 
@@ -42,6 +43,7 @@ import numpy as np
 from . import prims as P
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location
+from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
 from .stdlib import CONVERTERS, range_test
 
@@ -63,6 +65,7 @@ if hasattr(ast, "TryStar"):
     _REJECTED[ast.TryStar] = "try statement"
 
 _cache = {}
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def parse(fn):
@@ -190,7 +193,10 @@ class _Parser:
                     self.globals[name] = cell.cell_contents
                 except ValueError:
                     pass
-        self.graph = Graph(DebugInfo(fn.__name__, self.loc(node)))
+        # Graphs parsed from Myia's own files (backpropagators, stdlib helpers)
+        # are marked "core": the debugger shows them as part of their caller.
+        self.core = self.file.startswith(_PACKAGE_DIR)
+        self.graph = self.new_graph(DebugInfo(fn.__name__, self.loc(node)))
         _cache[fn] = self.graph  # so recursion refers to this graph
         try:
             self.build_function(node, self.graph, None, fn.__name__,
@@ -226,6 +232,12 @@ class _Parser:
         for k, v in (fn.__kwdefaults__ or {}).items():
             out[k] = Constant(v)
         return {k: out[k] for k in names if k in out}
+
+    def new_graph(self, debug):
+        g = Graph(debug)
+        if self.core:
+            g.flags.add("core")
+        return g
 
     # ----- locations and errors -------------------------------------------
 
@@ -268,8 +280,9 @@ class _Parser:
         return graph
 
     def new_block(self, parent, role, node):
-        g = Graph(DebugInfo(f"{parent.func.name}:{role}:{self.loc(node).line}", self.loc(node),
-                            origin=self._function_graph(parent), role=role))
+        g = self.new_graph(DebugInfo(f"{parent.func.name}:{role}:{self.loc(node).line}",
+                                     self.loc(node), origin=self._function_graph(parent),
+                                     role=role))
         return Block(parent.func, g, parent)
 
     def _function_graph(self, block):
@@ -587,7 +600,7 @@ class _Parser:
         return compare(block, self.expr(block, e.left), e.ops, e.comparators)
 
     def expr_Lambda(self, block, e):
-        g = Graph(DebugInfo(f"{block.func.name}:lambda", self.loc(e)))
+        g = self.new_graph(DebugInfo(f"{block.func.name}:lambda", self.loc(e)))
         self.build_function(e, g, block, "<lambda>", self._def_defaults(block, e.args))
         return Constant(g, self.info(e))
 
@@ -632,6 +645,8 @@ class _Parser:
                 raise self.syntax_error(k.value, "**kwargs in a call")
             kw[k.arg] = self.expr(block, k.value)
         value = fn.value if isinstance(fn, Constant) else None
+        if hasattr(value, "__myia_macro__"):
+            return self.macro(value, fn, args, kw, e)
         if value in (P.maximum, P.minimum) and len(args) > 2 and not kw:
             acc = args[0]
             for a in args[1:]:
@@ -661,6 +676,17 @@ class _Parser:
             raise self.syntax_error(e, "keyword arguments to a function not known "
                                        "at parse time")
         return block.graph.apply(fn, *args, debug=self.info(e))
+
+    def macro(self, value, fn, args, kw, node):
+        """Expand a call to a function that transforms graphs (`grad`)."""
+        nodes = [*args, *kw.values()]
+        if not all(isinstance(a, Constant) for a in nodes):
+            raise MyiaSyntaxError(f"the arguments of {fn.value.__name__}() inside Myia code "
+                                  "must be known where it is written (a function name "
+                                  "and constants)", self.loc(node))
+        result = value.__myia_macro__(*[a.value for a in args],
+                                      **{k: v.value for k, v in kw.items()})
+        return Constant(result, self.info(node))
 
     def match_args(self, name, params, defaults, kwonly, args, kw, node):
         """Order positional and keyword arguments as `params`, filling defaults."""
@@ -710,7 +736,7 @@ class _Parser:
         key = (id(home), home.version)
         if key not in pending.realized:
             node = pending.node
-            g = Graph(DebugInfo(node.name, self.loc(node)))
+            g = self.new_graph(DebugInfo(node.name, self.loc(node)))
             pending.realized[key] = Constant(g, self.info(node, node.name))
             self.build_function(node, g, home, node.name, pending.defaults)
         return pending.realized[key]
@@ -736,6 +762,11 @@ class _Parser:
         wrapped = getattr(value, "__myia_fn__", None)
         if wrapped is not None:
             value = wrapped
+        if hasattr(value, "__myia_macro__"):
+            return Constant(value, self.info(node))  # expanded where it is called
+        graph_of = getattr(value, "__myia_graph__", None)
+        if graph_of is not None:
+            return Constant(graph_of(), self.info(node))
         if isinstance(value, (P.Primitive, types.ModuleType, Graph)):
             return Constant(value, self.info(node))
         if isinstance(value, types.FunctionType):
@@ -748,7 +779,7 @@ class _Parser:
         if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                                np.ndarray, np.generic, slice)):
             return Constant(value, self.info(node))
-        if dataclasses.is_dataclass(value):
+        if dataclasses.is_dataclass(value) or isinstance(value, (Zero, Env)):
             return Constant(value, self.info(node))
         name = getattr(value, "__name__", type(value).__name__)
         raise MyiaSyntaxError(f"{name!r} ({type(value).__name__}) is not supported in "

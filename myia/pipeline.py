@@ -1,6 +1,7 @@
 """The ordered stages from a Python function to something that runs.
 
     graph = parse(fn)                     # myia/parse.py
+    graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     (inference, optimization and the production VM join here in later stages)
     run on the debug VM                   # myia/vm/debug.py
 
@@ -8,18 +9,23 @@ No stage logic lives here: each stage is a function of its own module.
 """
 
 from .ir import Graph
+from .grad import grad_graph
 from .parse import parse
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse",)
+STAGES = ("parse", "grad")
 
 
 def to_graph(fn):
-    """The parsed graph of a Python function (or a graph, unchanged)."""
+    """The graph of a Python function, of a transformed one, or a graph itself."""
     if isinstance(fn, Graph):
         return fn
-    return parse(getattr(fn, "__myia_fn__", fn))
+    fn = getattr(fn, "__myia_fn__", fn)
+    graph_of = getattr(fn, "__myia_graph__", None)
+    if graph_of is not None:
+        return graph_of()
+    return parse(fn)
 
 
 def graph_at(fn, stage="parse"):
@@ -27,7 +33,10 @@ def graph_at(fn, stage="parse"):
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
-    return to_graph(fn)
+    graph = to_graph(fn)
+    if stage == "grad":
+        return grad_graph(graph)
+    return graph
 
 
 def compile(fn, backend="debug"):

@@ -32,7 +32,7 @@ class Primitive:
             (comparisons, casts to int/bool, shape queries).
     """
 
-    def __init__(self, name, impl, *, dunder=None, rdunder=None,
+    def __init__(self, name, impl, *, bprop=None, dunder=None, rdunder=None,
                  differentiable=True, variadic=False):
         self.name = name
         self.impl = impl
@@ -40,7 +40,7 @@ class Primitive:
         self.rdunder = rdunder
         self.differentiable = differentiable
         self.infer = None
-        self.bprop = None
+        self.bprop = bprop
         self.kernel = None
         if variadic:
             self.params, self.defaults = None, {}
@@ -59,11 +59,16 @@ class Primitive:
         return f"P.{self.name}"
 
 
-from . import array, scalar, structure  # noqa: E402  (they use Primitive)
+from . import adjoint, array, scalar, structure  # noqa: E402  (they use Primitive)
+from .adjoint import (  # noqa: E402
+    check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
+    getattr_sens, getitem_sens, is_zero, seed,
+)
 from .array import (  # noqa: E402
     amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
-    zeros_like, broadcast_to,
+    zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
+    fill_like,
 )
 from .scalar import (  # noqa: E402
     abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
@@ -87,10 +92,14 @@ PRIMITIVES = (
     # array
     reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
-    ones_like, arange, sum_to, broadcast_to,
+    ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
+    split_points, fill_like,
     # structure
     make_tuple, getitem, len_, switch, partial, make_record, getattr_,
     make_slice, is_, is_not, identity, stop_gradient,
+    # adjoint (values and operations of the backward pass)
+    gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
+    getattr_sens, field_sens, check_differentiable,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "array", "scalar", "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "scalar", "structure"]

@@ -8,6 +8,7 @@ the two shape adapters the backward pass of broadcasting operations needs.
 import numpy as np
 
 from . import Primitive
+from .adjoint import ZERO
 
 
 def _reduce_sum(x, axis=None, keepdims=False):
@@ -26,10 +27,44 @@ def _amin(x, axis=None, keepdims=False):
     return np.min(x, axis=axis, keepdims=keepdims)
 
 
-reduce_sum = Primitive("sum", _reduce_sum)
-mean = Primitive("mean", _mean)
-amax = Primitive("max", _amax)
-amin = Primitive("min", _amin)
+def _expand_reduced(dout, shape, axis, keepdims):
+    """Broadcast `dout`, a reduction's result, back to the reduced `shape`."""
+    dout = np.asarray(dout)
+    if not keepdims:
+        axes = range(len(shape)) if axis is None else \
+            np.core.numeric.normalize_axis_tuple(axis, len(shape))
+        dout = np.expand_dims(dout, tuple(axes)) if len(shape) else dout
+    return np.broadcast_to(dout, shape).copy()
+
+
+def _bprop_expand_reduced(dout, shape, axis, keepdims, out, ddout):
+    return (np.sum(ddout, axis=axis, keepdims=keepdims), ZERO, ZERO, ZERO)
+
+
+expand_reduced = Primitive("expand_reduced", _expand_reduced, bprop=_bprop_expand_reduced)
+
+
+def _bprop_sum(x, axis, keepdims, out, dout):
+    return (expand_reduced(dout, np.shape(x), axis, keepdims), ZERO, ZERO)
+
+
+def _bprop_mean(x, axis, keepdims, out, dout):
+    count = np.size(x) // np.size(out)
+    return (expand_reduced(dout, np.shape(x), axis, keepdims) / count, ZERO, ZERO)
+
+
+def _bprop_extremum(x, axis, keepdims, out, dout):
+    # The gradient goes to the arg-max (arg-min), shared equally among ties.
+    hit = x == expand_reduced(out, np.shape(x), axis, keepdims)
+    count = expand_reduced(np.sum(hit, axis=axis, keepdims=keepdims), np.shape(x),
+                           axis, keepdims)
+    return (expand_reduced(dout, np.shape(x), axis, keepdims) * hit / count, ZERO, ZERO)
+
+
+reduce_sum = Primitive("sum", _reduce_sum, bprop=_bprop_sum)
+mean = Primitive("mean", _mean, bprop=_bprop_mean)
+amax = Primitive("max", _amax, bprop=_bprop_extremum)
+amin = Primitive("min", _amin, bprop=_bprop_extremum)
 
 
 def _dot(x, y):
@@ -40,8 +75,19 @@ def _matmul(x, y):
     return np.matmul(x, y)
 
 
-dot = Primitive("dot", _dot)
-matmul = Primitive("matmul", _matmul, dunder="__matmul__", rdunder="__rmatmul__")
+def _bprop_dot(x, y, out, dout):
+    if len(np.shape(x)) == 1 and len(np.shape(y)) == 1:
+        return (dout * y, dout * x)
+    if len(np.shape(y)) == 1:
+        return (np.reshape(dout, (-1, 1)) * y, np.transpose(x) @ dout)
+    if len(np.shape(x)) == 1:
+        return (y @ dout, np.reshape(x, (-1, 1)) * dout)
+    return (dout @ np.transpose(y), np.transpose(x) @ dout)
+
+
+dot = Primitive("dot", _dot, bprop=_bprop_dot)
+matmul = Primitive("matmul", _matmul, bprop=_bprop_dot, dunder="__matmul__",
+                   rdunder="__rmatmul__")
 
 
 def _transpose(x, axes=None):
@@ -64,11 +110,55 @@ def _where(c, x, y):
     return np.where(c, x, y)
 
 
-transpose = Primitive("transpose", _transpose)
-reshape = Primitive("reshape", _reshape)
-concatenate = Primitive("concatenate", _concatenate)
-split = Primitive("split", _split)
-where = Primitive("where", _where)
+def _bprop_transpose(x, axes, out, dout):
+    return (np.transpose(dout, inverse_permutation(axes)), ZERO)
+
+
+def _bprop_reshape(x, shape, out, dout):
+    return (np.reshape(dout, np.shape(x)), ZERO)
+
+
+def _bprop_concatenate(xs, axis, out, dout):
+    return (split(dout, split_points(xs, axis), axis), ZERO)
+
+
+def _bprop_split(x, indices_or_sections, axis, out, dout):
+    return (np.concatenate(fill_like(dout, out), axis), ZERO, ZERO)
+
+
+def _bprop_where(c, x, y, out, dout):
+    return (ZERO, sum_to(dout * c, np.shape(x)), sum_to(dout * (c == False), np.shape(y)))  # noqa: E712
+
+
+transpose = Primitive("transpose", _transpose, bprop=_bprop_transpose)
+reshape = Primitive("reshape", _reshape, bprop=_bprop_reshape)
+concatenate = Primitive("concatenate", _concatenate, bprop=_bprop_concatenate)
+split = Primitive("split", _split, bprop=_bprop_split)
+where = Primitive("where", _where, bprop=_bprop_where)
+
+
+def _inverse_permutation(axes):
+    return None if axes is None else tuple(int(i) for i in np.argsort(axes))
+
+
+def _split_points(xs, axis):
+    """Where to split the concatenation of `xs` along `axis` to get them back."""
+    return tuple(int(i) for i in np.cumsum([np.shape(x)[axis] for x in xs])[:-1])
+
+
+def _fill_like(douts, outs):
+    """The sensitivities of split pieces, with symbolic zeros made real."""
+    return tuple(np.zeros_like(o) if d is ZERO else d for d, o in zip(douts, outs))
+
+
+def _bprop_fill_like(douts, outs, out, dout):
+    return (dout, ZERO)
+
+
+inverse_permutation = Primitive("inverse_permutation", _inverse_permutation,
+                                differentiable=False)
+split_points = Primitive("split_points", _split_points, differentiable=False)
+fill_like = Primitive("fill_like", _fill_like, bprop=_bprop_fill_like)
 
 
 def _shape(x):
@@ -109,7 +199,11 @@ def _arange(start, stop=None, step=None, dtype=None):
 
 zeros = Primitive("zeros", _zeros, differentiable=False)
 ones = Primitive("ones", _ones, differentiable=False)
-full = Primitive("full", _full)
+def _bprop_full(shape, fill_value, dtype, out, dout):
+    return (ZERO, np.sum(dout), ZERO)
+
+
+full = Primitive("full", _full, bprop=_bprop_full)
 zeros_like = Primitive("zeros_like", _zeros_like, differentiable=False)
 ones_like = Primitive("ones_like", _ones_like, differentiable=False)
 arange = Primitive("arange", _arange, differentiable=False)
@@ -120,7 +214,7 @@ def _sum_to(x, shape):
     x = np.asarray(x) if not np.isscalar(x) else x
     if np.shape(x) == tuple(shape):
         return x
-    lead = np.ndim(x) - len(shape)
+    lead = len(np.shape(x)) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and np.shape(x)[lead + i] != 1
     )
@@ -129,8 +223,18 @@ def _sum_to(x, shape):
 
 
 def _broadcast_to(x, shape):
+    if np.shape(x) == tuple(shape):
+        return x
     return np.broadcast_to(x, shape).copy()
 
 
-sum_to = Primitive("sum_to", _sum_to)
-broadcast_to = Primitive("broadcast_to", _broadcast_to)
+def _bprop_sum_to(x, shape, out, dout):
+    return (broadcast_to(dout, np.shape(x)), ZERO)
+
+
+def _bprop_broadcast_to(x, shape, out, dout):
+    return (sum_to(dout, np.shape(x)), ZERO)
+
+
+sum_to = Primitive("sum_to", _sum_to, bprop=_bprop_sum_to)
+broadcast_to = Primitive("broadcast_to", _broadcast_to, bprop=_bprop_broadcast_to)

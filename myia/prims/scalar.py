@@ -9,11 +9,13 @@ float32 stays float32).
 import numpy as np
 
 from . import Primitive
+from .adjoint import ZERO
+from .array import shape, sum_to
 
 
-def _op(name, impl, dunder=None, differentiable=True):
+def _op(name, impl, dunder=None, bprop=None, differentiable=True):
     rd = None if dunder is None else "__r" + dunder[2:]
-    return Primitive(name, impl, dunder=dunder, rdunder=rd,
+    return Primitive(name, impl, bprop=bprop, dunder=dunder, rdunder=rd,
                      differentiable=differentiable)
 
 
@@ -21,16 +23,32 @@ def _add(x, y):
     return x + y
 
 
+def _bprop_add(x, y, out, dout):
+    return (sum_to(dout, shape(x)), sum_to(dout, shape(y)))
+
+
 def _sub(x, y):
     return x - y
+
+
+def _bprop_sub(x, y, out, dout):
+    return (sum_to(dout, shape(x)), sum_to(-dout, shape(y)))
 
 
 def _mul(x, y):
     return x * y
 
 
+def _bprop_mul(x, y, out, dout):
+    return (sum_to(dout * y, shape(x)), sum_to(dout * x, shape(y)))
+
+
 def _truediv(x, y):
     return x / y
+
+
+def _bprop_truediv(x, y, out, dout):
+    return (sum_to(dout / y, shape(x)), sum_to(-dout * out / y, shape(y)))
 
 
 def _floordiv(x, y):
@@ -41,17 +59,27 @@ def _mod(x, y):
     return x % y
 
 
+def _bprop_mod(x, y, out, dout):
+    return (sum_to(dout, shape(x)), sum_to(-dout * np.floor(x / y), shape(y)))
+
+
 def _pow(x, y):
     return x ** y
 
 
-add = _op("add", _add, "__add__")
-sub = _op("sub", _sub, "__sub__")
-mul = _op("mul", _mul, "__mul__")
-truediv = _op("truediv", _truediv, "__truediv__")
+def _bprop_pow(x, y, out, dout):
+    # d/dy x**y = out * log(x), taken as 0 where x <= 0 (no real logarithm).
+    dy = dout * out * np.log(np.where(x > 0, x, 1))
+    return (sum_to(dout * y * x ** (y - 1), shape(x)), sum_to(dy, shape(y)))
+
+
+add = _op("add", _add, "__add__", _bprop_add)
+sub = _op("sub", _sub, "__sub__", _bprop_sub)
+mul = _op("mul", _mul, "__mul__", _bprop_mul)
+truediv = _op("truediv", _truediv, "__truediv__", _bprop_truediv)
 floordiv = _op("floordiv", _floordiv, "__floordiv__", differentiable=False)
-mod = _op("mod", _mod, "__mod__")
-pow_ = _op("pow", _pow, "__pow__")
+mod = _op("mod", _mod, "__mod__", _bprop_mod)
+pow_ = _op("pow", _pow, "__pow__", _bprop_pow)
 
 
 def _neg(x):
@@ -62,8 +90,16 @@ def _pos(x):
     return +x
 
 
-neg = Primitive("neg", _neg, dunder="__neg__")
-pos = Primitive("pos", _pos, dunder="__pos__")
+def _bprop_neg(x, out, dout):
+    return (-dout,)
+
+
+def _bprop_pos(x, out, dout):
+    return (dout,)
+
+
+neg = Primitive("neg", _neg, bprop=_bprop_neg, dunder="__neg__")
+pos = Primitive("pos", _pos, bprop=_bprop_pos, dunder="__pos__")
 
 
 def _lt(x, y):
@@ -147,52 +183,104 @@ def _exp(x):
     return np.exp(x)
 
 
+def _bprop_exp(x, out, dout):
+    return (dout * out,)
+
+
 def _log(x):
     return np.log(x)
+
+
+def _bprop_log(x, out, dout):
+    return (dout / x,)
 
 
 def _log1p(x):
     return np.log1p(x)
 
 
+def _bprop_log1p(x, out, dout):
+    return (dout / (1 + x),)
+
+
 def _expm1(x):
     return np.expm1(x)
+
+
+def _bprop_expm1(x, out, dout):
+    return (dout * (out + 1),)
 
 
 def _sqrt(x):
     return np.sqrt(x)
 
 
+def _bprop_sqrt(x, out, dout):
+    return (dout / (2 * out),)
+
+
 def _sin(x):
     return np.sin(x)
+
+
+def _bprop_sin(x, out, dout):
+    return (dout * np.cos(x),)
 
 
 def _cos(x):
     return np.cos(x)
 
 
+def _bprop_cos(x, out, dout):
+    return (-dout * np.sin(x),)
+
+
 def _tan(x):
     return np.tan(x)
+
+
+def _bprop_tan(x, out, dout):
+    return (dout * (1 + out * out),)
 
 
 def _tanh(x):
     return np.tanh(x)
 
 
+def _bprop_tanh(x, out, dout):
+    return (dout * (1 - out * out),)
+
+
 def _sinh(x):
     return np.sinh(x)
+
+
+def _bprop_sinh(x, out, dout):
+    return (dout * np.cosh(x),)
 
 
 def _cosh(x):
     return np.cosh(x)
 
 
+def _bprop_cosh(x, out, dout):
+    return (dout * np.sinh(x),)
+
+
 def _arctan(x):
     return np.arctan(x)
 
 
+def _bprop_arctan(x, out, dout):
+    return (dout / (1 + x * x),)
+
+
 def _abs(x):
     return abs(x)
+
+
+def _bprop_abs(x, out, dout):
+    return (dout * np.sign(x),)
 
 
 def _floor(x):
@@ -211,36 +299,50 @@ def _maximum(x, y):
     return np.maximum(x, y)
 
 
+def _bprop_maximum(x, y, out, dout):
+    # Ties send the gradient to x.
+    return (sum_to(dout * (x >= y), shape(x)), sum_to(dout * (x < y), shape(y)))
+
+
 def _minimum(x, y):
     return np.minimum(x, y)
 
 
-exp = Primitive("exp", _exp)
-log = Primitive("log", _log)
-log1p = Primitive("log1p", _log1p)
-expm1 = Primitive("expm1", _expm1)
-sqrt = Primitive("sqrt", _sqrt)
-sin = Primitive("sin", _sin)
-cos = Primitive("cos", _cos)
-tan = Primitive("tan", _tan)
-tanh = Primitive("tanh", _tanh)
-sinh = Primitive("sinh", _sinh)
-cosh = Primitive("cosh", _cosh)
-arctan = Primitive("arctan", _arctan)
-abs_ = Primitive("abs", _abs, dunder="__abs__")
+def _bprop_minimum(x, y, out, dout):
+    return (sum_to(dout * (x <= y), shape(x)), sum_to(dout * (x > y), shape(y)))
+
+
+exp = Primitive("exp", _exp, bprop=_bprop_exp)
+log = Primitive("log", _log, bprop=_bprop_log)
+log1p = Primitive("log1p", _log1p, bprop=_bprop_log1p)
+expm1 = Primitive("expm1", _expm1, bprop=_bprop_expm1)
+sqrt = Primitive("sqrt", _sqrt, bprop=_bprop_sqrt)
+sin = Primitive("sin", _sin, bprop=_bprop_sin)
+cos = Primitive("cos", _cos, bprop=_bprop_cos)
+tan = Primitive("tan", _tan, bprop=_bprop_tan)
+tanh = Primitive("tanh", _tanh, bprop=_bprop_tanh)
+sinh = Primitive("sinh", _sinh, bprop=_bprop_sinh)
+cosh = Primitive("cosh", _cosh, bprop=_bprop_cosh)
+arctan = Primitive("arctan", _arctan, bprop=_bprop_arctan)
+abs_ = Primitive("abs", _abs, bprop=_bprop_abs, dunder="__abs__")
 floor = Primitive("floor", _floor, differentiable=False)
 ceil = Primitive("ceil", _ceil, differentiable=False)
 sign = Primitive("sign", _sign, differentiable=False)
-maximum = Primitive("maximum", _maximum)
-minimum = Primitive("minimum", _minimum)
+maximum = Primitive("maximum", _maximum, bprop=_bprop_maximum)
+minimum = Primitive("minimum", _minimum, bprop=_bprop_minimum)
 
 
 def _cast(x, dtype):
     return dtype(x)
 
 
+def _bprop_cast(x, dtype, out, dout):
+    # Casting to an integer or boolean type is piecewise constant.
+    return (ZERO if dtype is int or dtype is bool else dout, ZERO)
+
+
 # `int(x)`, `float(x)`, `np.float32(x)`...: calling a type is a cast to it.
-cast = Primitive("cast", _cast)
+cast = Primitive("cast", _cast, bprop=_bprop_cast)
 
 # Python's operator module spelling of each binary operator, for the parser.
 BINARY = {

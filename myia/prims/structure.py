@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 
 from . import Primitive
+from .adjoint import ZERO, getattr_sens, getitem_sens
 
 
 class Partial:
@@ -82,15 +83,35 @@ def _identity(x):
     return x
 
 
+def _bprop_getitem(x, index, out, dout):
+    return (getitem_sens(x, index, dout), ZERO)
+
+
+def _bprop_switch(cond, a, b, out, dout):
+    return (ZERO, dout if cond else ZERO, ZERO if cond else dout)
+
+
+def _bprop_getattr(x, name, out, dout):
+    return (getattr_sens(x, name, dout), ZERO)
+
+
+def _bprop_identity(x, out, dout):
+    return (dout,)
+
+
+def _bprop_stop_gradient(x, out, dout):
+    return (ZERO,)
+
+
 make_tuple = Primitive("make_tuple", _make_tuple, variadic=True)
-getitem = Primitive("getitem", _getitem)
+getitem = Primitive("getitem", _getitem, bprop=_bprop_getitem)
 len_ = Primitive("len", _len, differentiable=False)
-switch = Primitive("switch", _switch)
+switch = Primitive("switch", _switch, bprop=_bprop_switch)
 partial = Primitive("partial", _partial, variadic=True)
 make_record = Primitive("make_record", _make_record, variadic=True)
-getattr_ = Primitive("getattr", _getattr)
+getattr_ = Primitive("getattr", _getattr, bprop=_bprop_getattr)
 make_slice = Primitive("make_slice", _make_slice, differentiable=False)
 is_ = Primitive("is", _is, differentiable=False)
 is_not = Primitive("is_not", _is_not, differentiable=False)
-identity = Primitive("identity", _identity)
-stop_gradient = Primitive("stop_gradient", _identity)
+identity = Primitive("identity", _identity, bprop=_bprop_identity)
+stop_gradient = Primitive("stop_gradient", _identity, bprop=_bprop_stop_gradient)

@@ -115,15 +115,15 @@ def user_error(exc, node):
     """Turn an exception raised by a primitive into a located user error."""
     if isinstance(exc, MyiaError):
         return exc.with_location(node.loc)
-    msg = f"{type(exc).__name__}: {exc}"
-    text = str(exc).lower()
+    msg = str(exc)
+    text = msg.lower()
     if isinstance(exc, (ValueError, IndexError)) and any(
             w in text for w in ("shape", "broadcast", "align", "dimension", "bounds",
                                 "size", "index", "axis", "split")):
         return MyiaShapeError(msg, node.loc)
     if isinstance(exc, (TypeError, AttributeError)):
         return MyiaTypeError(msg, node.loc)
-    return MyiaError(msg, node.loc)
+    return MyiaError(f"{type(exc).__name__}: {msg}", node.loc)
 
 
 class DebugVM:

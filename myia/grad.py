@@ -1,0 +1,281 @@
+"""Stage 3: reverse-mode automatic differentiation as a graph transform.
+
+This is the transform of Pearlmutter and Siskind's *Lambda the Ultimate
+Backpropagator*: every graph `g` gets a forward graph `▶g` (role "fprop")
+that returns its value together with a backpropagator, a closure `◀g` (role
+"bprop") from the output's sensitivity to the inputs' sensitivities.  For a
+node `y = f(x)` of `g` the transform emits, in `▶g`::
+
+    r  = ▶f(x)            # every function value is its forward version
+    y  = r[0]
+    bp = r[1]
+
+and in `◀g`, visiting nodes in reverse::
+
+    t      = bp(∂y)        # (∂f, ∂x)
+    ∂x    += t[1]          # gadd: sums sensitivities of every use
+    env   += t[0]          # when f is a closure made in g: its free variables
+
+Branches, loops and recursion are graph calls, so they differentiate like any
+call.  A backpropagator returns `(∂closure, ∂arg1, ...)`; the sensitivity of
+a closure is an `Env` mapping its free variables to their sensitivities, and
+`◀g` reads from it the sensitivities of its own nodes (`env_getitem`) and
+passes on those of its own free variables.  Zeros are symbolic (`ZERO`)
+until they meet a value.  A primitive's forward version is a small generated
+graph calling the primitive and closing its backpropagator (written in the
+subset, in `myia/prims/`) over the inputs and output; it skips the call when
+the incoming sensitivity is `ZERO`.  `grad(grad(f))` applies the transform
+to its own output: everything it emits is differentiable again.
+
+Every emitted node has `debug.origin` set to the primal node it comes from,
+so the debugger and error messages can name the user's line.
+"""
+
+from .errors import MyiaTypeError
+from .ir import Constant, DebugInfo, Graph, Manager
+from .parse import parse
+from .prims import Primitive, getitem, make_record, make_tuple, switch
+from .prims.adjoint import (NEWENV, ZERO, check_differentiable, env_getitem, env_setitem,
+                            field_sens, fill_zeros, gadd, is_zero, seed)
+
+_fprops = {}
+_jprims = {}
+_custom = {}
+
+
+def register_bprop(graph, bprop):
+    """Use the Python function `bprop` as the backpropagator of `graph`."""
+    _custom[graph] = bprop
+    _fprops.pop(graph, None)
+
+
+def _info(origin, role, name=None):
+    return DebugInfo(name, None, origin, role)
+
+
+# ----- Forward half ---------------------------------------------------------
+
+
+def fprop(graph):
+    """The forward graph `▶graph`: same parameters, returns (value, ◀graph)."""
+    if graph not in _fprops:
+        _Transform(graph)
+    return _fprops[graph]
+
+
+class _Transform:
+    """Transforms one closure tree: a graph and the graphs nested in it."""
+
+    def __init__(self, root):
+        mng = Manager(root)
+        self.mng = mng
+        tree = [g for g in mng.graphs if g is root or root in mng.scope(g)]
+        tree.sort(key=lambda g: len(mng.scope(g)))  # enclosing graphs first
+        self.tree = set(tree)
+        self.fwd = {}
+        self.bps = {}
+        self.fprops = {}
+        for g in tree:
+            f = Graph(DebugInfo(f"fprop:{g.name}", g.debug.loc, g, "fprop"))
+            f.flags = set(g.flags)
+            for p in g.parameters:
+                self.fwd[p] = f.add_parameter(p.debug.name, p.debug.loc)
+                self.fwd[p].debug.origin = p
+            self.fprops[g] = f
+            _fprops[g] = f
+        for g in tree:
+            self.forward(g)
+        for g in tree:
+            self.backward(g)
+
+    def jvalue(self, node, nargs=None):
+        """The forward-pass counterpart of `node` (a function's `▶` version)."""
+        if isinstance(node, Constant):
+            v = node.value
+            if isinstance(v, Graph):
+                if v in _custom:
+                    return Constant(_custom_fprop(v), _info(node, "fprop"))
+                return Constant(self.fprops.get(v) or fprop(v), _info(node, "fprop"))
+            if isinstance(v, Primitive):
+                n = nargs if nargs is not None else len(v.params or ())
+                return Constant(jprim(v, n), _info(node, "fprop"))
+            return node
+        return self.fwd.get(node, node)  # a node from outside the tree is data
+
+    def forward(self, g):
+        f = self.fprops[g]
+        for n in self.mng.nodes[g]:
+            fn = self.jvalue(n.inputs[0], len(n.inputs) - 1)
+            args = [self.jvalue(i) for i in n.inputs[1:]]
+            r = f.apply(fn, *args, debug=_info(n, "fprop_call"))
+            self.fwd[n] = f.apply(getitem, r, 0, debug=_info(n, "fprop", n.debug.name))
+            self.bps[n] = f.apply(getitem, r, 1, debug=_info(n, "bprop_fn"))
+
+    # ----- Backward half ----------------------------------------------------
+
+    def backward(self, g):
+        f = self.fprops[g]
+        b = Graph(DebugInfo(f"bprop:{g.name}", g.debug.loc, g, "bprop"))
+        b.flags = set(g.flags)
+        dout = b.add_parameter("dout")
+        dout.debug.origin = g.output
+        sens = {}
+        env = [None]
+
+        def add(node, contrib, origin):
+            if node in sens:
+                contrib = b.apply(gadd, sens[node], contrib,
+                                  debug=_info(origin, "adjoint", node.debug.name))
+            sens[node] = contrib
+
+        def add_env(contrib, origin):
+            env[0] = contrib if env[0] is None else b.apply(
+                gadd, env[0], contrib, debug=_info(origin, "env"))
+
+        def from_env(node):
+            if env[0] is not None:
+                d = b.apply(env_getitem, env[0], Constant(node), Constant(ZERO),
+                            debug=_info(node, "adjoint", node.debug.name))
+                add(node, d, node)
+
+        out = g.output
+        if isinstance(out, Constant):
+            if isinstance(out.value, Graph):
+                add_env(dout, out)
+        else:
+            sens[out] = dout
+        kids = [k for k in self.mng.graphs if g in self.mng.scope(k)]
+        captured = {v for k in kids for v in self.mng.free_variables[k] if v.graph is g}
+        for n in reversed(self.mng.nodes[g]):
+            if n in captured:
+                from_env(n)
+            if n not in sens:
+                continue
+            t = b.apply(self.bps[n], sens[n], debug=_info(n, "bprop_call"))
+            for i, inp in enumerate(n.inputs):
+                if isinstance(inp, Constant):
+                    if isinstance(inp.value, Graph):
+                        add_env(b.apply(getitem, t, i, debug=_info(n, "env")), n)
+                    continue
+                add(inp, b.apply(getitem, t, i, debug=_info(n, "adjoint", inp.debug.name)), n)
+        for p in g.parameters:
+            if p in captured:
+                from_env(p)
+        env_out = Constant(NEWENV)
+        for m in sorted(self.mng.free_variables[g], key=lambda x: x.id):
+            from_env(m)
+            if m in sens:
+                env_out = b.apply(env_setitem, env_out, Constant(m), sens[m],
+                                  debug=_info(m, "env"))
+        grads = [sens.get(p, Constant(ZERO)) for p in g.parameters]
+        b.output = b.apply(make_tuple, env_out, *grads, debug=_info(g.output, "bprop_out"))
+        f.output = f.apply(make_tuple, self.jvalue(g.output), Constant(b),
+                           debug=_info(g.output, "fprop_out"))
+
+
+# ----- Primitives -------------------------------------------------------------
+
+
+def _zeros_bprop(n):
+    """A backpropagator returning `n + 1` zeros (one for the function itself)."""
+    key = ("zeros", n)
+    if key not in _jprims:
+        g = Graph(DebugInfo(f"zeros{n}", role="bprop"))
+        g.add_parameter("dout")
+        g.output = g.apply(make_tuple, *[Constant(ZERO)] * (n + 1))
+        g.flags.add("core")
+        _jprims[key] = g
+    return _jprims[key]
+
+
+def jprim(prim, n):
+    """The forward graph of primitive `prim` called with `n` arguments."""
+    key = (prim, n)
+    if key in _jprims:
+        return _jprims[key]
+    if prim.bprop is None and prim.differentiable and prim not in _STRUCTURAL:
+        raise MyiaTypeError(f"primitive {prim.name!r} has no backpropagator")
+    _jprims[key] = _rule_fprop(prim, prim.name, n, prim.bprop, prim.differentiable)
+    return _jprims[key]
+
+
+def _custom_fprop(graph):
+    """The forward graph of a function given its own backpropagator (defbprop)."""
+    key = ("custom", graph)
+    if key not in _jprims:
+        _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters),
+                                   _custom[graph], True)
+    return _jprims[key]
+
+
+def _rule_fprop(fn, name, n, bprop, differentiable):
+    """A forward graph calling `fn` and closing the backpropagator rule `bprop`."""
+    jp = Graph(DebugInfo(f"J({name})", role="fprop"))
+    jp.flags.add("core")
+    args = [jp.add_parameter(f"x{i}") for i in range(n)]
+    out = jp.apply(fn, *args)
+    if not differentiable:
+        jp.output = jp.apply(make_tuple, out, Constant(_zeros_bprop(n)))
+        return jp
+    bp = Graph(DebugInfo(f"bprop({name})", role="bprop"))
+    bp.flags.add("core")
+    dout = bp.add_parameter("dout")
+    real = Graph(DebugInfo(f"bprop({name})", role="bprop"))
+    real.flags.add("core")
+    d = real.add_parameter("dout")
+    if fn in _STRUCTURAL:
+        ds = _STRUCTURAL[fn](real, args, d)
+    else:
+        t = real.apply(parse(bprop), *args, out, d)
+        ds = [real.apply(getitem, t, i) for i in range(n)]
+    real.output = real.apply(make_tuple, Constant(ZERO), *ds)
+    zeros = Constant(_zeros_bprop(n))
+    pick = bp.apply(switch, bp.apply(is_zero, dout), zeros, Constant(real))
+    bp.output = bp.apply(pick, dout)
+    jp.output = jp.apply(make_tuple, out, Constant(bp))
+    return jp
+
+
+def _bprop_make_tuple(g, args, dout):
+    return [g.apply(getitem, dout, i) for i in range(len(args))]
+
+
+def _bprop_make_record(g, args, dout):
+    return [Constant(ZERO)] + [g.apply(field_sens, dout, i) for i in range(len(args) - 1)]
+
+
+# Variadic primitives: their backpropagators depend on the number of inputs.
+_STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record}
+
+
+# ----- Gradients of whole functions ----------------------------------------
+
+
+def grad_graph(graph, argnums=0, value=False):
+    """A graph computing the gradient of `graph` w.r.t. the arguments `argnums`.
+
+    It takes the same arguments and returns the gradient (a tuple of them
+    when `argnums` is a tuple), or `(value, gradient)` when `value` is True.
+    """
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    n = len(graph.parameters)
+    for i in nums:
+        if not -n <= i < n:
+            raise MyiaTypeError(f"argnums {i} is out of range: {graph.name}() takes "
+                                f"{n} arguments", graph.debug.loc)
+    g = Graph(DebugInfo(f"grad({graph.name})", graph.debug.loc, graph, "grad"))
+    params = [g.add_parameter(p.debug.name, p.debug.loc) for p in graph.parameters]
+    checked = list(params)
+    for i in nums:
+        checked[i] = g.apply(check_differentiable, params[i], graph.parameters[i].debug.name,
+                             debug=DebugInfo(None, graph.debug.loc, graph, "grad"))
+    r = g.apply(fprop(graph), *checked, debug=_info(graph.output, "grad"))
+    out = g.apply(getitem, r, 0, debug=_info(graph.output, "grad"))
+    bp = g.apply(getitem, r, 1, debug=_info(graph.output, "grad"))
+    s = g.apply(bp, g.apply(seed, out, debug=_info(graph.output, "grad")),
+                debug=_info(graph.output, "grad"))
+    grads = [g.apply(fill_zeros, g.apply(getitem, s, i % n + 1), params[i],
+                     debug=_info(graph.output, "grad")) for i in nums]
+    result = grads[0] if isinstance(argnums, int) else g.apply(make_tuple, *grads)
+    g.output = g.apply(make_tuple, out, result) if value else result
+    return g

@@ -1,0 +1,229 @@
+"""Values and operations of the backward pass: zeros, sums and environments.
+
+* `ZERO` is the symbolic zero: the sensitivity of a value no path to the
+  output depends on.  It stays symbolic until it meets a value (`gadd`), and
+  `fill_zeros` turns what is left into real zeros of the argument's structure.
+* `gadd` adds two sensitivities of the same structure (numbers, arrays,
+  tuples, dataclass instances, environments).
+* An `Env` maps the free variables of a closure to their sensitivities: it is
+  the sensitivity of a closure value (`env_getitem`, `env_setitem`).
+
+Each has its own backpropagator, so backward passes differentiate again.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from . import Primitive
+
+
+class Zero:
+    """The symbolic zero sensitivity (a singleton: `ZERO`)."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "ZERO"
+
+
+ZERO = Zero()
+
+
+class Env:
+    """An immutable map from nodes (free variables) to sensitivities."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items=()):
+        self.items = dict(items)
+
+    def __repr__(self):
+        names = ", ".join(getattr(k.debug, "name", None) or f"%{k.id}" for k in self.items)
+        return f"Env({names})"
+
+
+NEWENV = Env()
+
+
+def _gadd(x, y):
+    if x is ZERO:
+        return y
+    if y is ZERO:
+        return x
+    if isinstance(x, tuple):
+        return tuple(_gadd(a, b) for a, b in zip(x, y))
+    if isinstance(x, Env):
+        items = dict(x.items)
+        for k, v in y.items.items():
+            items[k] = _gadd(items[k], v) if k in items else v
+        return Env(items)
+    if dataclasses.is_dataclass(x):
+        return dataclasses.replace(x, **{
+            f.name: _gadd(getattr(x, f.name), getattr(y, f.name))
+            for f in dataclasses.fields(x)})
+    if x is None:
+        return None
+    return x + y
+
+
+def _bprop_gadd(x, y, out, dout):
+    return (dout, dout)
+
+
+gadd = Primitive("gadd", _gadd, bprop=_bprop_gadd)
+
+
+def _env_getitem(env, key, default):
+    return env.items.get(key, default)
+
+
+def _env_setitem(env, key, value):
+    items = dict(env.items)
+    items[key] = value
+    return Env(items)
+
+
+def _bprop_env_getitem(env, key, default, out, dout):
+    return (env_setitem(NEWENV, key, dout), ZERO, ZERO)
+
+
+def _bprop_env_setitem(env, key, value, out, dout):
+    return (env_setitem(dout, key, ZERO), ZERO, env_getitem(dout, key, ZERO))
+
+
+env_getitem = Primitive("env_getitem", _env_getitem, bprop=_bprop_env_getitem)
+env_setitem = Primitive("env_setitem", _env_setitem, bprop=_bprop_env_setitem)
+
+
+def _is_zero(x):
+    return x is ZERO
+
+
+is_zero = Primitive("is_zero", _is_zero, differentiable=False)
+
+
+def _fill_zeros(sens, like):
+    """`sens` with every symbolic zero replaced by zeros shaped like `like`.
+
+    Gradients have the structure, shape and dtype of their argument; integer
+    and boolean leaves inside a structure get a zero of their own type.
+    """
+    if isinstance(like, tuple):
+        parts = (ZERO,) * len(like) if sens is ZERO else sens
+        return tuple(_fill_zeros(s, x) for s, x in zip(parts, like))
+    if dataclasses.is_dataclass(like) and not isinstance(like, type):
+        return dataclasses.replace(like, **{
+            f.name: _fill_zeros(ZERO if sens is ZERO else getattr(sens, f.name),
+                                getattr(like, f.name))
+            for f in dataclasses.fields(like)})
+    if like is None or callable(like):
+        return None
+    if isinstance(like, np.ndarray):
+        if sens is ZERO:
+            return np.zeros_like(like)
+        return np.asarray(sens, dtype=like.dtype).reshape(like.shape)
+    if isinstance(like, (bool, np.bool_)):
+        return False
+    if sens is ZERO:
+        return type(like)(0)
+    if isinstance(like, np.generic):
+        return like.dtype.type(sens)
+    if isinstance(like, float):
+        return float(sens)
+    return sens
+
+
+def _bprop_fill_zeros(sens, like, out, dout):
+    return (dout, ZERO)
+
+
+fill_zeros = Primitive("fill_zeros", _fill_zeros, bprop=_bprop_fill_zeros)
+
+
+def _seed(out):
+    """The sensitivity 1 of a scalar output, of the output's own type."""
+    if isinstance(out, (bool, np.bool_)) or not (
+            np.isscalar(out) or (isinstance(out, np.ndarray) and out.ndim == 0)):
+        what = (f"an array of shape {out.shape}" if isinstance(out, np.ndarray)
+                else f"a value of type {type(out).__name__}")
+        raise TypeError(f"grad needs a scalar output, but the function returned {what}")
+    if isinstance(out, (int, np.integer)):
+        return 1.0
+    return np.ones_like(out)[()] if isinstance(out, (np.generic, np.ndarray)) else 1.0
+
+
+seed = Primitive("seed", _seed, differentiable=False)
+
+
+def _getitem_sens(x, index, dout):
+    """The sensitivity of `x` when `x[index]` received `dout`."""
+    if isinstance(x, tuple):
+        out = [ZERO] * len(x)
+        if isinstance(index, slice):
+            for i, d in zip(range(*index.indices(len(x))), dout):
+                out[i] = d
+        else:
+            out[index] = dout
+        return tuple(out)
+    z = np.zeros_like(x, dtype=np.result_type(x, dout))
+    np.add.at(z, index, dout)
+    return z
+
+
+def _bprop_getitem_sens(x, index, dout, out, ddout):
+    return (ZERO, ZERO, ddout[index])
+
+
+getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sens)
+
+
+def _getattr_sens(x, name, dout):
+    """The sensitivity of `x` when `x.name` received `dout`."""
+    if dataclasses.is_dataclass(x):
+        return dataclasses.replace(
+            x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
+    if name == "T":
+        return np.transpose(dout)
+    return ZERO
+
+
+def _bprop_getattr_sens(x, name, dout, out, ddout):
+    return (ZERO, ZERO, getattr(ddout, name))
+
+
+getattr_sens = Primitive("getattr_sens", _getattr_sens, bprop=_bprop_getattr_sens)
+
+
+def _field_sens(dout, i):
+    """Field `i` of a dataclass sensitivity (which may be a symbolic zero)."""
+    if dout is ZERO:
+        return ZERO
+    return getattr(dout, dataclasses.fields(dout)[i].name)
+
+
+# Second order through building a dataclass is not supported yet.
+field_sens = Primitive("field_sens", _field_sens, differentiable=False)
+
+
+def _check_differentiable(x, name):
+    """`x`, if it may be differentiated: int and bool arguments may not."""
+    if isinstance(x, (bool, int, np.integer, np.bool_)) or (
+            isinstance(x, np.ndarray) and x.dtype.kind in "biu"):
+        raise TypeError(f"cannot differentiate with respect to argument {name!r}: it is "
+                        f"{type(x).__name__}{'' if not isinstance(x, np.ndarray) else ' of ' + str(x.dtype)}; "
+                        "only floats, float arrays and structures of them are differentiable")
+    return x
+
+
+def _bprop_check_differentiable(x, name, out, dout):
+    return (dout, ZERO)
+
+
+check_differentiable = Primitive("check_differentiable", _check_differentiable,
+                                 bprop=_bprop_check_differentiable)
