@@ -69,7 +69,7 @@ class Session:
             return self.primal
         from myia.grad import grad_graph  # lands with AD; only needed for --grad
 
-        return grad_graph(self.primal, argnums=self.grad)
+        return grad_graph(self.primal, argnums=self.grad, value=True)
 
     def restart(self):
         """Run again from the start; breakpoints, watches and options stay."""
@@ -117,9 +117,33 @@ class Session:
             self.error = e
             return False
         self.pos += 1
+        self._apply_seed(ev)
         if self.trace_hook is not None:
             self.trace_hook(ev, self.trace)
         return True
+
+    def _apply_seed(self, ev):
+        """`seed VALUE`: scale the output sensitivity as the gradient program makes it."""
+        if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \
+                and getattr(ev.node.inputs[0], "value", None).__class__.__name__ == "Primitive" \
+                and ev.node.inputs[0].value.name == "seed":
+            ev.value = ev.frame.values[ev.node] = ev.value * self.seed
+
+    def lookahead(self, done):
+        """Record further steps (the position stays) until `done()` or the end.
+
+        Exact because the program is pure: this is the future the session
+        will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
+        """
+        while not done() and not self.vm.finished and self.error is None:
+            try:
+                ev = self.trace.advance()
+            except myia.MyiaError as e:
+                self.error = e
+                return
+            self._apply_seed(ev)
+            if self.trace_hook is not None:
+                self.trace_hook(ev, self.trace)
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
@@ -391,14 +415,58 @@ class Session:
         return loc.line if loc is not None else None
 
     def variables(self, pos=None):
-        """Name -> value visible at the selected frame (enclosing functions' first)."""
+        """Name -> value visible at the selected frame (enclosing functions' first).
+
+        At a backward stop these are the forward values of the call and loop
+        iteration being differentiated, as they were just after that line ran.
+        """
         pos = self.pos if pos is None else pos
         inv, frame, _ = self.current_frame(pos)
+        if self.trace.phase(pos) == "bwd" and self.frame_index == 0:
+            from .adjoints import bwd_frame, fprop_frame
+
+            bframe = bwd_frame(self.trace, pos)
+            fframe = fprop_frame(bframe) if bframe is not None else None
+            if fframe is not None:
+                inv, frame, pos = self.trace.inv_of[fframe.id], fframe, self.forward_time(pos)
         out = {}
         for outer in reversed(self.trace.enclosing(frame)):
             out.update(self.trace.variables(outer, pos))
         out.update(self.trace.variables(inv, pos))
         return out
+
+    def forward_time(self, pos):
+        """At a bwd stop: the step that computed the forward value being differentiated."""
+        from .adjoints import bprop_call, bwd_frame, fprop_frame
+
+        bframe = bwd_frame(self.trace, pos)
+        fframe = fprop_frame(bframe) if bframe is not None else None
+        if fframe is None:
+            return pos
+        pc = self.trace.states[pos][1] if bframe is self.trace.frame_at(pos) else 0
+        call = bprop_call(bframe, pc)
+        born = self.trace.born[fframe.id]
+        if call is not None:
+            for node, step in born.items():
+                if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
+                    return step
+        return max(born.values())
+
+    def forward_invocation(self, pos):
+        """The invocation whose forward values `grad NAME` differentiates."""
+        if self.trace.frame_at(pos) is not None:
+            return self.current_frame(pos)[0]
+        for inv in self.trace.invocations:
+            if inv.graph is self.primal and inv.frames[0].graph.debug.role == "fprop":
+                return inv
+        return self.trace.invocations[0]
+
+    def describe_use(self, node):
+        """Where a primal node uses a value, for `explain`."""
+        loc = user_loc(node)
+        if loc is None:
+            return "passed on to the next block (loop iteration or branch)"
+        return f"line {loc.line}"
 
     def arguments(self):
         return self.trace.arguments(self.current_frame()[0])

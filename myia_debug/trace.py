@@ -39,8 +39,11 @@ def user_loc(x):
 
 
 def user_graph(g):
-    """The user function a graph belongs to (itself for an entry graph)."""
-    while g.debug.role is not None and g.debug.origin is not None:
+    """The user function a graph belongs to (itself for an entry graph).
+
+    The wrapper made by `grad_graph` (role "grad") is a frame of its own.
+    """
+    while g.debug.role not in (None, "grad") and g.debug.origin is not None:
         g = g.debug.origin
     return g
 
@@ -48,7 +51,7 @@ def user_graph(g):
 def is_entry(g):
     """Whether calling `g` starts a new invocation (a function, its fprop or bprop)."""
     role, origin = g.debug.role, g.debug.origin
-    if role is None or origin is None:
+    if role in (None, "grad") or origin is None:
         return True
     return role in ("fprop", "bprop") and origin.debug.role is None
 
@@ -92,6 +95,7 @@ class Trace:
         self.frames = {}   # frame id -> Frame
         self.linestop = []  # position -> (file, line) or None
         self.invocations = []
+        self.bwd_start = None  # the first position in the backward pass
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
         self._record(0)
@@ -135,7 +139,9 @@ class Trace:
         stop = None
         node = self.next_node(pos)
         loc = user_loc(node) if node is not None else None
-        if loc is not None:
+        if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
+            self.bwd_start = pos
+        if loc is not None and frame.graph.debug.role != "grad":
             inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
             looped = inv.last_frame is not frame and frame.graph.debug.role in LOOP_ROLES
@@ -179,8 +185,9 @@ class Trace:
         return len(self.stack(pos))
 
     def phase(self, pos):
-        frame = self.frame_at(pos)
-        return phase_of(frame.graph) if frame is not None else "done"
+        if self.frame_at(pos) is None:
+            return "done"
+        return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
 
     def variables(self, inv, pos):
         """Named values of an invocation at `pos`, latest SSA version last."""
@@ -189,7 +196,7 @@ class Trace:
             born = self.born[frame.id]
             for node, step in born.items():
                 name = node.debug.name
-                if step <= pos and name and node in frame.values:
+                if step <= pos and name and node.debug.role != "adjoint":
                     found.append((step, node.id, name, frame.values[node]))
         found.sort(key=lambda t: t[:2])
         return {name: value for _, _, name, value in found}
