@@ -340,7 +340,7 @@ class Session:
         saved = [(bp, bp.hits, bp.ignore) for bp in self.breakpoints]
         bps = list(self.breakpoints)
         try:
-            return self._back(lambda p: p < self.end and self._fires_quietly(p + 1))
+            return self._back(self._fires_quietly)
         finally:
             self.breakpoints[:] = bps
             for bp, hits, ignore in saved:

@@ -25,14 +25,15 @@ def value_text(v, precision=None, threshold=None, pretty=False):
         opts["threshold"] = threshold
     if pretty:
         opts["threshold"] = np.inf
+    if isinstance(v, tuple):
+        sep = ",\n " if pretty else ", "
+        inner = sep.join(value_text(x, precision, threshold, pretty) for x in v)
+        return f"({inner}{',' if len(v) == 1 else ''})"
+    if isinstance(v, (float, np.floating)) and precision is not None:
+        return f"{float(v):.{precision}g}"
+    if isinstance(v, np.generic):  # numpy 2's repr says np.float64(...)
+        return str(v)
     with np.printoptions(**opts):
-        if isinstance(v, tuple) and pretty:
-            inner = ",\n ".join(value_text(x, precision, threshold, True) for x in v)
-            return f"({inner}{',' if len(v) == 1 else ''})"
-        if isinstance(v, (float, np.floating)) and precision is not None:
-            return f"{float(v):.{precision}g}"
-        if isinstance(v, np.ndarray):
-            return repr(v)
         return repr(v)
 
 

@@ -17,6 +17,8 @@ invocation, so recursion gives one source frame per level.
 
 import os
 
+import numpy as np
+
 import myia
 
 LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
@@ -122,7 +124,8 @@ class Trace:
         """Run one VM step and record it; errors propagate unrecorded."""
         prev = self.vm.frame
         pos = len(self)
-        ev = self.vm.step()
+        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+            ev = self.vm.step()
         if ev.kind == "call":
             self._enter(ev.frame, ev.step, pos, prev)
         elif ev.kind == "node":
