@@ -129,8 +129,11 @@ class Watch:
         if not hits or (self.func is not None and user_graph(owner) is not self.func):
             return None
         node, value = hits[0]
-        is_adj = node.debug.role == "adjoint"
-        if is_adj != self.adjoint or (not self.adjoint and user_loc(node) is None
-                                      and ev.kind != "call"):
-            return None
-        return node, value
+        if self.adjoint:  # contributions only: `getitem(bprop_call, i)` nodes
+            ok = (node.debug.role == "adjoint" and len(node.inputs) == 3
+                  and node.inputs[1].debug.role == "bprop_call"
+                  and type(value).__name__ != "Zero")
+        else:
+            ok = node.debug.role != "adjoint" and (user_loc(node) is not None
+                                                   or ev.kind == "call")
+        return (node, value) if ok else None

@@ -3,7 +3,7 @@
 import os
 import re
 
-from myia.ir import Manager
+from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
@@ -38,9 +38,9 @@ class BreakCommands:
     def code_lines(self):
         """(file, line) pairs that have code in the program being run."""
         if getattr(self, "_code_lines", None) is None:
-            m = Manager(self.session.program())
             self._code_lines = {(os.path.abspath(loc.file), loc.line)
-                                for g in m.graphs for n in m.nodes[g]
+                                for g in self.session.graphs()
+                                for n in graph_nodes(g)
                                 for loc in [user_loc(n)] if loc is not None}
         return self._code_lines
 
@@ -250,4 +250,4 @@ class BreakCommands:
 
     def functions(self):
         """Names of the user functions in the program (for completion)."""
-        return sorted({user_graph(g).name for g in Manager(self.session.program()).graphs})
+        return sorted({user_graph(g).name for g in self.session.graphs()})

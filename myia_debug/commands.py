@@ -123,15 +123,17 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if stop.catch is not None:
             self.out(self._catch_report(stop.catch))
         for name, old, new in stop.changes:
-            old_text = "<undefined>" if old is not None and old is getattr(
-                __import__("myia_debug.engine").engine, "_UNSET") else self.fmt(old)
+            if name.startswith("∂"):
+                self.write(f"Watch {self.d(name[1:])}: += {self.fmt(new)}")
+                continue
+            old_text = "<undefined>" if old is UNDEFINED else self.fmt(old)
             self.write(f"Watch {name}: {old_text} -> {self.fmt(new)}")
         for bp in stop.hits:
-            self.write(f"Breakpoint {bp.number} at {bp.where()}, hit {bp.hits}")
-            silent = silent or (bp.commands[:1] == ["silent"])
-        if "finished" in stop.reasons:
-            self.write(f"The program finished and returned {self.fmt(s.result)}")
-        elif stop.returned:
+            if bp.commands[:1] == ["silent"]:
+                silent = True
+            else:
+                self.write(f"Breakpoint {bp.number} at {bp.where()}, hit {bp.hits}")
+        if stop.returned and "finished" not in stop.reasons:
             self.write(f"--Return-- {self.fmt(stop.retval)}")
         if not silent:
             self.show_location(stop)
@@ -144,6 +146,9 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
     def show_location(self, stop):
         s = self.session
         ascii = self.options["ascii"]
+        if s.trace.frame_at(stop.pos) is None:
+            self.write(f"The program finished and returned {self.fmt(s.result)} [done #{stop.pos}]")
+            return
         if self.mode in ("source", "both"):
             self.out(render.header(s, stop, ascii))
             flow = self.backward_flow(stop.pos) if s.trace.phase(stop.pos) == "bwd" else None
@@ -159,12 +164,10 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             self.do_list(".")
 
     def _catch_report(self, ev):
-        inputs = []
-        for i in ev.node.inputs[1:]:
-            if i.graph is not None:
-                inputs.append(f"{render.printer.node_ref(i)} = {self.fmt(ev.frame.lookup(i))}")
-        text = render.printer.node_text(ev.node)
-        return [f"Catch: %{ev.node.id} = {text} gave {self.fmt(ev.value)} "
+        """Where a non-finite value was born: the operation and its (finite) inputs."""
+        inputs = [f"{render.label(i)} = {self.fmt(ev.frame.lookup(i))}"
+                  for i in ev.node.inputs[1:] if i.graph is not None]
+        return [f"Catch: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
                 f"from finite inputs", "  inputs: " + (", ".join(inputs) or "constants")]
 
     def show_displays(self):
@@ -177,6 +180,10 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
                 self.write(f"display {i}: {d[0]} = {text}" +
                            (f"  [old: {d[1]}]" if d[1] is not None else ""))
                 d[1] = text
+
+    def d(self, name):
+        """∂name, or d(name) in ASCII mode."""
+        return f"d({name})" if self.options["ascii"] else f"∂{name}"
 
     def fmt(self, v, pretty=False):
         return render.value_text(v, self.options["precision"], self.options["threshold"],

@@ -57,6 +57,7 @@ class Session:
         self.watches = []
         self.options = {"stop-at-boundary": False}
         self._bpnum = 0
+        self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
         self.restart()
@@ -159,7 +160,8 @@ class Session:
                 stop = self._check(self.pos) if check else None
                 if stop is not None:
                     return stop
-                if self.options["stop-at-boundary"] and start_phase != self.phase:
+                if self.options["stop-at-boundary"] and start_phase == "fwd" and \
+                        self.phase == "bwd":
                     return Stop(self.pos, ["Boundary between the passes"])
                 if stop_here(self.pos):
                     return Stop(self.pos)
@@ -201,9 +203,12 @@ class Session:
             hit = w.fires(self.trace, pos)
             if hit is not None:
                 node, new = hit
+                if w.adjoint:  # a contribution: the running sum is for `explain`
+                    stop.changes.append(("∂" + w.name, UNDEFINED, new))
+                    continue
                 old = self._previous(w.name, node, pos)
                 if old is UNDEFINED or old is not new:
-                    stop.changes.append((("adj " if w.adjoint else "") + w.name, old, new))
+                    stop.changes.append((w.name, old, new))
         for bp in list(self.breakpoints):
             if not bp.matches(self.trace, pos):
                 continue
@@ -423,79 +428,35 @@ class Session:
         pos = self.pos if pos is None else pos
         inv, frame, _ = self.current_frame(pos)
         if self.trace.phase(pos) == "bwd" and self.frame_index == 0:
-            from .adjoints import bwd_frame, fprop_frame
+            from .adjoints import forward_view
 
-            bframe = bwd_frame(self.trace, pos)
-            fframe = fprop_frame(bframe) if bframe is not None else None
-            if fframe is not None:
-                inv, frame, pos = self.trace.inv_of[fframe.id], fframe, self.forward_time(pos)
+            inv, frame, pos = forward_view(self, pos) or (inv, frame, pos)
         out = {}
         for outer in reversed(self.trace.enclosing(frame)):
             out.update(self.trace.variables(outer, pos))
         out.update(self.trace.variables(inv, pos))
         return out
 
-    def forward_time(self, pos):
-        """At a bwd stop: the step that computed the forward value being differentiated."""
-        from .adjoints import bprop_call, bwd_frame, fprop_frame
-
-        bframe = bwd_frame(self.trace, pos)
-        fframe = fprop_frame(bframe) if bframe is not None else None
-        if fframe is None:
-            return pos
-        pc = self.trace.states[pos][1] if bframe is self.trace.frame_at(pos) else 0
-        call = bprop_call(bframe, pc)
-        born = self.trace.born[fframe.id]
-        if call is not None:
-            for node, step in born.items():
-                if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
-                    return step
-        return max(born.values())
-
-    def forward_invocation(self, pos):
-        """The invocation whose forward values `grad NAME` differentiates."""
-        if self.trace.frame_at(pos) is not None:
-            return self.current_frame(pos)[0]
-        for inv in self.trace.invocations:
-            if inv.graph is self.primal and inv.frames[0].graph.debug.role == "fprop":
-                return inv
-        return self.trace.invocations[0]
-
-    def describe_use(self, node):
-        """Where a primal node uses a value, for `explain`."""
-        loc = user_loc(node)
-        if loc is None:
-            return "passed on to the next block (loop iteration or branch)"
-        return f"line {loc.line}"
-
     def arguments(self):
         return self.trace.arguments(self.current_frame()[0])
 
-    def output_of(self, result):
-        """The forward output as a float, from a run's result."""
-        from .gradients import scalar_output
-
-        return scalar_output(result[0] if self.grad is not None else result)
-
-    def argnums(self):
-        """The differentiated arguments (without --grad: the float ones)."""
-        if self.grad is not None:
-            return self.grad
-        return tuple(i for i, a in enumerate(self.args)
-                     if getattr(a, "dtype", type(a)) in (float,) or
-                     getattr(getattr(a, "dtype", None), "kind", "") == "f")
-
-    def arguments_names(self):
-        return [p.debug.name for p in self.primal.parameters]
-
-    def ad_gradient(self, argnum):
-        """AD's gradient w.r.t. argument `argnum`, from a complete run of the program."""
-        grads = DebugVM().run(self.program(), self.args)[1]
-        return grads[self.grad.index(argnum)] if isinstance(grads, tuple) else grads
+    def graphs(self):
+        """Every graph the program can reach: nested ones and the ones it calls."""
+        if self._graphs is None:
+            seen, todo = [], [self.program()]
+            while todo:
+                m = Manager(todo.pop())
+                for g in m.graphs:
+                    if g not in seen:
+                        seen.append(g)
+                        todo += [i.value for n in m.nodes[g] for i in n.inputs
+                                 if isinstance(getattr(i, "value", None), Graph)]
+            self._graphs = seen
+        return self._graphs
 
     def function_graph(self, name):
-        """The user graph called `name` among those this run can reach."""
-        for g in Manager(self.program()).graphs:
-            if g.debug.name == name and user_graph(g) is g:
+        """The user function called `name` among those this run can reach."""
+        for g in self.graphs():
+            if g.debug.name == name and g.debug.role is None:
                 return g
         raise DebugError(f"No function named {name!r} in this program.")

@@ -140,6 +140,26 @@ def node_lines(session, node, frame):
     return out
 
 
+def label(node):
+    """A value's name for users: its variable, else its source text, else `%N`."""
+    if isinstance(node, Constant):
+        return printer.node_ref(node)
+    if node.debug.name:
+        return node.debug.name
+    loc = node.debug.loc
+    if loc is not None and loc.end_column is not None:
+        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column].strip()
+        if text:
+            return f"({text})"
+    return f"%{node.id}"
+
+
+def expr_text(node):
+    """`op(a, b)` with the users' names for the inputs (ids change between runs)."""
+    fn, *args = node.inputs
+    return f"{label(fn)}({', '.join(label(a) for a in args)})"
+
+
 def type_text(v):
     """Myia's spelling of a value's type: `f64`, `f64[2]`, `(i64, f64)`."""
     if isinstance(v, tuple):
@@ -167,7 +187,8 @@ def stats_lines(v):
     fin = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
     lines = [f"shape {arr.shape}  dtype {arr.dtype}  count {arr.size}"]
     if fin.size:
-        lines.append(f"min {fin.min()!r}  max {fin.max()!r}  mean {fin.mean()!r}")
+        lines.append(f"min {value_text(fin.min())}  max {value_text(fin.max())}  "
+                     f"mean {value_text(fin.mean())}")
     if arr.dtype.kind == "f":
         lines.append(f"nan {int(np.isnan(arr).sum())}  inf {int(np.isinf(arr).sum())}")
     return lines

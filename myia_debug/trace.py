@@ -209,7 +209,8 @@ class Trace:
         out = []
         for frame in inv.frames:
             for node, step in self.born[frame.id].items():
-                if node.debug.name == name and step <= pos and node in frame.values:
+                if node.debug.name == name and step <= pos and \
+                        node.debug.role != "adjoint":
                     out.append((step, frame.values[node]))
         return sorted(out, key=lambda t: t[0])
 
