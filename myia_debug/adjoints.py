@@ -25,6 +25,13 @@ def is_zero(v):
     return type(v).__name__ == "Zero"
 
 
+def is_number(v):
+    """Numbers, arrays and tuples of them: not ZERO, not a closure's Env."""
+    if isinstance(v, tuple):
+        return any(is_number(x) for x in v)
+    return not is_zero(v) and type(v).__name__ != "Env"
+
+
 def bwd_frame(trace, pos):
     """The innermost frame of a user bprop graph at `pos`, or None."""
     frame = trace.frame_at(pos)
@@ -67,7 +74,7 @@ def flow_at(session, pos):
     primal = call.debug.origin
     outs = []
     for n in parts:
-        if n in frame.values and not is_zero(frame.values[n]):
+        if n in frame.values and is_number(frame.values[n]):
             inp = primal.inputs[n.inputs[2].value]
             outs.append((label(inp), frame.values[n]))
     return (label(primal), 0.0 if is_zero(sens) else sens), outs

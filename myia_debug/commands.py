@@ -163,11 +163,12 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if self.options["sticky"]:
             self.do_list(".")
 
-    def _catch_report(self, ev):
+    def _catch_report(self, catch):
         """Where a non-finite value was born: the operation and its (finite) inputs."""
+        kind, ev = catch
         inputs = [f"{render.label(i)} = {self.fmt(ev.frame.lookup(i))}"
                   for i in ev.node.inputs[1:] if i.graph is not None]
-        return [f"Catch: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
+        return [f"Catch {kind}: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
                 f"from finite inputs", "  inputs: " + (", ".join(inputs) or "constants")]
 
     def show_displays(self):

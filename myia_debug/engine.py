@@ -196,8 +196,7 @@ class Session:
         for c in self.catches:
             ev = c.fires(self.trace, pos)
             if ev is not None:
-                stop.catch, stop.node = ev, ev.node
-                stop.reasons.append(f"catch {c.kind}")
+                stop.catch, stop.node = (c.kind, ev), ev.node
                 break
         for w in self.watches:
             hit = w.fires(self.trace, pos)

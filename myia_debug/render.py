@@ -66,7 +66,8 @@ def adjoint_line(flow, ascii=False):
     arrow = "->" if ascii else "→"
     (name, value), outs = flow
     parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
-    return f"   {d(name)} = {value_text(value)}  {arrow}  {parts}".rstrip()
+    line = f"   {d(name)} = {value_text(value)}"
+    return f"{line}  {arrow}  {parts}" if parts else line
 
 
 def listing(file, first, last, current=None, breaks=()):
@@ -147,8 +148,9 @@ def label(node):
     if node.debug.name:
         return node.debug.name
     loc = node.debug.loc
-    if loc is not None and loc.end_column is not None:
-        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column].strip()
+    if loc is not None:
+        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column]
+        text = text.strip().rstrip(":")
         if text:
             return f"({text})"
     return f"%{node.id}"

@@ -141,10 +141,10 @@ class Trace:
         self.states.append((frame, frame.pc if frame is not None else 0))
         stop = None
         node = self.next_node(pos)
-        loc = user_loc(node) if node is not None else None
+        loc = user_loc(node) if node is not None and self._stops_at(frame, node) else None
         if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
             self.bwd_start = pos
-        if loc is not None and frame.graph.debug.role != "grad":
+        if loc is not None:
             inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
             looped = inv.last_frame is not frame and frame.graph.debug.role in LOOP_ROLES
@@ -154,6 +154,19 @@ class Trace:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
         self.linestop.append(stop)
+
+    @staticmethod
+    def _stops_at(frame, node):
+        """Backward line stops are the backward ops of user lines that receive a
+        sensitivity; the adjoint bookkeeping around them is for `si`."""
+        if frame.graph.debug.role == "grad":
+            return False
+        if phase_of(frame.graph) != "bwd":
+            return True
+        if node.debug.role != "bprop_call":
+            return False
+        sens = node.inputs[1]
+        return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
 
     # ----- reading a position ----------------------------------------------
 

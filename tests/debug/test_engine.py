@@ -160,7 +160,7 @@ def test_catch_nan_stops_at_its_origin():
     s.begin()
     s.add_catch("nan")
     stop = s.cont()
-    assert stop.catch is not None and np.isnan(stop.catch.value)
+    assert stop.catch is not None and np.isnan(stop.catch[1].value)
     assert s.location(stop.pos, stop.node).line == 45
     assert "finished" in s.cont().reasons  # c = b * 2 has a NaN input: no new catch
 
