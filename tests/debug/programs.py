@@ -79,3 +79,8 @@ def while_loop(x):
         x = x * 2.0
         n = n + 1
     return x + n
+
+
+def long_names(alpha_value):
+    beta_value = alpha_value * 2.0
+    return beta_value + 1.0
