@@ -181,7 +181,11 @@ class InspectCommands:
             raise DebugError("seed needs --grad")
         if s.phase != "fwd":
             raise DebugError("the backward pass has started; 'restart' first")
-        s.set_seed(float(s.evaluate(arg)))
+        try:
+            value = float(s.evaluate(arg))
+        except (TypeError, ValueError):
+            raise DebugError("seed takes a number") from None
+        s.set_seed(value)
         self.write(f"Seed set to {s.seed!r}")
 
     # ----- the stack -----------------------------------------------------------

@@ -184,7 +184,9 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def d(self, name):
         """∂name, or d(name) in ASCII mode."""
-        return f"d({name})" if self.options["ascii"] else f"∂{name}"
+        if not self.options["ascii"]:
+            return f"∂{name}"
+        return f"d{name}" if name.startswith("(") else f"d({name})"
 
     def fmt(self, v, pretty=False):
         return render.value_text(v, self.options["precision"], self.options["threshold"],

@@ -412,7 +412,12 @@ class Session:
         for p in range(pos, -1, -1):
             if self.trace.linestop[p] is not None and self.trace.invocation(p) is inv:
                 return user_loc(self.trace.next_node(p))
-        return inv.graph.debug.loc
+        if user_loc(inv.graph) is not None:
+            return user_loc(inv.graph)
+        for _, _, n in self.stack(pos)[self.frame_index + 1:]:  # library code: its caller
+            if user_loc(n) is not None:
+                return user_loc(n)
+        return None
 
     def line(self, pos=None):
         loc = self.location(pos)

@@ -62,7 +62,8 @@ def header(session, stop, ascii=False):
 
 def adjoint_line(flow, ascii=False):
     """`   ∂c = 3.44  →  ∂b += 3.44…, ∂x += 3.44…` for a backward stop."""
-    d = (lambda n: f"d({n})") if ascii else (lambda n: f"∂{n}")
+    d = (lambda n: f"d{n}" if n.startswith("(") else f"d({n})") if ascii else \
+        (lambda n: f"∂{n}")
     arrow = "->" if ascii else "→"
     (name, value), outs = flow
     parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
@@ -127,7 +128,9 @@ def node_lines(session, node, frame):
             val = value_text(frame.lookup(inp))
         except (KeyError, AttributeError):
             val = "<not computed yet>"
-        out.append(f"  input {i}: {printer.node_ref(inp)} = {val}")
+        name = label(inp)
+        ref = printer.node_ref(inp)
+        out.append(f"  input {i}: {name if name == ref else f'{name} ({ref})'} = {val}")
     if node in frame.values:
         out.append(f"  value: {value_text(frame.values[node])}")
     users = [f"%{u.id}" for u in frame.nodes if node in u.inputs]
