@@ -16,7 +16,7 @@ class SourceCommands:
     """Listings of the user's code and of the IR, with runtime values."""
 
     def _breaks(self, file):
-        return {bp.line for bp in self.session.breakpoints
+        return {bp.line for bp in self.session.points.breakpoints
                 if bp.kind in ("line", "func") and os.path.abspath(bp.file) ==
                 os.path.abspath(file)}
 

@@ -18,7 +18,8 @@ from .cmd_break import BreakCommands
 from .cmd_inspect import InspectCommands
 from .cmd_run import RunCommands
 from .cmd_source import SourceCommands
-from .engine import UNDEFINED, DebugError
+from .breakpoints import UNDEFINED
+from .engine import DebugError
 
 OPTIONS = {"context": 5, "precision": None, "threshold": 20, "types": False,
            "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False}
@@ -57,7 +58,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def ended(self):
         """Whether the session is over: an error with `catch error` removed."""
-        return self.session.error is not None and not self.session.catch_errors
+        return self.session.error is not None and not self.session.points.catch_errors
 
     def names(self):
         """Every command name, for help and completion."""
@@ -261,14 +262,14 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def state_lines(self):
         s = self.session
-        for bp in s.breakpoints:
+        for bp in s.points.breakpoints:
             where = bp.func.name if bp.kind == "func" else (
                 f"%{bp.node_id}" if bp.kind == "node" else f"{bp.file}:{bp.line}")
             cmd = "tbreak" if bp.temporary else "break"
             yield f"{cmd} {where} {bp.phase}" + (f" if {bp.cond}" if bp.cond else "")
-        for c in s.catches:
+        for c in s.points.catches:
             yield f"catch {c.kind} {c.phase}"
-        for w in s.watches:
+        for w in s.points.watches:
             yield f"watch {'adj ' if w.adjoint else ''}{w.name}" + \
                 ("" if w.adjoint else f" {w.phase}")
         for d in self.displays:

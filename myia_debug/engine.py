@@ -17,7 +17,7 @@ import myia
 from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
-from .breakpoints import Breakpoint, Catch, Watch
+from .breakpoints import Points
 from .trace import Trace, user_graph, user_loc
 
 
@@ -39,7 +39,6 @@ class Stop:
     changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
 
 
-UNDEFINED = object()
 
 
 class Session:
@@ -51,12 +50,8 @@ class Session:
         self.grad = grad
         self.seed = seed
         self.primal = fn if isinstance(fn, Graph) else myia.ir(fn)
-        self.breakpoints = []
-        self.catches = []
-        self.catch_errors = True
-        self.watches = []
+        self.points = Points()
         self.options = {"stop-at-boundary": False}
-        self._bpnum = 0
         self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
@@ -81,7 +76,7 @@ class Session:
         self.error = None
         self.interrupted = False
         self.frame_index = 0
-        for bp in self.breakpoints:
+        for bp in self.points.breakpoints:
             bp.hits = 0
 
     @property
@@ -188,52 +183,11 @@ class Session:
                 return Stop(self.pos)
         return Stop(0, ["start of the recorded history"])
 
-    # ----- hooks: what fires at a position ------------------------------------------
-
     def _check(self, pos):
-        """Breakpoints, catchpoints and watches firing on arriving at `pos`."""
+        """The stop at `pos` if a breakpoint, catchpoint or watch fires there."""
         stop = Stop(pos)
-        for c in self.catches:
-            ev = c.fires(self.trace, pos)
-            if ev is not None:
-                stop.catch, stop.node = (c.kind, ev), ev.node
-                break
-        for w in self.watches:
-            hit = w.fires(self.trace, pos)
-            if hit is not None:
-                node, new = hit
-                if w.adjoint:  # a contribution: the running sum is for `explain`
-                    stop.changes.append(("∂" + w.name, UNDEFINED, new))
-                    continue
-                old = self._previous(w.name, node, pos)
-                if old is UNDEFINED or old is not new:
-                    stop.changes.append((w.name, old, new))
-        for bp in list(self.breakpoints):
-            if not bp.matches(self.trace, pos):
-                continue
-            if bp.cond:
-                try:
-                    if not self.evaluate(bp.cond, pos):
-                        continue
-                except Exception as e:  # a broken condition stops, as in pdb
-                    stop.reasons.append(f"error in condition of breakpoint {bp.number}: {e}")
-            bp.hits += 1
-            if bp.ignore > 0:
-                bp.ignore -= 1
-                continue
-            stop.hits.append(bp)
-            if bp.temporary:
-                self.breakpoints.remove(bp)
-        if stop.catch or stop.changes or stop.hits or stop.reasons:
-            return stop
-        return None
-
-    def _previous(self, name, node, pos):
-        inv = self.trace.invocation(pos - 1)
-        if inv is None:
-            return UNDEFINED
-        versions = self.trace.versions(inv, name, pos - 1)
-        return versions[-1][1] if versions else UNDEFINED
+        fired = self.points.fire(stop, self.trace, lambda expr: self.evaluate(expr, pos))
+        return stop if fired else None
 
     def evaluate(self, expr, pos=None):
         from .evaluate import evaluate  # the namespace needs the whole session
@@ -341,18 +295,8 @@ class Session:
 
     def reverse_cont(self):
         """Back to the previous position where a breakpoint, catch or watch fires."""
-        saved = [(bp, bp.hits, bp.ignore) for bp in self.breakpoints]
-        bps = list(self.breakpoints)
-        try:
-            return self._back(self._fires_quietly)
-        finally:
-            self.breakpoints[:] = bps
-            for bp, hits, ignore in saved:
-                bp.hits, bp.ignore = hits, ignore
-
-    def _fires_quietly(self, p):
-        stop = self._check(p)
-        return stop is not None and (stop.hits or stop.catch or stop.changes)
+        with self.points.quiet():
+            return self._back(lambda p: self._check(p) is not None)
 
     def set_seed(self, value):
         """The output sensitivity of the backward pass; the run restarts with it."""
@@ -360,33 +304,6 @@ class Session:
         pos = self.pos
         self.restart()
         self.goto(pos)
-
-    # ----- controls: breakpoints, catches, watches ---------------------------------
-
-    def add_breakpoint(self, kind, **fields):
-        self._bpnum += 1
-        bp = Breakpoint(self._bpnum, kind, **fields)
-        self.breakpoints.append(bp)
-        return bp
-
-    def breakpoint(self, number):
-        for bp in self.breakpoints:
-            if bp.number == number:
-                return bp
-        raise DebugError(f"No breakpoint number {number}.")
-
-    def add_catch(self, kind, phase="both"):
-        if kind == "error":
-            self.catch_errors = True
-            return None
-        self.catches = [c for c in self.catches if c.kind != kind]
-        self.catches.append(Catch(kind, phase))
-        return self.catches[-1]
-
-    def add_watch(self, name, phase="both", adjoint=False):
-        func = None if adjoint else self.current_frame()[0].graph
-        self.watches.append(Watch(name, func, phase, adjoint))
-        return self.watches[-1]
 
     # ----- reading the current stop ------------------------------------------------
 

@@ -51,7 +51,7 @@ def test_app_steps_and_quits_on_ctrl_d(pipe):
 def test_app_breakpoints_and_function_keys(pipe):
     s = Session(P.loop, (1.5, 3))
     ui, lines, _ = run_app(pipe, s, "b 32\rc\r\x1b[21~\x04")  # F10 is `next`
-    assert s.breakpoints[0].hits == 1
+    assert s.points.breakpoints[0].hits == 1
     assert s.location().line == 30 and s.variables()["i"] == 1
 
 

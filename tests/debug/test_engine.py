@@ -107,7 +107,7 @@ def test_recursion_gives_one_frame_per_level():
 def test_finish_in_recursion_returns_one_level():
     s = Session(P.fact, (3,))
     s.begin()
-    b = s.add_breakpoint("line", file=P.__file__, line=37, cond="n == 1")
+    b = s.points.add_breakpoint("line", file=P.__file__, line=37, cond="n == 1")
     stop = s.cont()
     assert stop.hits == [b] and s.variables()["n"] == 1
     stop = s.finish()
@@ -117,32 +117,32 @@ def test_finish_in_recursion_returns_one_level():
 def test_line_breakpoint_condition_ignore_and_temporary():
     s = Session(P.loop, (1.5, 4))
     s.begin()
-    b = s.add_breakpoint("line", file=P.__file__, line=32, cond="i >= 1")
+    b = s.points.add_breakpoint("line", file=P.__file__, line=32, cond="i >= 1")
     s.cont()
     assert s.variables()["i"] == 1
     b.ignore = 1
     s.cont()
     assert s.variables()["i"] == 3
-    s.breakpoints.clear()
+    s.points.breakpoints.clear()
     s.restart()
     s.begin()
-    s.add_breakpoint("line", file=P.__file__, line=31, temporary=True)
+    s.points.add_breakpoint("line", file=P.__file__, line=31, temporary=True)
     s.cont()
-    assert where(s)[1] == 31 and not s.breakpoints
+    assert where(s)[1] == 31 and not s.points.breakpoints
     assert "finished" in s.cont().reasons
 
 
 def test_function_and_node_breakpoints():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    s.add_breakpoint("func", func=myia.ir(P.sq), file=P.__file__, line=9)
+    s.points.add_breakpoint("func", func=myia.ir(P.sq), file=P.__file__, line=9)
     s.cont()
     assert where(s) == ("sq", 9)
     s.restart()
     s.begin()
     node = next(n for n in s.trace.frame_at(s.pos).nodes if n.loc and n.loc.line == 15)
-    s.add_breakpoint("node", node_id=node.id)
-    s.breakpoints.pop(0)
+    s.points.add_breakpoint("node", node_id=node.id)
+    s.points.breakpoints.pop(0)
     s.cont()
     assert s.trace.next_node(s.pos) is node
 
@@ -150,7 +150,7 @@ def test_function_and_node_breakpoints():
 def test_disabled_breakpoint_does_not_fire():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    b = s.add_breakpoint("line", file=P.__file__, line=15)
+    b = s.points.add_breakpoint("line", file=P.__file__, line=15)
     b.enabled = False
     assert "finished" in s.cont().reasons
 
@@ -158,7 +158,7 @@ def test_disabled_breakpoint_does_not_fire():
 def test_catch_nan_stops_at_its_origin():
     s = Session(P.nan_maker, (0.5,))
     s.begin()
-    s.add_catch("nan")
+    s.points.add_catch("nan")
     stop = s.cont()
     assert stop.catch is not None and np.isnan(stop.catch[1].value)
     assert s.location(stop.pos, stop.node).line == 45
@@ -182,7 +182,7 @@ def test_error_is_post_mortem():
 def test_watch_reports_new_versions():
     s = Session(P.loop, (1.5, 3))
     s.begin()
-    s.add_watch("s")
+    s.points.add_watch("s", myia.ir(P.loop))
     values = []
     while True:
         stop = s.cont()
@@ -227,14 +227,14 @@ def test_reverse_step_and_reverse_finish_in_a_call():
 def test_reverse_continue_goes_back_to_the_last_hit():
     s = Session(P.loop, (1.5, 3))
     s.begin()
-    s.add_breakpoint("line", file=P.__file__, line=32)
+    s.points.add_breakpoint("line", file=P.__file__, line=32)
     s.cont()
     first = s.pos
     s.cont()
     s.next()
     s.reverse_cont()
     assert s.pos != first and where(s)[1] == 32 and s.variables()["i"] == 1
-    assert s.breakpoints[0].hits == 2
+    assert s.points.breakpoints[0].hits == 2
 
 
 def test_closure_sees_enclosing_variables():
