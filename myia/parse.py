@@ -43,7 +43,7 @@ from . import prims as P
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location
 from .prims.scalar import BINARY, COMPARE, UNARY
-from .stdlib import CONVERTERS, range_test
+from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -70,6 +70,11 @@ def parse(fn):
     if fn not in _cache:
         _cache[fn] = _Parser(fn).graph  # the parser registers itself first
     return _cache[fn]
+
+
+def _iterable_forms():
+    """Graph of a two-argument builtin (`max`) -> graph of its one-iterable form."""
+    return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
 
 
 class _Pending:
@@ -632,10 +637,14 @@ class _Parser:
                 raise self.syntax_error(k.value, "**kwargs in a call")
             kw[k.arg] = self.expr(block, k.value)
         value = fn.value if isinstance(fn, Constant) else None
-        if value in (P.maximum, P.minimum) and len(args) > 2 and not kw:
+        iterable_form = _iterable_forms().get(value)
+        if iterable_form is not None and len(args) != 2 and args and not kw:
+            if len(args) == 1:
+                return block.graph.apply(Constant(iterable_form), args[0],
+                                         debug=self.info(e))
             acc = args[0]
             for a in args[1:]:
-                acc = block.graph.apply(value, acc, a, debug=self.info(e))
+                acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
         if value in (int, float, bool) or (isinstance(value, type) and
                                            issubclass(value, np.generic)):

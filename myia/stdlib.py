@@ -18,6 +18,36 @@ def range_test(i, stop, step):
     return i < stop if step > 0 else i > stop
 
 
+def builtin_max(x, y):
+    """Python's `max(x, y)`: `x` unless `y` is greater.
+
+    Not `np.maximum`, which would turn `max(2, 2.0)` into `2.0` (CPython
+    gives the int 2), return numpy scalars and propagate any NaN.
+    """
+    return y if y > x else x
+
+
+def builtin_min(x, y):
+    """Python's `min(x, y)`: `x` unless `y` is smaller (see `builtin_max`)."""
+    return y if y < x else x
+
+
+def builtin_max_of(xs):
+    """Python's `max(xs)` over a tuple or an array's first axis."""
+    m = xs[0]
+    for x in xs:
+        m = builtin_max(m, x)
+    return m
+
+
+def builtin_min_of(xs):
+    """Python's `min(xs)` over a tuple or an array's first axis."""
+    m = xs[0]
+    for x in xs:
+        m = builtin_min(m, x)
+    return m
+
+
 def math_floor(x):
     return int(P.floor(x))
 
@@ -29,7 +59,7 @@ def math_ceil(x):
 CONVERTERS = {
     # builtins
     len: P.len_, abs: P.abs_,
-    max: P.maximum, min: P.minimum,
+    max: builtin_max, min: builtin_min,
     # math
     math.exp: P.exp, math.log: P.log, math.sqrt: P.sqrt, math.sin: P.sin,
     math.cos: P.cos, math.tan: P.tan, math.tanh: P.tanh, math.sinh: P.sinh,
@@ -50,3 +80,8 @@ CONVERTERS = {
     np.ones: P.ones, np.full: P.full, np.zeros_like: P.zeros_like,
     np.ones_like: P.ones_like, np.arange: P.arange,
 }
+
+# Two-argument helpers that Python also calls with one iterable or with more
+# than two arguments: the parser uses the iterable form for `max(xs)` and
+# folds `max(a, b, c)` into `max(max(a, b), c)`.
+ITERABLE_FORMS = {builtin_max: builtin_max_of, builtin_min: builtin_min_of}
