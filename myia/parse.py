@@ -72,6 +72,16 @@ def parse(fn):
     return _cache[fn]
 
 
+def _is_scalar_type(value):
+    """Whether `value` is `int`, `float`, `bool` or a numpy scalar type.
+
+    Tested with `is`, not `in`: `value` may be any global, and `==` on an
+    array is elementwise (its truth raises).
+    """
+    return any(value is t for t in (int, float, bool)) or (
+        isinstance(value, type) and issubclass(value, np.generic))
+
+
 def _iterable_forms():
     """Graph of a two-argument builtin (`max`) -> graph of its one-iterable form."""
     return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
@@ -646,8 +656,7 @@ class _Parser:
             for a in args[1:]:
                 acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",
                                     self.loc(e))
@@ -751,8 +760,7 @@ class _Parser:
             return Constant(parse(value), self.info(node))
         if isinstance(value, type) and dataclasses.is_dataclass(value):
             return Constant(value, self.info(node))
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             return Constant(value, self.info(node))  # a dtype, or a cast when called
         if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                                np.ndarray, np.generic, slice)):

@@ -48,24 +48,16 @@ def builtin_min_of(xs):
     return m
 
 
-def math_floor(x):
-    return int(P.floor(x))
-
-
-def math_ceil(x):
-    return int(P.ceil(x))
-
-
 CONVERTERS = {
     # builtins
     len: P.len_, abs: P.abs_,
     max: builtin_max, min: builtin_min,
     # math
-    math.exp: P.exp, math.log: P.log, math.sqrt: P.sqrt, math.sin: P.sin,
-    math.cos: P.cos, math.tan: P.tan, math.tanh: P.tanh, math.sinh: P.sinh,
-    math.cosh: P.cosh, math.atan: P.arctan, math.log1p: P.log1p,
-    math.expm1: P.expm1, math.floor: math_floor,
-    math.ceil: math_ceil,
+    math.exp: P.math_exp, math.log: P.math_log, math.sqrt: P.math_sqrt,
+    math.sin: P.math_sin, math.cos: P.math_cos, math.tan: P.math_tan,
+    math.tanh: P.math_tanh, math.sinh: P.math_sinh, math.cosh: P.math_cosh,
+    math.atan: P.math_atan, math.log1p: P.math_log1p, math.expm1: P.math_expm1,
+    math.floor: P.math_floor, math.ceil: P.math_ceil,
     # numpy
     np.exp: P.exp, np.log: P.log, np.log1p: P.log1p, np.expm1: P.expm1,
     np.sqrt: P.sqrt, np.sin: P.sin, np.cos: P.cos, np.tan: P.tan,

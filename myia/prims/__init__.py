@@ -70,6 +70,8 @@ from .scalar import (  # noqa: E402
     ge, gt, invert, le, log, lshift, lt, maximum, minimum, mod, mul, ne, neg,
     not_, pos, pow_, rshift, sign, sin, sinh, sqrt, sub, tan, tanh, cast,
     truediv, truth, arctan, log1p, expm1,
+    math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
+    math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
 from .structure import (  # noqa: E402
     getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
@@ -83,6 +85,8 @@ PRIMITIVES = (
     bitand, bitor, bitxor, invert, lshift, rshift,
     exp, log, log1p, expm1, sqrt, sin, cos, tan, tanh, sinh, cosh, arctan,
     abs_, floor, ceil, sign, maximum, minimum,
+    math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
+    math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
     cast,
     # array
     reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
