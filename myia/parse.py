@@ -87,6 +87,31 @@ def _iterable_forms():
     return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
 
 
+def match_arguments(name, params, defaults, kwonly, args, kw):
+    """Order positional `args` and keyword `kw` as `params`, filling `defaults`.
+
+    Python's rules for binding a call's arguments.  The parser applies them to
+    nodes when it knows the callee; the debug VM applies them to values for a
+    callee known only at run time (a method, a function passed as argument).
+    """
+    npos = len([p for p in params if p not in kwonly])
+    if len(args) > npos:
+        raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
+                            f"{len(args)} were given")
+    out = dict(zip(params, args))
+    for k, v in kw.items():
+        if k not in params:
+            raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}")
+        if k in out:
+            raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}")
+        out[k] = v
+    missing = [p for p in params if p not in out and p not in defaults]
+    if missing:
+        raise MyiaTypeError(f"{name}() missing required argument(s): "
+                            f"{', '.join(map(repr, missing))}")
+    return [out[p] if p in out else defaults[p] for p in params]
+
+
 class _Pending:
     """A nested `def` not yet parsed: it is parsed where its name is read."""
 
@@ -676,30 +701,18 @@ class _Parser:
             args = self.match_args(value.name, list(value.params), defaults, set(),
                                    args, kw, e)
         elif kw:
-            raise self.syntax_error(e, "keyword arguments to a function not known "
-                                       "at parse time")
+            # The callee is only known at run time (a method, a function passed
+            # as an argument): bind the keywords now, the VM matches them.
+            fn = block.graph.apply(P.bind_keywords, fn, Constant(tuple(kw)), *kw.values(),
+                                   debug=self.info(e))
         return block.graph.apply(fn, *args, debug=self.info(e))
 
     def match_args(self, name, params, defaults, kwonly, args, kw, node):
-        """Order positional and keyword arguments as `params`, filling defaults."""
-        npos = len([p for p in params if p not in kwonly])
-        if len(args) > npos:
-            raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
-                                f"{len(args)} were given", self.loc(node))
-        out = dict(zip(params, args))
-        for k, v in kw.items():
-            if k not in params:
-                raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}",
-                                    self.loc(node))
-            if k in out:
-                raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}",
-                                    self.loc(node))
-            out[k] = v
-        missing = [p for p in params if p not in out and p not in defaults]
-        if missing:
-            raise MyiaTypeError(f"{name}() missing required argument(s): "
-                                f"{', '.join(map(repr, missing))}", self.loc(node))
-        return [out[p] if p in out else defaults[p] for p in params]
+        """Order argument nodes as `params` (see `match_arguments`)."""
+        try:
+            return match_arguments(name, params, defaults, kwonly, args, kw)
+        except MyiaTypeError as err:
+            raise err.with_location(self.loc(node)) from None
 
     # ----- names ------------------------------------------------------------
 

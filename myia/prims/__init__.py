@@ -75,7 +75,7 @@ from .scalar import (  # noqa: E402
 )
 from .structure import (  # noqa: E402
     getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
-    make_tuple, partial, switch, stop_gradient,
+    make_tuple, partial, bind_keywords, switch, stop_gradient,
 )
 
 PRIMITIVES = (
@@ -93,7 +93,7 @@ PRIMITIVES = (
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to,
     # structure
-    make_tuple, getitem, len_, switch, partial, make_record, getattr_,
+    make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
     make_slice, is_, is_not, identity, stop_gradient,
 )
 

@@ -148,7 +148,32 @@ def builtins_calls(t):
     return len(t), abs(t[0]), int(t[1]), float(t[0]), bool(t[2])
 
 
+def call_with_keywords(f, x):
+    return f(x, c=1), f(b=2, a=x), f(x)
+
+
+def keywords_through_variable(x):
+    return call_with_keywords(helper, x)
+
+
+def runtime_default_through_variable(x):
+    k = x * 3
+
+    def f(a, b=k + 1, c=0):
+        return a + b + c
+
+    return call_with_keywords(f, x), call_with_keywords(lambda a, b=k, c=2: a * b - c, x)
+
+
+def numpy_through_variable(x):
+    g = np.sum
+    return g(x, axis=0), g(x, keepdims=True)
+
+
 CASES = [
+    (keywords_through_variable, (1,)),
+    (runtime_default_through_variable, (2,)),
+    (numpy_through_variable, (np.arange(6.0).reshape(3, 2),)),
     (positional, (1,)), (keywords, (1,)), (defaults, (2,)),
     (kwonly, (3,)), (kwonly, (1.5,)),
     (optional_args, (1,)),
