@@ -45,7 +45,7 @@ from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location
 from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
-from .stdlib import CONVERTERS, range_test
+from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -73,6 +73,46 @@ def parse(fn):
     if fn not in _cache:
         _cache[fn] = _Parser(fn).graph  # the parser registers itself first
     return _cache[fn]
+
+
+def _is_scalar_type(value):
+    """Whether `value` is `int`, `float`, `bool` or a numpy scalar type.
+
+    Tested with `is`, not `in`: `value` may be any global, and `==` on an
+    array is elementwise (its truth raises).
+    """
+    return any(value is t for t in (int, float, bool)) or (
+        isinstance(value, type) and issubclass(value, np.generic))
+
+
+def _iterable_forms():
+    """Graph of a two-argument builtin (`max`) -> graph of its one-iterable form."""
+    return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
+
+
+def match_arguments(name, params, defaults, kwonly, args, kw):
+    """Order positional `args` and keyword `kw` as `params`, filling `defaults`.
+
+    Python's rules for binding a call's arguments.  The parser applies them to
+    nodes when it knows the callee; the debug VM applies them to values for a
+    callee known only at run time (a method, a function passed as argument).
+    """
+    npos = len([p for p in params if p not in kwonly])
+    if len(args) > npos:
+        raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
+                            f"{len(args)} were given")
+    out = dict(zip(params, args))
+    for k, v in kw.items():
+        if k not in params:
+            raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}")
+        if k in out:
+            raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}")
+        out[k] = v
+    missing = [p for p in params if p not in out and p not in defaults]
+    if missing:
+        raise MyiaTypeError(f"{name}() missing required argument(s): "
+                            f"{', '.join(map(repr, missing))}")
+    return [out[p] if p in out else defaults[p] for p in params]
 
 
 class _Pending:
@@ -647,13 +687,16 @@ class _Parser:
         value = fn.value if isinstance(fn, Constant) else None
         if hasattr(value, "__myia_macro__"):
             return self.macro(value, fn, args, kw, e)
-        if value in (P.maximum, P.minimum) and len(args) > 2 and not kw:
+        iterable_form = _iterable_forms().get(value)
+        if iterable_form is not None and len(args) != 2 and args and not kw:
+            if len(args) == 1:
+                return block.graph.apply(Constant(iterable_form), args[0],
+                                         debug=self.info(e))
             acc = args[0]
             for a in args[1:]:
-                acc = block.graph.apply(value, acc, a, debug=self.info(e))
+                acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",
                                     self.loc(e))
@@ -673,8 +716,10 @@ class _Parser:
             args = self.match_args(value.name, list(value.params), defaults, set(),
                                    args, kw, e)
         elif kw:
-            raise self.syntax_error(e, "keyword arguments to a function not known "
-                                       "at parse time")
+            # The callee is only known at run time (a method, a function passed
+            # as an argument): bind the keywords now, the VM matches them.
+            fn = block.graph.apply(P.bind_keywords, fn, Constant(tuple(kw)), *kw.values(),
+                                   debug=self.info(e))
         return block.graph.apply(fn, *args, debug=self.info(e))
 
     def macro(self, value, fn, args, kw, node):
@@ -689,25 +734,11 @@ class _Parser:
         return Constant(result, self.info(node))
 
     def match_args(self, name, params, defaults, kwonly, args, kw, node):
-        """Order positional and keyword arguments as `params`, filling defaults."""
-        npos = len([p for p in params if p not in kwonly])
-        if len(args) > npos:
-            raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
-                                f"{len(args)} were given", self.loc(node))
-        out = dict(zip(params, args))
-        for k, v in kw.items():
-            if k not in params:
-                raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}",
-                                    self.loc(node))
-            if k in out:
-                raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}",
-                                    self.loc(node))
-            out[k] = v
-        missing = [p for p in params if p not in out and p not in defaults]
-        if missing:
-            raise MyiaTypeError(f"{name}() missing required argument(s): "
-                                f"{', '.join(map(repr, missing))}", self.loc(node))
-        return [out[p] if p in out else defaults[p] for p in params]
+        """Order argument nodes as `params` (see `match_arguments`)."""
+        try:
+            return match_arguments(name, params, defaults, kwonly, args, kw)
+        except MyiaTypeError as err:
+            raise err.with_location(self.loc(node)) from None
 
     # ----- names ------------------------------------------------------------
 
@@ -773,8 +804,7 @@ class _Parser:
             return Constant(parse(value), self.info(node))
         if isinstance(value, type) and dataclasses.is_dataclass(value):
             return Constant(value, self.info(node))
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             return Constant(value, self.info(node))  # a dtype, or a cast when called
         if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                                np.ndarray, np.generic, slice)):

@@ -17,7 +17,7 @@ import types
 
 from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
-from ..parse import parse
+from ..parse import match_arguments, parse
 from ..prims import Primitive, switch
 from ..prims.structure import Partial
 
@@ -219,13 +219,16 @@ class DebugVM:
 
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
+        kw = {}
         while isinstance(fn, Partial):
-            fn, args = fn.fn, [*fn.args, *args]
+            fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
         if isinstance(fn, types.FunctionType):
             fn = Closure(parse(fn), None)
         if isinstance(fn, Graph):
             fn = Closure(fn, None)
         if isinstance(fn, Primitive):
+            if kw:
+                args = _bind(fn.name, fn.params or (), fn.defaults, set(), args, kw, node)
             method = _dunder(fn, args)
             if method is not None:
                 return self._call(method[0], method[1], frame, node, tail)
@@ -237,6 +240,12 @@ class DebugVM:
             raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
                                 node.loc if node is not None else None)
         g = fn.graph
+        if kw or (len(args) < len(g.parameters) and g.defaults):
+            # A callee only known now (a method, a function passed as an
+            # argument): bind keywords and defaults as the parser does for
+            # the callees it knows.
+            args = _bind(g.name, [p.debug.name for p in g.parameters],
+                         _default_values(fn), g.kwonly, args, kw, node)
         if len(args) != len(g.parameters):
             raise MyiaTypeError(
                 f"{g.name}() takes {len(g.parameters)} arguments but {len(args)} "
@@ -245,6 +254,32 @@ class DebugVM:
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
+
+
+def _bind(name, params, defaults, kwonly, args, kw, node):
+    try:
+        return match_arguments(name, params, defaults, kwonly, args, kw)
+    except MyiaTypeError as err:
+        raise err.with_location(node.loc if node is not None else None) from None
+
+
+def _default_values(closure):
+    """Parameter name -> default value of a closure's graph."""
+    out = {}
+    for name, node in closure.graph.defaults.items():
+        if isinstance(node, Constant):
+            out[name] = node.value
+            continue
+        # A default computed in the enclosing function, when the `def` ran.
+        env = closure.env
+        while env is not None and env.graph is not node.graph:
+            env = env.env
+        if env is None:
+            raise MyiaTypeError(f"the default value of {name!r} of {closure.graph.name}() "
+                                "is not available where it is called; pass it explicitly",
+                                node.loc)
+        out[name] = env.values[node]
+    return out
 
 
 def _dunder(prim, args):
