@@ -203,6 +203,21 @@ def _assigned(stmts):
     return dict.fromkeys(out)
 
 
+def _why_unbound(fn_node, name):
+    """Why `name`, assigned somewhere in `fn_node`, can be unbound where read."""
+    def assigned_in(kinds, field):
+        return any(isinstance(n, kinds) and name in _assigned(getattr(n, field))
+                   for n in ast.walk(fn_node) if n is not fn_node)
+    if assigned_in((ast.For, ast.While), "body"):
+        return (" (a variable first assigned inside a loop is local to one iteration: "
+                "one carried across iterations or used after the loop must be "
+                "assigned before the loop)")
+    if assigned_in(ast.If, "body") or assigned_in(ast.If, "orelse"):
+        return (" (it is assigned in only one branch of an 'if': to use it after "
+                "the 'if', assign it in every branch)")
+    return ""
+
+
 class _Loop:
     def __init__(self, header, after, names, counter=None, step=None):
         self.header = header
@@ -253,6 +268,8 @@ class _Parser:
             tree = ast.parse(src.strip().rstrip(",)") if "lambda" in src else src)
         want = fn.__code__.co_firstlineno - self.offset
         for node in ast.walk(tree):
+            if isinstance(node, ast.AsyncFunctionDef) and node.name == fn.__name__:
+                raise self.syntax_error(node, "async def")
             if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
                 return node
             if isinstance(node, ast.Lambda) and fn.__name__ == "<lambda>":
@@ -628,7 +645,8 @@ class _Parser:
             elif type(op).__name__ in COMPARE:
                 prim = COMPARE[type(op).__name__]
             else:
-                raise self.syntax_error(e, f"comparison operator {type(op).__name__}")
+                name = "'in'" if isinstance(op, ast.In) else "'not in'"
+                raise self.syntax_error(e, f"the {name} operator")
             res = b.graph.apply(prim, left, right, debug=self.info(e))
             if len(ops) == 1:
                 return res
@@ -752,10 +770,9 @@ class _Parser:
             nxt = b.parent
             if nxt is None or nxt.func is not b.func:
                 if name in b.func.locals:
-                    raise MyiaNameError(
-                        f"local variable {name!r} may be used before it is assigned "
-                        "(a variable carried from one loop iteration to the next "
-                        "must be assigned before the loop)", self.loc(node))
+                    raise MyiaNameError(f"local variable {name!r} may be used before it "
+                                        f"is assigned{_why_unbound(b.func.node, name)}",
+                                        self.loc(node))
             b = nxt
         return self.resolve_global(name, node)
 

@@ -13,6 +13,7 @@ iterations (a tail-recursive header graph) runs in constant stack space.
 """
 
 import dataclasses
+import os
 import types
 
 from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
@@ -111,19 +112,37 @@ def graph_owners(graph):
     return _owners[graph]
 
 
+_LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def user_node(frame, node):
+    """`node`, or if it is in Myia's own library code (a helper of `myia.stdlib`),
+    the innermost call in the user's code that led to it."""
+    for f in frame.stack() if frame is not None else ():
+        if not _in_library(_loc(node)):
+            return node
+        node = f.call_node
+    return node
+
+
+def _in_library(loc):
+    return loc is not None and os.path.abspath(loc.file).startswith(_LIBRARY)
+
+
 def user_error(exc, node):
     """Turn an exception raised by a primitive into a located user error."""
+    loc = _loc(node)
     if isinstance(exc, MyiaError):
-        return exc.with_location(node.loc)
+        return exc.with_location(loc)
     msg = str(exc)
     text = msg.lower()
     if isinstance(exc, (ValueError, IndexError)) and any(
             w in text for w in ("shape", "broadcast", "align", "dimension", "bounds",
                                 "size", "index", "axis", "split")):
-        return MyiaShapeError(msg, node.loc)
+        return MyiaShapeError(msg, loc)
     if isinstance(exc, (TypeError, AttributeError)):
-        return MyiaTypeError(msg, node.loc)
-    return MyiaError(f"{type(exc).__name__}: {msg}", node.loc)
+        return MyiaTypeError(msg, loc)
+    return MyiaError(f"{type(exc).__name__}: {msg}", loc)
 
 
 class DebugVM:
@@ -235,10 +254,10 @@ class DebugVM:
             try:
                 return (fn.impl(*args),)
             except Exception as e:  # a user's bad values: locate them
-                raise user_error(e, node) from None
+                raise user_error(e, user_node(frame, node)) from None
         if not isinstance(fn, Closure):
             raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
-                                node.loc if node is not None else None)
+                                _loc(user_node(frame, node)))
         g = fn.graph
         if kw or (len(args) < len(g.parameters) and g.defaults):
             # A callee only known now (a method, a function passed as an
@@ -249,7 +268,9 @@ class DebugVM:
         if len(args) != len(g.parameters):
             raise MyiaTypeError(
                 f"{g.name}() takes {len(g.parameters)} arguments but {len(args)} "
-                "were given", node.loc if node is not None else None)
+                "were given", _loc(user_node(frame, node)))
+        if tail and _in_library(g.debug.loc):
+            tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
@@ -280,6 +301,10 @@ def _default_values(closure):
                                 node.loc)
         out[name] = env.values[node]
     return out
+
+
+def _loc(node):
+    return node.loc if node is not None else None
 
 
 def _dunder(prim, args):
