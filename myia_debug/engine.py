@@ -1,0 +1,501 @@
+"""The debugger engine: a session over the debug VM, with no I/O (the bdb role).
+
+Everything is built on one atomic move, `_forward()`: go to the next
+position, replaying the recorded trace when we went back in time, running
+the VM otherwise.  `step`, `next`, `finish`, `until`, `cont` are predicate
+loops over it (as JuliaInterpreter's `next_until!`), and the reverse
+commands the same loops walking the recorded positions backwards.  Each
+returns a `Stop` saying where and why; the command layer renders it.
+
+A position `p` is the state after `p` VM steps; the stop header shows the
+source line of the node about to run, as pdb shows the line about to run.
+"""
+
+import dataclasses
+
+import myia
+from myia.ir import Graph, Manager
+from myia.vm.debug import DebugVM
+
+from .breakpoints import Breakpoint, Catch, Watch
+from .trace import Trace, user_graph, user_loc
+
+
+class DebugError(Exception):
+    """A command the engine cannot carry out; its message is for the user."""
+
+
+@dataclasses.dataclass
+class Stop:
+    """Why and where the session stopped."""
+
+    pos: int
+    reasons: list = dataclasses.field(default_factory=list)  # short texts
+    hits: list = dataclasses.field(default_factory=list)     # Breakpoints hit
+    node: object = None        # the node to show, when not the next one
+    retval: object = None
+    returned: bool = False
+    catch: object = None       # the Event a catchpoint fired on
+    changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
+
+
+UNDEFINED = object()
+
+
+class Session:
+    """Debugging one call `fn(*args)` (or, with `grad`, its gradient program)."""
+
+    def __init__(self, fn, args, grad=None, seed=1.0):
+        self.fn = fn
+        self.args = tuple(args)
+        self.grad = grad
+        self.seed = seed
+        self.primal = fn if isinstance(fn, Graph) else myia.ir(fn)
+        self.breakpoints = []
+        self.catches = []
+        self.catch_errors = True
+        self.watches = []
+        self.options = {"stop-at-boundary": False}
+        self._bpnum = 0
+        self.trace_hook = None  # called with (event, trace) after each new step
+        self.last_retval = None
+        self.restart()
+
+    # ----- controls: program --------------------------------------------------
+
+    def program(self):
+        """The graph the VM runs: the user function, or its gradient program."""
+        if self.grad is None:
+            return self.primal
+        from myia.grad import grad_graph  # lands with AD; only needed for --grad
+
+        return grad_graph(self.primal, argnums=self.grad, value=True)
+
+    def restart(self):
+        """Run again from the start; breakpoints, watches and options stay."""
+        self.vm = DebugVM(record=False)
+        self.vm.start(self.program(), self.args)
+        self.trace = Trace(self.vm)
+        self.pos = 0
+        self.error = None
+        self.interrupted = False
+        self.frame_index = 0
+        for bp in self.breakpoints:
+            bp.hits = 0
+
+    @property
+    def end(self):
+        """The last recorded position."""
+        return len(self.trace)
+
+    @property
+    def finished(self):
+        return self.vm.finished
+
+    @property
+    def result(self):
+        return self.vm.result
+
+    @property
+    def phase(self):
+        if self.error is not None and self.pos == self.end:
+            return "pm"
+        return self.trace.phase(self.pos)
+
+    # ----- the atomic move ------------------------------------------------------
+
+    def _forward(self):
+        """Move one position forwards; False at the end of the program or on error."""
+        if self.pos < self.end:
+            self.pos += 1
+            return True
+        if self.vm.finished or self.error is not None:
+            return False
+        try:
+            ev = self.trace.advance()
+        except myia.MyiaError as e:
+            self.error = e
+            return False
+        self.pos += 1
+        self._apply_seed(ev)
+        if self.trace_hook is not None:
+            self.trace_hook(ev, self.trace)
+        return True
+
+    def _apply_seed(self, ev):
+        """`seed VALUE`: scale the output sensitivity as the gradient program makes it."""
+        if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \
+                and getattr(ev.node.inputs[0], "value", None).__class__.__name__ == "Primitive" \
+                and ev.node.inputs[0].value.name == "seed":
+            ev.value = ev.frame.values[ev.node] = ev.value * self.seed
+
+    def lookahead(self, done):
+        """Record further steps (the position stays) until `done()` or the end.
+
+        Exact because the program is pure: this is the future the session
+        will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
+        """
+        while not done() and not self.vm.finished and self.error is None:
+            try:
+                ev = self.trace.advance()
+            except myia.MyiaError as e:
+                self.error = e
+                return
+            self._apply_seed(ev)
+            if self.trace_hook is not None:
+                self.trace_hook(ev, self.trace)
+
+    def _run(self, stop_here, check=True):
+        """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
+        self.frame_index = 0
+        start_phase = self.phase
+        try:
+            while True:
+                if self.interrupted:
+                    self.interrupted = False
+                    return Stop(self.pos, ["Interrupted"])
+                if not self._forward():
+                    return self._end_stop()
+                stop = self._check(self.pos) if check else None
+                if stop is not None:
+                    return stop
+                if self.options["stop-at-boundary"] and start_phase != self.phase:
+                    return Stop(self.pos, ["Boundary between the passes"])
+                if stop_here(self.pos):
+                    return Stop(self.pos)
+        except KeyboardInterrupt:
+            return Stop(self.pos, ["Interrupted"])
+
+    def begin(self):
+        """The first stop: the first source line of the function."""
+        if self.trace.linestop[0] is not None:
+            return Stop(0)
+        return self._run(lambda p: self.trace.linestop[p] is not None)
+
+    def _end_stop(self):
+        if self.error is not None:
+            return Stop(self.pos, ["error"], node=self.trace.next_node(self.pos))
+        return Stop(self.pos, ["finished"], retval=self.vm.result, returned=True)
+
+    def _back(self, stop_here):
+        """Move backwards until `stop_here(pos)` (or the start)."""
+        self.frame_index = 0
+        while self.pos > 0:
+            self.pos -= 1
+            if stop_here(self.pos):
+                return Stop(self.pos)
+        return Stop(0, ["start of the recorded history"])
+
+    # ----- hooks: what fires at a position ------------------------------------------
+
+    def _check(self, pos):
+        """Breakpoints, catchpoints and watches firing on arriving at `pos`."""
+        stop = Stop(pos)
+        for c in self.catches:
+            ev = c.fires(self.trace, pos)
+            if ev is not None:
+                stop.catch, stop.node = ev, ev.node
+                stop.reasons.append(f"catch {c.kind}")
+                break
+        for w in self.watches:
+            hit = w.fires(self.trace, pos)
+            if hit is not None:
+                node, new = hit
+                old = self._previous(w.name, node, pos)
+                if old is UNDEFINED or old is not new:
+                    stop.changes.append((("adj " if w.adjoint else "") + w.name, old, new))
+        for bp in list(self.breakpoints):
+            if not bp.matches(self.trace, pos):
+                continue
+            if bp.cond:
+                try:
+                    if not self.evaluate(bp.cond, pos):
+                        continue
+                except Exception as e:  # a broken condition stops, as in pdb
+                    stop.reasons.append(f"error in condition of breakpoint {bp.number}: {e}")
+            bp.hits += 1
+            if bp.ignore > 0:
+                bp.ignore -= 1
+                continue
+            stop.hits.append(bp)
+            if bp.temporary:
+                self.breakpoints.remove(bp)
+        if stop.catch or stop.changes or stop.hits or stop.reasons:
+            return stop
+        return None
+
+    def _previous(self, name, node, pos):
+        inv = self.trace.invocation(pos - 1)
+        if inv is None:
+            return UNDEFINED
+        versions = self.trace.versions(inv, name, pos - 1)
+        return versions[-1][1] if versions else UNDEFINED
+
+    def evaluate(self, expr, pos=None):
+        from .evaluate import evaluate  # the namespace needs the whole session
+
+        return evaluate(self, expr, self.pos if pos is None else pos)
+
+    # ----- controls: stepping ----------------------------------------------------
+
+    def _guard(self):
+        if self.error is not None and self.pos == self.end:
+            raise DebugError("The program ended in an error; use 'restart', or travel back "
+                             "in time ('rs', 'goto N').")
+        if self.vm.finished and self.pos == self.end:
+            raise DebugError("The program has finished; use 'restart' to run it again.")
+
+    def step(self):
+        self._guard()
+        return self._run(lambda p: self.trace.linestop[p] is not None)
+
+    def next(self):
+        self._guard()
+        depth = self.trace.depth(self.pos)
+        return self._run(lambda p: self.trace.linestop[p] is not None
+                         and self.trace.depth(p) <= depth)
+
+    def finish(self):
+        """Run until the current source frame returns; the stop holds its value."""
+        self._guard()
+        inv, frame, _ = self.current_frame()
+        depth = self.trace.depth(self.pos) - self.frame_index
+        stop = self._run(lambda p: self.trace.depth(p) < depth
+                         or self.trace.frame_at(p) is None)
+        if not stop.reasons and not stop.hits:
+            ev = self.trace.events[stop.pos]
+            stop.retval, stop.returned = ev.value, True
+            self.last_retval = ev.value
+        return stop
+
+    def until(self, line=None):
+        """Run to a line greater than the current one (or >= `line`) in this frame."""
+        self._guard()
+        inv = self.trace.invocation(self.pos)
+        depth = self.trace.depth(self.pos)
+        here = self.line(self.pos)
+        target = line if line is not None else (here or 0) + 1
+
+        def arrived(p):
+            if self.trace.depth(p) < depth or self.trace.frame_at(p) is None:
+                return True
+            return (self.trace.invocation(p) is inv and self.trace.linestop[p] is not None
+                    and self.trace.linestop[p][1] >= target)
+
+        return self._run(arrived)
+
+    def cont(self):
+        self._guard()
+        return self._run(lambda p: False)
+
+    def stepi(self):
+        self._guard()
+        return self._run(lambda p: True)
+
+    def nexti(self):
+        self._guard()
+        depth = len(self.trace.frame_at(self.pos).stack())
+        return self._run(lambda p: self.trace.frame_at(p) is None
+                         or len(self.trace.frame_at(p).stack()) <= depth)
+
+    def backward(self):
+        """Run to the first step of the backward pass."""
+        if self.grad is None:
+            raise DebugError("'bwd' needs the gradient program: start with --grad.")
+        if self.phase != "fwd":
+            raise DebugError("Already past the forward pass.")
+        return self._run(lambda p: self.trace.phase(p) == "bwd", check=False)
+
+    def goto(self, n):
+        """Go to global step `n`, running forwards if it was not reached yet."""
+        if n < 0:
+            raise DebugError("Step numbers start at 0.")
+        if n <= self.end:
+            self.pos = n
+            self.frame_index = 0
+            return Stop(n)
+        return self._run(lambda p: p >= n, check=False)
+
+    # ----- controls: time travel ------------------------------------------------
+
+    def reverse_step(self):
+        return self._back(lambda p: self.trace.linestop[p] is not None)
+
+    def reverse_next(self):
+        depth = self.trace.depth(self.pos)
+        return self._back(lambda p: self.trace.linestop[p] is not None
+                          and self.trace.depth(p) <= depth)
+
+    def reverse_finish(self):
+        inv = self.current_frame()[0]
+        self.pos = inv.caller_pos
+        self.frame_index = 0
+        return Stop(self.pos)
+
+    def reverse_stepi(self):
+        return self._back(lambda p: True)
+
+    def reverse_cont(self):
+        """Back to the previous position where a breakpoint, catch or watch fires."""
+        saved = [(bp, bp.hits, bp.ignore) for bp in self.breakpoints]
+        bps = list(self.breakpoints)
+        try:
+            return self._back(lambda p: p < self.end and self._fires_quietly(p + 1))
+        finally:
+            self.breakpoints[:] = bps
+            for bp, hits, ignore in saved:
+                bp.hits, bp.ignore = hits, ignore
+
+    def _fires_quietly(self, p):
+        stop = self._check(p)
+        return stop is not None and (stop.hits or stop.catch or stop.changes)
+
+    def set_seed(self, value):
+        """The output sensitivity of the backward pass; the run restarts with it."""
+        self.seed = value
+        pos = self.pos
+        self.restart()
+        self.goto(pos)
+
+    # ----- controls: breakpoints, catches, watches ---------------------------------
+
+    def add_breakpoint(self, kind, **fields):
+        self._bpnum += 1
+        bp = Breakpoint(self._bpnum, kind, **fields)
+        self.breakpoints.append(bp)
+        return bp
+
+    def breakpoint(self, number):
+        for bp in self.breakpoints:
+            if bp.number == number:
+                return bp
+        raise DebugError(f"No breakpoint number {number}.")
+
+    def add_catch(self, kind, phase="both"):
+        if kind == "error":
+            self.catch_errors = True
+            return None
+        self.catches = [c for c in self.catches if c.kind != kind]
+        self.catches.append(Catch(kind, phase))
+        return self.catches[-1]
+
+    def add_watch(self, name, phase="both", adjoint=False):
+        func = None if adjoint else self.current_frame()[0].graph
+        self.watches.append(Watch(name, func, phase, adjoint))
+        return self.watches[-1]
+
+    # ----- reading the current stop ------------------------------------------------
+
+    def stack(self, pos=None):
+        return self.trace.stack(self.pos if pos is None else pos)
+
+    def current_frame(self, pos=None):
+        """(invocation, vm frame, node) of the selected source frame."""
+        stack = self.stack(pos)
+        if not stack:  # finished: the outermost invocation, at its output
+            inv = self.trace.invocations[0]
+            return inv, inv.frames[-1], inv.frames[-1].graph.output
+        return stack[min(self.frame_index, len(stack) - 1)]
+
+    def location(self, pos=None, node=None):
+        """The user location shown for a stop: its node's, or the nearest one before."""
+        pos = self.pos if pos is None else pos
+        inv, frame, cur = self.current_frame(pos)
+        for n in (node, cur):
+            loc = user_loc(n) if n is not None else None
+            if loc is not None:
+                return loc
+        for p in range(pos, -1, -1):
+            if self.trace.linestop[p] is not None and self.trace.invocation(p) is inv:
+                return user_loc(self.trace.next_node(p))
+        return inv.graph.debug.loc
+
+    def line(self, pos=None):
+        loc = self.location(pos)
+        return loc.line if loc is not None else None
+
+    def variables(self, pos=None):
+        """Name -> value visible at the selected frame (enclosing functions' first).
+
+        At a backward stop these are the forward values of the call and loop
+        iteration being differentiated, as they were just after that line ran.
+        """
+        pos = self.pos if pos is None else pos
+        inv, frame, _ = self.current_frame(pos)
+        if self.trace.phase(pos) == "bwd" and self.frame_index == 0:
+            from .adjoints import bwd_frame, fprop_frame
+
+            bframe = bwd_frame(self.trace, pos)
+            fframe = fprop_frame(bframe) if bframe is not None else None
+            if fframe is not None:
+                inv, frame, pos = self.trace.inv_of[fframe.id], fframe, self.forward_time(pos)
+        out = {}
+        for outer in reversed(self.trace.enclosing(frame)):
+            out.update(self.trace.variables(outer, pos))
+        out.update(self.trace.variables(inv, pos))
+        return out
+
+    def forward_time(self, pos):
+        """At a bwd stop: the step that computed the forward value being differentiated."""
+        from .adjoints import bprop_call, bwd_frame, fprop_frame
+
+        bframe = bwd_frame(self.trace, pos)
+        fframe = fprop_frame(bframe) if bframe is not None else None
+        if fframe is None:
+            return pos
+        pc = self.trace.states[pos][1] if bframe is self.trace.frame_at(pos) else 0
+        call = bprop_call(bframe, pc)
+        born = self.trace.born[fframe.id]
+        if call is not None:
+            for node, step in born.items():
+                if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
+                    return step
+        return max(born.values())
+
+    def forward_invocation(self, pos):
+        """The invocation whose forward values `grad NAME` differentiates."""
+        if self.trace.frame_at(pos) is not None:
+            return self.current_frame(pos)[0]
+        for inv in self.trace.invocations:
+            if inv.graph is self.primal and inv.frames[0].graph.debug.role == "fprop":
+                return inv
+        return self.trace.invocations[0]
+
+    def describe_use(self, node):
+        """Where a primal node uses a value, for `explain`."""
+        loc = user_loc(node)
+        if loc is None:
+            return "passed on to the next block (loop iteration or branch)"
+        return f"line {loc.line}"
+
+    def arguments(self):
+        return self.trace.arguments(self.current_frame()[0])
+
+    def output_of(self, result):
+        """The forward output as a float, from a run's result."""
+        from .gradients import scalar_output
+
+        return scalar_output(result[0] if self.grad is not None else result)
+
+    def argnums(self):
+        """The differentiated arguments (without --grad: the float ones)."""
+        if self.grad is not None:
+            return self.grad
+        return tuple(i for i, a in enumerate(self.args)
+                     if getattr(a, "dtype", type(a)) in (float,) or
+                     getattr(getattr(a, "dtype", None), "kind", "") == "f")
+
+    def arguments_names(self):
+        return [p.debug.name for p in self.primal.parameters]
+
+    def ad_gradient(self, argnum):
+        """AD's gradient w.r.t. argument `argnum`, from a complete run of the program."""
+        grads = DebugVM().run(self.program(), self.args)[1]
+        return grads[self.grad.index(argnum)] if isinstance(grads, tuple) else grads
+
+    def function_graph(self, name):
+        """The user graph called `name` among those this run can reach."""
+        for g in Manager(self.program()).graphs:
+            if g.debug.name == name and user_graph(g) is g:
+                return g
+        raise DebugError(f"No function named {name!r} in this program.")

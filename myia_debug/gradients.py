@@ -1,0 +1,131 @@
+"""Gradient queries: `adj("v")`, `grad NAME`, `gradcheck`.
+
+Finite differences need no AD: the program is pure and deterministic, so
+re-running it on a fresh VM reaches the very same states, step for step
+(frame ids included).  To perturb the value a variable got at step `s`, a
+fork runs `s` steps, changes that one value, and runs to the end; the
+central difference of the outputs is ∂out/∂v, all later uses included.
+"""
+
+import numpy as np
+
+from myia.vm.debug import DebugVM
+
+from .engine import DebugError
+
+MAX_ELEMENTS = 64
+
+
+def scalar_output(value):
+    """The forward output as a float; the gradient program returns (value, grads)."""
+    arr = np.asarray(value)
+    if arr.shape != () or arr.dtype.kind not in "biuf":
+        raise DebugError(f"the output {value!r} is not a scalar: no gradient to take")
+    return float(arr)
+
+
+def definition(session, name, pos):
+    """(frame id, node, step) of the latest SSA version of `name` at `pos`."""
+    inv = session.current_frame(pos)[0]
+    best = None
+    for frame in inv.frames:
+        for node, step in session.trace.born[frame.id].items():
+            if node.debug.name == name and step <= pos and node.debug.role != "adjoint":
+                if best is None or step > best[2]:
+                    best = (frame.id, node, step)
+    if best is None:
+        raise DebugError(f"{name!r} has no value yet in {inv.name}()")
+    return best
+
+
+def rerun(session, program, step, frame_id, node, value):
+    """The output of the program with the value born at `step` replaced."""
+    frames = {}
+
+    def seen(ev):
+        if ev.kind == "call":
+            frames[ev.frame.id] = ev.frame
+
+    vm = DebugVM(observer=seen)
+    vm.start(program, session.args)
+    if vm.frame is not None:
+        frames[vm.frame.id] = vm.frame
+    while vm.steps < step:
+        vm.step()
+    frames[frame_id].values[node] = value
+    while not vm.finished:
+        vm.step()
+    return vm.result
+
+
+def finite_difference(session, name, pos):
+    """∂out/∂name by central differences on forks of the run."""
+    frame_id, node, step = definition(session, name, pos)
+    value = session.trace.vm_value(frame_id, node)
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "f":
+        raise DebugError(f"{name} = {value!r} is not a float: it has no gradient")
+    if arr.size > MAX_ELEMENTS:
+        raise DebugError(f"{name} has {arr.size} elements; finite differences stop at "
+                         f"{MAX_ELEMENTS}")
+    program = session.program()
+    out = session.output_of
+    grad = np.zeros(arr.shape)
+    for idx in np.ndindex(arr.shape):
+        h = 1e-6 * max(1.0, abs(float(arr[idx])))
+        hi, lo = arr.copy(), arr.copy()
+        hi[idx] += h
+        lo[idx] -= h
+        cast = (lambda a: a) if isinstance(value, np.ndarray) else (lambda a: type(value)(a))
+        f_hi = out(rerun(session, program, step, frame_id, node, cast(hi)))
+        f_lo = out(rerun(session, program, step, frame_id, node, cast(lo)))
+        grad[idx] = (f_hi - f_lo) / (2 * h)
+    return grad if arr.shape else float(grad)
+
+
+def argument_fd(session, argnum):
+    """∂out/∂args[argnum] by central differences on the primal function."""
+    args = list(session.args)
+    arr = np.asarray(args[argnum], dtype=float)
+    grad = np.zeros(arr.shape)
+    for idx in np.ndindex(arr.shape):
+        h = 1e-6 * max(1.0, abs(float(arr[idx])))
+        vals = []
+        for sign in (1, -1):
+            x = arr.copy()
+            x[idx] += sign * h
+            args[argnum] = x if isinstance(session.args[argnum], np.ndarray) else float(x)
+            vals.append(scalar_output(DebugVM().run(session.primal, args)))
+        grad[idx] = (vals[0] - vals[1]) / (2 * h)
+    return grad if arr.shape else float(grad)
+
+
+def adjoint(session, name, pos):
+    """∂out/∂name at `pos`: AD's recorded adjoint with --grad, else finite differences."""
+    if session.grad is not None:
+        from .adjoints import recorded_adjoint
+
+        return recorded_adjoint(session, name, pos)
+    return finite_difference(session, name, pos)
+
+
+def gradcheck(session, names):
+    """Rows (label, ad, fd, relative error, ok) comparing AD with finite differences."""
+    rows = []
+    targets = names or [f"arg{i}" for i in session.argnums()]
+    for label in targets:
+        if label.startswith("arg") and label[3:].isdigit():
+            i = int(label[3:])
+            fd = argument_fd(session, i)
+            label = session.arguments_names()[i]
+            ad = session.ad_gradient(i) if session.grad is not None else None
+        else:
+            fd = finite_difference(session, label, session.pos)
+            ad = adjoint(session, label, session.pos) if session.grad is not None else None
+        if ad is None:
+            rows.append((label, None, fd, None, None))
+            continue
+        a, f = np.asarray(ad, dtype=float), np.asarray(fd, dtype=float)
+        err = float(np.max(np.abs(a - f) / np.maximum(1e-8, np.abs(a) + np.abs(f))))
+        rows.append((label, ad, fd, err, err < 1e-5))
+    return rows

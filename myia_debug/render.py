@@ -1,0 +1,172 @@
+"""Pure functions from session state to text: stop headers, listings, values.
+
+Nothing here prints or reads a terminal, so the same text serves the
+prompt_toolkit UI, batch mode and the golden transcripts.
+"""
+
+import linecache
+import os
+
+import numpy as np
+
+from myia.ir import Constant, printer
+
+from .trace import user_loc
+
+ARROWS = {"bwd": "<-"}
+
+
+def value_text(v, precision=None, threshold=None, pretty=False):
+    """A value as the user wrote it: repr for scalars, numpy's text for arrays."""
+    opts = {}
+    if precision is not None:
+        opts["precision"] = precision
+    if threshold is not None and not pretty:
+        opts["threshold"] = threshold
+    if pretty:
+        opts["threshold"] = np.inf
+    with np.printoptions(**opts):
+        if isinstance(v, tuple) and pretty:
+            inner = ",\n ".join(value_text(x, precision, threshold, True) for x in v)
+            return f"({inner}{',' if len(v) == 1 else ''})"
+        if isinstance(v, (float, np.floating)) and precision is not None:
+            return f"{float(v):.{precision}g}"
+        if isinstance(v, np.ndarray):
+            return repr(v)
+        return repr(v)
+
+
+def short(v, limit=12):
+    """A value cut to `limit` characters with an ellipsis (adjoint summaries)."""
+    text = value_text(v)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def source_line(file, line):
+    return linecache.getline(file, line).rstrip("\n")
+
+
+def header(session, stop, ascii=False):
+    """The two pdb-style lines of a stop: `> file(line)func() [phase #N]` and the source."""
+    pos = stop.pos
+    inv = session.current_frame(pos)[0]
+    loc = session.location(pos, stop.node)
+    if loc is None:
+        return [f"> <unknown>()  {inv.name}() [{session.phase} #{pos}]"]
+    phase = session.phase if pos == session.pos else session.trace.phase(pos)
+    text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{phase} #{pos}]",
+            f"{ARROWS.get(phase, '->')} {source_line(loc.file, loc.line).strip()}"]
+    return text
+
+
+def adjoint_line(flow, ascii=False):
+    """`   ∂c = 3.44  →  ∂b += 3.44…, ∂x += 3.44…` for a backward stop."""
+    d = (lambda n: f"d({n})") if ascii else (lambda n: f"∂{n}")
+    arrow = "->" if ascii else "→"
+    (name, value), outs = flow
+    parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
+    return f"   {d(name)} = {value_text(value)}  {arrow}  {parts}".rstrip()
+
+
+def listing(file, first, last, current=None, breaks=()):
+    """Source lines `first..last` of `file` in pdb's format (`B` breakpoint, `->` current)."""
+    out = []
+    for n in range(first, last + 1):
+        text = linecache.getline(file, n)
+        if not text:
+            break
+        s = str(n).rjust(3)
+        if len(s) < 4:
+            s += " "
+        s += "B" if n in breaks else " "
+        s += "->" if n == current else "  "
+        out.append(s + "\t" + text.rstrip("\n"))
+    return out
+
+
+def function_lines(graph):
+    """(file, first, last) of the source of a user function."""
+    loc = graph.debug.loc
+    lines = linecache.getlines(loc.file)
+    first = loc.line
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    last = first
+    for n in range(first, len(lines)):
+        text = lines[n]
+        if text.strip() and len(text) - len(text.lstrip()) <= indent:
+            break
+        if text.strip():
+            last = n + 1
+    return loc.file, first, last
+
+
+def stack_lines(session):
+    """`where`: one line per source frame, outermost first, the selected one marked."""
+    stack = session.stack()
+    out = []
+    for i, (inv, frame, node) in reversed(list(enumerate(stack))):
+        loc = user_loc(node) or inv.graph.debug.loc
+        where = f"{os.path.basename(loc.file)}({loc.line})" if loc else "<unknown>"
+        from .trace import phase_of
+
+        mark = ">" if i == session.frame_index else " "
+        out.append(f"{mark} {where}{inv.name}() [{phase_of(frame.graph)}]")
+    return out
+
+
+def node_lines(session, node, frame):
+    """`node`: operation, inputs with values, users, location, type."""
+    out = [f"%{node.id} = {printer.node_text(node)}"]
+    for i, inp in enumerate(node.inputs[1:]):
+        if isinstance(inp, Constant):
+            out.append(f"  input {i}: {printer.node_ref(inp)} (constant)")
+            continue
+        try:
+            val = value_text(frame.lookup(inp))
+        except (KeyError, AttributeError):
+            val = "<not computed yet>"
+        out.append(f"  input {i}: {printer.node_ref(inp)} = {val}")
+    if node in frame.values:
+        out.append(f"  value: {value_text(frame.values[node])}")
+    users = [f"%{u.id}" for u in frame.nodes if node in u.inputs]
+    out.append(f"  users: {', '.join(users) or '(graph output)'}")
+    loc = user_loc(node)
+    out.append(f"  location: {os.path.basename(loc.file)}:{loc.line}" if loc else
+               "  location: none (bookkeeping node)")
+    out.append(f"  graph: {frame.graph.name}  name: {node.debug.name or '-'}  "
+               f"role: {node.debug.role or '-'}")
+    out.append(f"  type: {node.type if node.type is not None else 'not inferred'}")
+    return out
+
+
+def type_text(v):
+    """Myia's spelling of a value's type: `f64`, `f64[2]`, `(i64, f64)`."""
+    if isinstance(v, tuple):
+        return "(" + ", ".join(type_text(x) for x in v) + ")"
+    if isinstance(v, (bool, np.bool_)):
+        return "bool"
+    if isinstance(v, np.ndarray):
+        return f"{_dtype(v.dtype)}[{', '.join(map(str, v.shape))}]"
+    if isinstance(v, (int, float, np.number)):
+        return _dtype(np.asarray(v).dtype)
+    if v is None:
+        return "None"
+    return type(v).__name__
+
+
+def _dtype(dt):
+    return {"f": "f", "i": "i", "u": "u", "b": "bool", "c": "c"}[dt.kind] + \
+        (str(dt.itemsize * 8) if dt.kind != "b" else "")
+
+
+def stats_lines(v):
+    arr = np.asarray(v)
+    if arr.dtype.kind not in "biuf":
+        return [f"not numeric: {type_text(v)}"]
+    fin = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+    lines = [f"shape {arr.shape}  dtype {arr.dtype}  count {arr.size}"]
+    if fin.size:
+        lines.append(f"min {fin.min()!r}  max {fin.max()!r}  mean {fin.mean()!r}")
+    if arr.dtype.kind == "f":
+        lines.append(f"nan {int(np.isnan(arr).sum())}  inf {int(np.isinf(arr).sum())}")
+    return lines
