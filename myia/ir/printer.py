@@ -11,6 +11,8 @@ variable name and source line when known::
 Graphs nested in the printed one (branches, loop bodies, closures) follow it.
 """
 
+import itertools
+
 import numpy as np
 
 from .nodes import Constant, Graph, Parameter
@@ -105,7 +107,7 @@ def graph_to_dot(root):
             out.append(f'    n{n.id} [label="%{n.id} {_escape(node_ref(n.fn))}"];')
         out.append(f'    out{g.id} [label="return", shape=plaintext];')
         out.append("  }")
-    consts = iter(range(1, 1 << 62))
+    consts = itertools.count(1)
 
     def edge(src, dst, label=""):
         """An edge from `src` (a node, or a constant drawn as plain text) to `dst`."""
