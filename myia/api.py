@@ -3,11 +3,31 @@
 import functools
 
 from . import pipeline
+from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .parse import parse
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 DEFAULT_BACKEND = "debug"
+
+
+def _user_facing(fn):
+    """Raise a `MyiaError` from the API call itself, not from Myia's internals.
+
+    The error already names the user's line; the frames of the parser or VM
+    that found it would only hide that line in a traceback.  They are kept in
+    `err.internal_traceback` for Myia's own developers.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MyiaError as err:
+            err.internal_traceback = err.__traceback__
+            raise err.with_traceback(None) from None
+
+    return wrapper
 
 
 class MyiaFunction:
@@ -24,6 +44,7 @@ class MyiaFunction:
         self.device = device
         self._compiled = None
 
+    @_user_facing
     def __call__(self, *args):
         if self._compiled is None:
             self._compiled = pipeline.compile(self.__myia_fn__, self.backend)
@@ -40,6 +61,7 @@ def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)
 
 
+@_user_facing
 def ir(fn, *example_args, stage="parse"):
     """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`)."""
     return pipeline.graph_at(fn, stage)

@@ -45,7 +45,7 @@ from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location
 from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
-from .stdlib import CONVERTERS, range_test
+from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -73,6 +73,46 @@ def parse(fn):
     if fn not in _cache:
         _cache[fn] = _Parser(fn).graph  # the parser registers itself first
     return _cache[fn]
+
+
+def _is_scalar_type(value):
+    """Whether `value` is `int`, `float`, `bool` or a numpy scalar type.
+
+    Tested with `is`, not `in`: `value` may be any global, and `==` on an
+    array is elementwise (its truth raises).
+    """
+    return any(value is t for t in (int, float, bool)) or (
+        isinstance(value, type) and issubclass(value, np.generic))
+
+
+def _iterable_forms():
+    """Graph of a two-argument builtin (`max`) -> graph of its one-iterable form."""
+    return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
+
+
+def match_arguments(name, params, defaults, kwonly, args, kw):
+    """Order positional `args` and keyword `kw` as `params`, filling `defaults`.
+
+    Python's rules for binding a call's arguments.  The parser applies them to
+    nodes when it knows the callee; the debug VM applies them to values for a
+    callee known only at run time (a method, a function passed as argument).
+    """
+    npos = len([p for p in params if p not in kwonly])
+    if len(args) > npos:
+        raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
+                            f"{len(args)} were given")
+    out = dict(zip(params, args))
+    for k, v in kw.items():
+        if k not in params:
+            raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}")
+        if k in out:
+            raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}")
+        out[k] = v
+    missing = [p for p in params if p not in out and p not in defaults]
+    if missing:
+        raise MyiaTypeError(f"{name}() missing required argument(s): "
+                            f"{', '.join(map(repr, missing))}")
+    return [out[p] if p in out else defaults[p] for p in params]
 
 
 class _Pending:
@@ -163,6 +203,21 @@ def _assigned(stmts):
     return dict.fromkeys(out)
 
 
+def _why_unbound(fn_node, name):
+    """Why `name`, assigned somewhere in `fn_node`, can be unbound where read."""
+    def assigned_in(kinds, field):
+        return any(isinstance(n, kinds) and name in _assigned(getattr(n, field))
+                   for n in ast.walk(fn_node) if n is not fn_node)
+    if assigned_in((ast.For, ast.While), "body"):
+        return (" (a variable first assigned inside a loop is local to one iteration: "
+                "one carried across iterations or used after the loop must be "
+                "assigned before the loop)")
+    if assigned_in(ast.If, "body") or assigned_in(ast.If, "orelse"):
+        return (" (it is assigned in only one branch of an 'if': to use it after "
+                "the 'if', assign it in every branch)")
+    return ""
+
+
 class _Loop:
     def __init__(self, header, after, names, counter=None, step=None):
         self.header = header
@@ -213,6 +268,8 @@ class _Parser:
             tree = ast.parse(src.strip().rstrip(",)") if "lambda" in src else src)
         want = fn.__code__.co_firstlineno - self.offset
         for node in ast.walk(tree):
+            if isinstance(node, ast.AsyncFunctionDef) and node.name == fn.__name__:
+                raise self.syntax_error(node, "async def")
             if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
                 return node
             if isinstance(node, ast.Lambda) and fn.__name__ == "<lambda>":
@@ -588,7 +645,8 @@ class _Parser:
             elif type(op).__name__ in COMPARE:
                 prim = COMPARE[type(op).__name__]
             else:
-                raise self.syntax_error(e, f"comparison operator {type(op).__name__}")
+                name = "'in'" if isinstance(op, ast.In) else "'not in'"
+                raise self.syntax_error(e, f"the {name} operator")
             res = b.graph.apply(prim, left, right, debug=self.info(e))
             if len(ops) == 1:
                 return res
@@ -647,13 +705,16 @@ class _Parser:
         value = fn.value if isinstance(fn, Constant) else None
         if hasattr(value, "__myia_macro__"):
             return self.macro(value, fn, args, kw, e)
-        if value in (P.maximum, P.minimum) and len(args) > 2 and not kw:
+        iterable_form = _iterable_forms().get(value)
+        if iterable_form is not None and len(args) != 2 and args and not kw:
+            if len(args) == 1:
+                return block.graph.apply(Constant(iterable_form), args[0],
+                                         debug=self.info(e))
             acc = args[0]
             for a in args[1:]:
-                acc = block.graph.apply(value, acc, a, debug=self.info(e))
+                acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",
                                     self.loc(e))
@@ -673,8 +734,10 @@ class _Parser:
             args = self.match_args(value.name, list(value.params), defaults, set(),
                                    args, kw, e)
         elif kw:
-            raise self.syntax_error(e, "keyword arguments to a function not known "
-                                       "at parse time")
+            # The callee is only known at run time (a method, a function passed
+            # as an argument): bind the keywords now, the VM matches them.
+            fn = block.graph.apply(P.bind_keywords, fn, Constant(tuple(kw)), *kw.values(),
+                                   debug=self.info(e))
         return block.graph.apply(fn, *args, debug=self.info(e))
 
     def macro(self, value, fn, args, kw, node):
@@ -689,25 +752,11 @@ class _Parser:
         return Constant(result, self.info(node))
 
     def match_args(self, name, params, defaults, kwonly, args, kw, node):
-        """Order positional and keyword arguments as `params`, filling defaults."""
-        npos = len([p for p in params if p not in kwonly])
-        if len(args) > npos:
-            raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
-                                f"{len(args)} were given", self.loc(node))
-        out = dict(zip(params, args))
-        for k, v in kw.items():
-            if k not in params:
-                raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}",
-                                    self.loc(node))
-            if k in out:
-                raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}",
-                                    self.loc(node))
-            out[k] = v
-        missing = [p for p in params if p not in out and p not in defaults]
-        if missing:
-            raise MyiaTypeError(f"{name}() missing required argument(s): "
-                                f"{', '.join(map(repr, missing))}", self.loc(node))
-        return [out[p] if p in out else defaults[p] for p in params]
+        """Order argument nodes as `params` (see `match_arguments`)."""
+        try:
+            return match_arguments(name, params, defaults, kwonly, args, kw)
+        except MyiaTypeError as err:
+            raise err.with_location(self.loc(node)) from None
 
     # ----- names ------------------------------------------------------------
 
@@ -721,10 +770,9 @@ class _Parser:
             nxt = b.parent
             if nxt is None or nxt.func is not b.func:
                 if name in b.func.locals:
-                    raise MyiaNameError(
-                        f"local variable {name!r} may be used before it is assigned "
-                        "(a variable carried from one loop iteration to the next "
-                        "must be assigned before the loop)", self.loc(node))
+                    raise MyiaNameError(f"local variable {name!r} may be used before it "
+                                        f"is assigned{_why_unbound(b.func.node, name)}",
+                                        self.loc(node))
             b = nxt
         return self.resolve_global(name, node)
 
@@ -773,8 +821,7 @@ class _Parser:
             return Constant(parse(value), self.info(node))
         if isinstance(value, type) and dataclasses.is_dataclass(value):
             return Constant(value, self.info(node))
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if _is_scalar_type(value):
             return Constant(value, self.info(node))  # a dtype, or a cast when called
         if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                                np.ndarray, np.generic, slice)):

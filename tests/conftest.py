@@ -29,8 +29,8 @@ def same(a, b):
         return a is b
     if np.asarray(a).dtype != np.asarray(b).dtype:
         return False
-    if isinstance(a, float) and np.isnan(a):
-        return np.isnan(b)
+    if isinstance(a, (float, np.floating)) and np.isnan(a):
+        return bool(np.isnan(b))
     return a == b
 
 

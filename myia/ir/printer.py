@@ -11,6 +11,8 @@ variable name and source line when known::
 Graphs nested in the printed one (branches, loop bodies, closures) follow it.
 """
 
+import itertools
+
 import numpy as np
 
 from .nodes import Constant, Graph, Parameter
@@ -97,7 +99,6 @@ def graph_to_dot(root):
     """A Graphviz description: one cluster per graph, edges from inputs."""
     mng = Manager(root)
     out = ["digraph myia {", "  node [shape=box, fontname=monospace];"]
-    consts = 0
     for g in mng.graphs:
         out.append(f'  subgraph cluster_{g.id} {{ label="{g.name}";')
         for p in g.parameters:
@@ -106,22 +107,23 @@ def graph_to_dot(root):
             out.append(f'    n{n.id} [label="%{n.id} {_escape(node_ref(n.fn))}"];')
         out.append(f'    out{g.id} [label="return", shape=plaintext];')
         out.append("  }")
+    consts = itertools.count(1)
+
+    def edge(src, dst, label=""):
+        """An edge from `src` (a node, or a constant drawn as plain text) to `dst`."""
+        attr = f' [label="{label}"]' if label != "" else ""
+        if isinstance(src, Constant):
+            c = f"c{next(consts)}"
+            out.append(f'  {c} [label="{_escape(node_ref(src))}", shape=plaintext];')
+            out.append(f"  {c} -> {dst}{attr};")
+        else:
+            out.append(f"  n{src.id} -> {dst}{attr};")
+
     for g in mng.graphs:
         for n in mng.nodes[g]:
             for k, i in enumerate(n.inputs[1:]):
-                if isinstance(i, Constant):
-                    consts += 1
-                    out.append(f'  c{consts} [label="{_escape(node_ref(i))}", shape=plaintext];')
-                    out.append(f'  c{consts} -> n{n.id} [label="{k}"];')
-                else:
-                    out.append(f'  n{i.id} -> n{n.id} [label="{k}"];')
-        o = g.output
-        if isinstance(o, Constant):
-            consts += 1
-            out.append(f'  c{consts} [label="{_escape(node_ref(o))}", shape=plaintext];')
-            out.append(f"  c{consts} -> out{g.id};")
-        else:
-            out.append(f"  n{o.id} -> out{g.id};")
+                edge(i, f"n{n.id}", k)
+        edge(g.output, f"out{g.id}")
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -4,7 +4,8 @@ Closures are graphs that use nodes of enclosing graphs directly.  The
 `Manager` computes, over every graph reachable from a root:
 
 * `free_variables[g]`: the nodes of other graphs that `g` needs, directly or
-  through the graphs it refers to (transitively, minus its own);
+  through the graphs it refers to (transitively, minus its own), including
+  its parameters' default values computed by an enclosing graph;
 * `nodes[g]`: the `Apply` nodes `g` must evaluate, in order.  These are the
   nodes its output depends on *and* the nodes of `g` that graphs nested in it
   use as free variables (a loop bound computed before the loop and only read
@@ -99,6 +100,10 @@ class Manager:
                             new.add(i)
                     for k in _graph_inputs(n):
                         new.update(v for v in fv.get(k, ()) if v.graph is not g)
+                # A default computed when the `def` ran is captured like a
+                # free variable, for calls binding it at run time.
+                new.update(v for v in g.defaults.values()
+                           if not isinstance(v, Constant) and v.graph is not g)
                 out = g.output
                 if isinstance(out, Constant) and isinstance(out.value, Graph):
                     new.update(v for v in fv.get(out.value, ()) if v.graph is not g)

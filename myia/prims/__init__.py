@@ -75,10 +75,12 @@ from .scalar import (  # noqa: E402
     ge, gt, invert, le, log, lshift, lt, maximum, minimum, mod, mul, ne, neg,
     not_, pos, pow_, rshift, sign, sin, sinh, sqrt, sub, tan, tanh, cast,
     truediv, truth, arctan, log1p, expm1,
+    math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
+    math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
 from .structure import (  # noqa: E402
     getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
-    make_tuple, partial, switch, stop_gradient,
+    make_tuple, partial, bind_keywords, switch, stop_gradient,
 )
 
 PRIMITIVES = (
@@ -88,6 +90,8 @@ PRIMITIVES = (
     bitand, bitor, bitxor, invert, lshift, rshift,
     exp, log, log1p, expm1, sqrt, sin, cos, tan, tanh, sinh, cosh, arctan,
     abs_, floor, ceil, sign, maximum, minimum,
+    math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
+    math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
     cast,
     # array
     reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
@@ -95,7 +99,7 @@ PRIMITIVES = (
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
     # structure
-    make_tuple, getitem, len_, switch, partial, make_record, getattr_,
+    make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
     make_slice, is_, is_not, identity, stop_gradient,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,

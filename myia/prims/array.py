@@ -1,7 +1,8 @@
 """Array primitives: reductions, linear algebra, shape changes and creation.
 
-Each implementation is the numpy function with numpy's own parameters, so
-`axis=` and `keepdims=` behave as in numpy.  `sum_to` and `broadcast_to` are
+Each implementation is the numpy function with numpy's own parameters (and
+parameter names, so `np.sum(a=x)` works too), so `axis=` and `keepdims=`
+behave as in numpy.  `sum_to` and `broadcast_to` are
 the two shape adapters the backward pass of broadcasting operations needs.
 """
 
@@ -11,20 +12,20 @@ from . import Primitive
 from .adjoint import ZERO
 
 
-def _reduce_sum(x, axis=None, keepdims=False):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+def _reduce_sum(a, axis=None, keepdims=False):
+    return np.sum(a, axis=axis, keepdims=keepdims)
 
 
-def _mean(x, axis=None, keepdims=False):
-    return np.mean(x, axis=axis, keepdims=keepdims)
+def _mean(a, axis=None, keepdims=False):
+    return np.mean(a, axis=axis, keepdims=keepdims)
 
 
-def _amax(x, axis=None, keepdims=False):
-    return np.max(x, axis=axis, keepdims=keepdims)
+def _amax(a, axis=None, keepdims=False):
+    return np.max(a, axis=axis, keepdims=keepdims)
 
 
-def _amin(x, axis=None, keepdims=False):
-    return np.min(x, axis=axis, keepdims=keepdims)
+def _amin(a, axis=None, keepdims=False):
+    return np.min(a, axis=axis, keepdims=keepdims)
 
 
 def _expand_reduced(dout, shape, axis, keepdims):
@@ -67,8 +68,8 @@ amax = Primitive("max", _amax, bprop=_bprop_extremum)
 amin = Primitive("min", _amin, bprop=_bprop_extremum)
 
 
-def _dot(x, y):
-    return np.dot(x, y)
+def _dot(a, b):
+    return np.dot(a, b)
 
 
 def _matmul(x, y):
@@ -90,8 +91,8 @@ matmul = Primitive("matmul", _matmul, bprop=_bprop_dot, dunder="__matmul__",
                    rdunder="__rmatmul__")
 
 
-def _transpose(x, axes=None):
-    return np.transpose(x, axes)
+def _transpose(a, axes=None):
+    return np.transpose(a, axes)
 
 
 def _reshape(x, shape):
@@ -102,8 +103,8 @@ def _concatenate(xs, axis=0):
     return np.concatenate(xs, axis=axis)
 
 
-def _split(x, indices_or_sections, axis=0):
-    return tuple(np.split(x, indices_or_sections, axis=axis))
+def _split(ary, indices_or_sections, axis=0):
+    return tuple(np.split(ary, indices_or_sections, axis=axis))
 
 
 def _where(c, x, y):
@@ -185,12 +186,12 @@ def _full(shape, fill_value, dtype=None):
     return np.full(shape, fill_value, dtype)
 
 
-def _zeros_like(x, dtype=None):
-    return np.zeros_like(x, dtype)
+def _zeros_like(a, dtype=None):
+    return np.zeros_like(a, dtype)
 
 
-def _ones_like(x, dtype=None):
-    return np.ones_like(x, dtype)
+def _ones_like(a, dtype=None):
+    return np.ones_like(a, dtype)
 
 
 def _arange(start, stop=None, step=None, dtype=None):

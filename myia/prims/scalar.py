@@ -6,6 +6,8 @@ semantics are exactly CPython's and numpy's (`7 / 2 == 3.5`, `-7 // 2 == -4`,
 float32 stays float32).
 """
 
+import math
+
 import numpy as np
 
 from . import Primitive
@@ -330,6 +332,37 @@ ceil = Primitive("ceil", _ceil, differentiable=False)
 sign = Primitive("sign", _sign, differentiable=False)
 maximum = Primitive("maximum", _maximum, bprop=_bprop_maximum)
 minimum = Primitive("minimum", _minimum, bprop=_bprop_minimum)
+
+
+# `math.*` functions are CPython's own: they take and return Python floats
+# (`math.exp(np.float32(1))` is a float) and can differ from numpy's
+# vectorized loops in the last bit (`np.tanh`), so they are not the numpy
+# primitives above.  `math.floor`/`math.ceil` return exact ints.
+math_exp = Primitive("math.exp", math.exp, bprop=_bprop_exp)
+
+
+def _math_log(x, base=None):
+    # math.log has no introspectable signature (it is `log(x[, base])`).
+    return math.log(x) if base is None else math.log(x, base)
+
+
+def _bprop_math_log(x, base, out, dout):
+    return (dout / x if base is None else dout / (x * np.log(base)), ZERO)
+
+
+math_log = Primitive("math.log", _math_log, bprop=_bprop_math_log)
+math_log1p = Primitive("math.log1p", math.log1p, bprop=_bprop_log1p)
+math_expm1 = Primitive("math.expm1", math.expm1, bprop=_bprop_expm1)
+math_sqrt = Primitive("math.sqrt", math.sqrt, bprop=_bprop_sqrt)
+math_sin = Primitive("math.sin", math.sin, bprop=_bprop_sin)
+math_cos = Primitive("math.cos", math.cos, bprop=_bprop_cos)
+math_tan = Primitive("math.tan", math.tan, bprop=_bprop_tan)
+math_tanh = Primitive("math.tanh", math.tanh, bprop=_bprop_tanh)
+math_sinh = Primitive("math.sinh", math.sinh, bprop=_bprop_sinh)
+math_cosh = Primitive("math.cosh", math.cosh, bprop=_bprop_cosh)
+math_atan = Primitive("math.atan", math.atan, bprop=_bprop_arctan)
+math_floor = Primitive("math.floor", math.floor, differentiable=False)
+math_ceil = Primitive("math.ceil", math.ceil, differentiable=False)
 
 
 def _cast(x, dtype):

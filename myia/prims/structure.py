@@ -3,7 +3,8 @@
 `switch(cond, a, b)` picks a value without calling it: `if` statements are
 parsed as `switch(cond, then_graph, else_graph)()`, so only the chosen
 branch runs.  `partial` builds a `Partial` value (a function with some
-arguments bound), used for bound methods and by AD's backpropagators.
+arguments bound), used for bound methods and by AD's backpropagators;
+`bind_keywords` binds keyword arguments the same way.
 """
 
 import dataclasses
@@ -15,16 +16,21 @@ from .adjoint import ZERO, getattr_sens, getitem_sens
 
 
 class Partial:
-    """A function (graph, primitive or Partial) with leading arguments bound."""
+    """A function (graph, primitive or Partial) with leading arguments bound.
 
-    __slots__ = ("fn", "args")
+    `kwargs` holds arguments bound by keyword (`bind_keywords`).
+    """
 
-    def __init__(self, fn, args):
+    __slots__ = ("fn", "args", "kwargs")
+
+    def __init__(self, fn, args, kwargs=None):
         self.fn = fn
         self.args = tuple(args)
+        self.kwargs = dict(kwargs or {})
 
     def __repr__(self):
-        return f"partial({self.fn!r}, {', '.join(map(repr, self.args))})"
+        bound = [*map(repr, self.args), *(f"{k}={v!r}" for k, v in self.kwargs.items())]
+        return f"partial({self.fn!r}, {', '.join(bound)})"
 
 
 def _make_tuple(*xs):
@@ -45,6 +51,12 @@ def _switch(cond, a, b):
 
 def _partial(fn, *args):
     return Partial(fn, args)
+
+
+def _bind_keywords(fn, names, *values):
+    """`fn` with keyword arguments bound, for a call whose callee the parser
+    cannot see (`obj.method(by=2)`): the VM matches them to parameters."""
+    return Partial(fn, (), dict(zip(names, values)))
 
 
 def _make_record(cls, *fields):
@@ -108,6 +120,7 @@ getitem = Primitive("getitem", _getitem, bprop=_bprop_getitem)
 len_ = Primitive("len", _len, differentiable=False)
 switch = Primitive("switch", _switch, bprop=_bprop_switch)
 partial = Primitive("partial", _partial, variadic=True)
+bind_keywords = Primitive("bind_keywords", _bind_keywords, variadic=True)
 make_record = Primitive("make_record", _make_record, variadic=True)
 getattr_ = Primitive("getattr", _getattr, bprop=_bprop_getattr)
 make_slice = Primitive("make_slice", _make_slice, differentiable=False)

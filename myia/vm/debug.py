@@ -13,11 +13,12 @@ iterations (a tail-recursive header graph) runs in constant stack space.
 """
 
 import dataclasses
+import os
 import types
 
 from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
-from ..parse import parse
+from ..parse import match_arguments, parse
 from ..prims import Primitive, switch
 from ..prims.structure import Partial
 
@@ -111,19 +112,37 @@ def graph_owners(graph):
     return _owners[graph]
 
 
+_LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def user_node(frame, node):
+    """`node`, or if it is in Myia's own library code (a helper of `myia.stdlib`),
+    the innermost call in the user's code that led to it."""
+    for f in frame.stack() if frame is not None else ():
+        if not _in_library(_loc(node)):
+            return node
+        node = f.call_node
+    return node
+
+
+def _in_library(loc):
+    return loc is not None and os.path.abspath(loc.file).startswith(_LIBRARY)
+
+
 def user_error(exc, node):
     """Turn an exception raised by a primitive into a located user error."""
+    loc = _loc(node)
     if isinstance(exc, MyiaError):
-        return exc.with_location(node.loc)
+        return exc.with_location(loc)
     msg = str(exc)
     text = msg.lower()
     if isinstance(exc, (ValueError, IndexError)) and any(
             w in text for w in ("shape", "broadcast", "align", "dimension", "bounds",
                                 "size", "index", "axis", "split")):
-        return MyiaShapeError(msg, node.loc)
+        return MyiaShapeError(msg, loc)
     if isinstance(exc, (TypeError, AttributeError)):
-        return MyiaTypeError(msg, node.loc)
-    return MyiaError(f"{type(exc).__name__}: {msg}", node.loc)
+        return MyiaTypeError(msg, loc)
+    return MyiaError(f"{type(exc).__name__}: {msg}", loc)
 
 
 class DebugVM:
@@ -219,32 +238,73 @@ class DebugVM:
 
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
+        kw = {}
         while isinstance(fn, Partial):
-            fn, args = fn.fn, [*fn.args, *args]
+            fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
         if isinstance(fn, types.FunctionType):
             fn = Closure(parse(fn), None)
         if isinstance(fn, Graph):
             fn = Closure(fn, None)
         if isinstance(fn, Primitive):
+            if kw:
+                args = _bind(fn.name, fn.params or (), fn.defaults, set(), args, kw, node)
             method = _dunder(fn, args)
             if method is not None:
                 return self._call(method[0], method[1], frame, node, tail)
             try:
                 return (fn.impl(*args),)
             except Exception as e:  # a user's bad values: locate them
-                raise user_error(e, node) from None
+                raise user_error(e, user_node(frame, node)) from None
         if not isinstance(fn, Closure):
             raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
-                                node.loc if node is not None else None)
+                                _loc(user_node(frame, node)))
         g = fn.graph
+        if kw or (len(args) < len(g.parameters) and g.defaults):
+            # A callee only known now (a method, a function passed as an
+            # argument): bind keywords and defaults as the parser does for
+            # the callees it knows.
+            args = _bind(g.name, [p.debug.name for p in g.parameters],
+                         _default_values(fn), g.kwonly, args, kw, node)
         if len(args) != len(g.parameters):
             raise MyiaTypeError(
                 f"{g.name}() takes {len(g.parameters)} arguments but {len(args)} "
-                "were given", node.loc if node is not None else None)
+                "were given", _loc(user_node(frame, node)))
+        if tail and _in_library(g.debug.loc):
+            tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
+
+
+def _bind(name, params, defaults, kwonly, args, kw, node):
+    try:
+        return match_arguments(name, params, defaults, kwonly, args, kw)
+    except MyiaTypeError as err:
+        raise err.with_location(node.loc if node is not None else None) from None
+
+
+def _default_values(closure):
+    """Parameter name -> default value of a closure's graph."""
+    out = {}
+    for name, node in closure.graph.defaults.items():
+        if isinstance(node, Constant):
+            out[name] = node.value
+            continue
+        # A default computed in the enclosing function, when the `def` ran.
+        env = closure.env
+        while env is not None and env.graph is not node.graph:
+            env = env.env
+        if env is None:
+            raise MyiaTypeError(f"the default value of {name!r} of {closure.graph.name}() "
+                                "is not available where it is called; pass it explicitly",
+                                node.loc)
+        out[name] = env.values[node]
+    return out
+
+
+def _loc(node):
+    return node.loc if node is not None else None
 
 
 def _dunder(prim, args):

@@ -1,0 +1,435 @@
+"""Programs Myia must reject, each with the error it must give.
+
+`CASES` rows are `(function, args, error class, where, message part)`:
+
+* `args` is None for errors found when parsing (`myia.ir(fn)` raises), or the
+  arguments of a call that fails while running;
+* `where` is a piece of the offending source line, unique in the function:
+  the error must name that line, and its caret must start under `where`;
+* `message part` must appear in the error's message.
+
+Nothing here is run by CPython: several functions are not even valid at
+runtime (they only have to compile).
+"""
+
+import math
+
+import numpy as np
+
+# ----- unsupported syntax (parse time) ---------------------------------------
+
+
+def uses_try(x):
+    try:
+        y = x + 1
+    except ZeroDivisionError:
+        y = 0
+    return y
+
+
+def uses_with(x):
+    with open(x) as fh:
+        return fh
+
+
+def uses_global(x):
+    global COUNTER
+    return x
+
+
+def uses_nonlocal(x):
+    def inner():
+        nonlocal x
+        return x
+    return inner()
+
+
+def uses_yield(x):
+    yield x + 1
+
+
+def uses_yield_from(x):
+    yield from x
+
+
+async def uses_async(x):
+    return await x
+
+
+def uses_nested_async(x):
+    async def inner():
+        return x
+    return inner
+
+
+def uses_await_in_lambda(x):
+    async def inner(y):
+        return (lambda: 0)() + (await y)
+    return inner
+
+
+def uses_class(x):
+    class Point:
+        pass
+    return x
+
+
+def uses_del(x):
+    y = x
+    del y
+    return x
+
+
+def uses_list(x):
+    return [x, x]
+
+
+def uses_dict(x):
+    return {"a": x}
+
+
+def uses_set(x):
+    return {x}
+
+
+def uses_listcomp(n):
+    return len([i * i for i in range(n)])
+
+
+def uses_dictcomp(n):
+    return {i: i for i in range(n)}
+
+
+def uses_genexp(n):
+    return len(i for i in range(n))
+
+
+def uses_item_assignment(x):
+    x[0] = 1.0
+    return x
+
+
+def uses_attribute_assignment(p):
+    p.x = 2
+    return p
+
+
+def uses_augmented_item(x):
+    x[0] += 1
+    return x
+
+
+def uses_varargs(*xs):
+    return xs
+
+
+def uses_kwargs(x, **options):
+    return x
+
+
+def uses_star_call(xs):
+    return add3(*xs)
+
+
+def uses_starred_assignment(t):
+    a, *rest = t
+    return a
+
+
+def uses_import(x):
+    import os
+    return os.sep
+
+
+def uses_import_from(x):
+    from math import pi
+    return x * pi
+
+
+def uses_walrus(x):
+    return (y := x + 1) * y
+
+
+def uses_assert(x):
+    assert x > 0
+    return x
+
+
+def uses_print(x):
+    print(x)
+    return x
+
+
+def uses_raise(x):
+    if x < 0:
+        raise ValueError("negative")
+    return x
+
+
+def uses_match(x):
+    match x:
+        case 0:
+            return 1
+    return x
+
+
+def uses_fstring(x):
+    return f"value {x}"
+
+
+def uses_in(x, t):
+    return x in t
+
+
+def uses_not_in(x, t):
+    return x not in t
+
+
+def uses_while_else(n):
+    while n > 0:
+        n = n - 1
+    else:
+        n = 10
+    return n
+
+
+def uses_for_else(n):
+    s = 0
+    for i in range(n):
+        s = s + i
+    else:
+        s = -1
+    return s
+
+
+def uses_nested_decorator(x):
+    @staticmethod
+    def inner():
+        return x
+    return inner()
+
+
+def uses_unknown_builtin(x):
+    return sorted(x)
+
+
+def uses_open(x):
+    return open(x)
+
+
+# ----- names ------------------------------------------------------------------
+
+
+def undefined_name(x):
+    return x + undefined_thing
+
+
+def undefined_module_attribute(x):
+    return np.no_such_function(x)
+
+
+def used_after_loop(n):
+    for i in range(n):
+        last = i * 2
+    return last
+
+
+def used_after_while(n):
+    while n > 0:
+        found = n
+        n = n - 1
+    return found
+
+
+def used_after_one_branch(x):
+    if x > 0:
+        y = 1
+    else:
+        x = 2
+    return y
+
+
+# ----- calls: arity and keywords ------------------------------------------------
+
+
+def add3(a, b, c=0):
+    return a + b + c
+
+
+def too_many_args(x):
+    return add3(x, x, x, x)
+
+
+def too_few_args(x):
+    return add3(x)
+
+
+def unexpected_keyword(x):
+    return add3(x, x, d=x)
+
+
+def duplicate_keyword(x):
+    return add3(x, x, a=x)
+
+
+def keyword_to_dynamic_call(x):
+    f = add3 if x > 0 else add3
+    return f(x, d=x)
+
+
+def dynamic_call_arity(x):
+    f = add3 if x > 0 else add3
+    return f(x)
+
+
+def lambda_arity(x):
+    g = lambda a, b: a * b  # noqa: E731
+    return g(x)
+
+
+def closure_dynamic_arity(x):
+    def scale(a, b):
+        return a * b
+    fns = (scale, scale)
+    return fns[0](x)
+
+
+def cast_arity(x):
+    return float(x, x)
+
+
+def range_arity(x):
+    s = 0
+    for i in range(1, 2, 3, 4):
+        s = s + i
+    return s
+
+
+# ----- primitives given bad values (run time) -----------------------------------
+
+
+def tuple_plus_float(t):
+    return t + 1.0
+
+
+def call_non_function(x):
+    y = x * 2
+    return y(1)
+
+
+def dot_mismatch(a, b):
+    c = a * 2.0
+    return np.dot(c, b)
+
+
+def reshape_wrong_size(a):
+    return np.reshape(a, (4, 4))
+
+
+def broadcast_failure(a, b):
+    return a + b
+
+
+def tuple_index_out_of_range(t):
+    return t[5]
+
+
+def helper_fails(a):
+    return a @ a
+
+
+def calls_failing_helper(x):
+    y = x + 1.0
+    return helper_fails(y)
+
+
+def stdlib_helper_fails(t):
+    return math.floor(t)
+
+
+def method_on_number(x):
+    return x.no_such_field
+
+
+def loop_body_fails(a, b, n):
+    s = 0.0
+    for i in range(n):
+        s = s + np.dot(a, b)
+    return s
+
+
+# ----- the table ---------------------------------------------------------------
+
+from myia.errors import (  # noqa: E402
+    MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
+)
+
+S, N, T, SH = MyiaSyntaxError, MyiaNameError, MyiaTypeError, MyiaShapeError
+A23 = np.ones((2, 3))
+
+CASES = [
+    (uses_try, None, S, "try:", "try statement"),
+    (uses_with, None, S, "with open", "with statement"),
+    (uses_global, None, S, "global COUNTER", "global statement"),
+    (uses_nonlocal, None, S, "nonlocal x", "nonlocal statement"),
+    (uses_yield, None, S, "yield x", "yield"),
+    (uses_yield_from, None, S, "yield from", "yield from"),
+    (uses_async, None, S, "async def uses_async", "async def"),
+    (uses_nested_async, None, S, "async def inner", "async def"),
+    (uses_await_in_lambda, None, S, "async def inner", "async def"),
+    (uses_class, None, S, "class Point", "class statement"),
+    (uses_del, None, S, "del y", "del statement"),
+    (uses_list, None, S, "[x, x]", "list literal"),
+    (uses_dict, None, S, '{"a": x}', "dict literal"),
+    (uses_set, None, S, "{x}", "set literal"),
+    (uses_listcomp, None, S, "[i * i", "list comprehension"),
+    (uses_dictcomp, None, S, "{i: i", "dict comprehension"),
+    (uses_genexp, None, S, "(i for i", "generator expression"),
+    (uses_item_assignment, None, S, "x[0] = 1.0", "item assignment"),
+    (uses_attribute_assignment, None, S, "p.x = 2", "attribute assignment"),
+    (uses_augmented_item, None, S, "x[0] += 1", "augmented assignment"),
+    (uses_varargs, None, S, "xs):", "*args"),
+    (uses_kwargs, None, S, "options):", "**kwargs"),
+    (uses_star_call, None, S, "*xs", "*args in a call"),
+    (uses_starred_assignment, None, S, "*rest", "starred assignment"),
+    (uses_import, None, S, "import os", "import statement"),
+    (uses_import_from, None, S, "from math import pi", "import statement"),
+    (uses_walrus, None, S, "y := x + 1", "walrus"),
+    (uses_assert, None, S, "assert x > 0", "assert statement"),
+    (uses_print, None, S, "    |print(x)", "'print'"),
+    (uses_raise, None, S, "raise ValueError", "raise statement"),
+    (uses_match, None, S, "match x:", "match statement"),
+    (uses_fstring, None, S, 'f"value {x}"', "f-string"),
+    (uses_in, None, S, "x in t", "the 'in' operator"),
+    (uses_not_in, None, S, "x not in t", "the 'not in' operator"),
+    (uses_while_else, None, S, "while n > 0:", "while ... else"),
+    (uses_for_else, None, S, "for i in range(n):", "for ... else"),
+    (uses_nested_decorator, None, S, "staticmethod", "decorator"),
+    (uses_unknown_builtin, None, S, "sorted", "'sorted'"),
+    (uses_open, None, S, "return |open(x)", "'open'"),
+    (undefined_name, None, N, "undefined_thing", "'undefined_thing' is not defined"),
+    (undefined_module_attribute, None, N, "np.no_such_function", "no attribute"),
+    (used_after_loop, None, N, "return |last", "before the loop"),
+    (used_after_while, None, N, "return |found", "before the loop"),
+    (used_after_one_branch, None, N, "return |y", "one branch"),
+    (too_many_args, None, T, "add3(x, x, x, x)", "3 positional arguments but 4"),
+    (too_few_args, None, T, "add3(x)", "missing required argument(s): 'b'"),
+    (unexpected_keyword, None, T, "add3(x, x, d=x)", "unexpected keyword argument 'd'"),
+    (duplicate_keyword, None, T, "add3(x, x, a=x)", "multiple values for argument 'a'"),
+    (keyword_to_dynamic_call, (1,), T, "f(x, d=x)", "unexpected keyword argument 'd'"),
+    (cast_arity, None, T, "float(x, x)", "takes one argument"),
+    (range_arity, None, T, "range(1, 2, 3, 4)", "range()"),
+    (dynamic_call_arity, (1,), T, "f(x)", "add3() missing required argument(s): 'b'"),
+    (lambda_arity, None, T, "g(x)", "missing required argument(s): 'b'"),
+    (closure_dynamic_arity, (1,), T, "fns[0](x)", "scale() takes 2 arguments but 1"),
+    (tuple_plus_float, ((1, 2),), T, "t + 1.0", "can only concatenate tuple"),
+    (call_non_function, (3,), T, "y(1)", "not callable"),
+    (dot_mismatch, (A23, A23), SH, "np.dot(c, b)", "not aligned"),
+    (reshape_wrong_size, (A23,), SH, "np.reshape(a, (4, 4))", "cannot reshape"),
+    (broadcast_failure, (A23, np.ones(4)), SH, "a + b", "broadcast"),
+    (tuple_index_out_of_range, ((1, 2),), SH, "t[5]", "out of range"),
+    (calls_failing_helper, (A23,), SH, (helper_fails, "a @ a"), "matmul"),
+    (stdlib_helper_fails, ((1, 2),), T, "math.floor(t)", "must be real number"),
+    (method_on_number, (1.5,), T, "x.no_such_field", "no attribute 'no_such_field'"),
+    (loop_body_fails, (A23, A23, 3), SH, "np.dot(a, b)", "not aligned"),
+]

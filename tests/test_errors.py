@@ -1,0 +1,114 @@
+"""Every bad program in `bad_programs.py` fails with a clear, located error."""
+
+import inspect
+import traceback
+import re
+
+import pytest
+
+import myia
+from myia.errors import MyiaError
+
+from . import bad_programs
+from .bad_programs import CASES
+
+
+def expected_place(fn, where):
+    """(file, line, column, source line) of `where` in `fn`'s source.
+
+    `where` is a piece of source unique in `fn`, or `(function, piece)` when the
+    error is in another function; a `|` in it marks the column (else its start).
+    """
+    if isinstance(where, tuple):
+        fn, where = where
+    lines, first = inspect.getsourcelines(fn)
+    col = where.index("|") if "|" in where else 0
+    where = where.replace("|", "")
+    hits = [(first + k, line.index(where) + col, line)
+            for k, line in enumerate(lines) if where in line]
+    assert len(hits) == 1, f"{where!r} is not unique in {fn.__name__}"
+    return (inspect.getsourcefile(fn), *hits[0])
+
+
+def raise_error(fn, args):
+    if args is None:
+        myia.ir(fn)
+    else:
+        myia.myia(fn, backend="debug")(*args)
+
+
+@pytest.mark.parametrize("fn,args,cls,where,part",
+                         [pytest.param(*c, id=c[0].__name__) for c in CASES])
+def test_bad_program(fn, args, cls, where, part):
+    with pytest.raises(MyiaError) as info:
+        raise_error(fn, args)
+    err = info.value
+    assert type(err) is cls, str(err)
+    assert part in err.message, str(err)
+
+    file, line, col, src_line = expected_place(fn, where)
+    loc = err.location
+    assert (loc.file, loc.line) == (file, line), str(err)
+    assert loc.column == col, str(err)
+
+    text = str(err)
+    shown = src_line.strip()
+    assert text.startswith(err.message)
+    assert f'File "{file}", line {line}' in text
+    out = text.splitlines()
+    at = out.index("    " + shown)
+    caret = out[at + 1]
+    assert re.fullmatch(r" *\^+", caret), text
+    indent = len(src_line) - len(src_line.lstrip())
+    assert caret.index("^") == 4 + col - indent, text
+    # No internal detail: no traceback, no path into the myia package.
+    assert "Traceback" not in text
+    assert "myia/" not in text.replace(file, "")
+
+
+def test_the_corpus_is_large_and_unique():
+    assert len(CASES) >= 30
+    names = [c[0].__name__ for c in CASES]
+    assert len(names) == len(set(names))
+
+
+def test_every_function_is_in_the_table():
+    listed = {c[0] for c in CASES}
+    helpers = {bad_programs.add3, bad_programs.helper_fails}
+    for name, fn in vars(bad_programs).items():
+        if inspect.isfunction(fn) and fn.__module__ == bad_programs.__name__:
+            assert fn in listed or fn in helpers, name
+
+
+def test_readme_rejected_constructs_are_in_the_corpus():
+    """Each construct README.md lists as rejected has a row in the table."""
+    import pathlib
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## The supported subset and what is rejected")[1]
+    messages = " ".join(c[4] for c in CASES)
+    for construct in ["try", "with", "global", "nonlocal", "raise", "del", "import",
+                      "class", "yield", "yield from", "async def", "assert", "match",
+                      "list literal", "dict literal", "set literal",
+                      "list comprehension", "dict comprehension",
+                      "generator expression", "f-string", "walrus", "*args",
+                      "**kwargs", "*args in a call", "starred assignment",
+                      "item assignment", "attribute assignment", "while ... else",
+                      "for ... else", "decorator", "'in'", "'not in'", "'print'"]:
+        assert construct in messages, construct
+    for word in ["`try`", "`with`", "`global`", "`nonlocal`", "`raise`", "`del`",
+                 "`import`", "`class`", "`assert`", "`match`", "`print`", "`in`"]:
+        assert word in section, word
+
+
+def test_errors_raised_from_the_api_have_no_internal_frames():
+    """The traceback of a user error starts at the API call, not deep inside."""
+    with pytest.raises(MyiaError) as info:
+        myia.ir(bad_programs.uses_try)
+    frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
+    assert not any("/myia/parse.py" in f for f in frames), frames
+    with pytest.raises(MyiaError) as info:
+        myia.myia(bad_programs.dot_mismatch, backend="debug")(
+            bad_programs.A23, bad_programs.A23)
+    frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
+    assert not any("/myia/vm/" in f for f in frames), frames

@@ -1,0 +1,33 @@
+"""Line counts per module against soft budgets (STYLE.md lesson 12).
+
+Prints each module over its budget and the total; `--check` fails only when
+the whole package exceeds the hard total, so growth is visible on every run
+without blocking work on a single large module.
+"""
+
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MODULE_BUDGET = 400
+TOTAL_BUDGET = 12000
+
+
+def count(path):
+    return sum(1 for line in path.read_text().splitlines() if line.strip())
+
+
+def main(argv):
+    total = 0
+    for pkg in ("myia", "myia_debug"):
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            n = count(path)
+            total += n
+            if n > MODULE_BUDGET:
+                print(f"over budget: {path.relative_to(ROOT)}: {n} > {MODULE_BUDGET} lines")
+    print(f"total: {total} non-blank lines (budget {TOTAL_BUDGET})")
+    return 1 if "--check" in argv and total > TOTAL_BUDGET else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
