@@ -15,6 +15,7 @@ belong to it.  A call to a function's *entry* graph always starts a new
 invocation, so recursion gives one source frame per level.
 """
 
+import bisect
 import os
 
 import numpy as np
@@ -79,6 +80,8 @@ class Invocation:
         self.last_line = None
         self.last_frame = None
         self.first_stop = None  # position of its first line stop
+        self.steps = {}  # name -> steps its versions were born at, increasing
+        self.defs = {}   # name -> (frame, node) of those versions
 
     @property
     def name(self):
@@ -109,7 +112,7 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        self.born[frame.id] = dict.fromkeys(frame.graph.parameters, step)
+        self.born[frame.id] = {}
         self.frames[frame.id] = frame
         tail = prev is not None and frame.caller is not prev
         parent = prev if tail else frame.caller
@@ -119,6 +122,17 @@ class Trace:
             self.invocations.append(inv)
         inv.frames.append(frame)
         self.inv_of[frame.id] = inv
+        for p in frame.graph.parameters:
+            self._born(frame, p, step)
+
+    def _born(self, frame, node, step):
+        """Note that `node` got its value at `step`; index it by name for `variables`."""
+        self.born[frame.id][node] = step
+        name = node.debug.name
+        if name and node.debug.role != "adjoint":
+            inv = self.inv_of[frame.id]
+            inv.steps.setdefault(name, []).append(step)
+            inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
@@ -129,9 +143,9 @@ class Trace:
         if ev.kind == "call":
             self._enter(ev.frame, ev.step, pos, prev)
         elif ev.kind == "node":
-            self.born[ev.frame.id][ev.node] = ev.step
+            self._born(ev.frame, ev.node, ev.step)
         elif ev.frame.caller is not None:
-            self.born[ev.frame.caller.id][ev.frame.call_node] = ev.step
+            self._born(ev.frame.caller, ev.frame.call_node, ev.step)
         self.events.append(ev)
         self._record(ev.step)
         return ev
@@ -206,26 +220,21 @@ class Trace:
         return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
 
     def variables(self, inv, pos):
-        """Named values of an invocation at `pos`, latest SSA version last."""
+        """Named values of an invocation at `pos`: each name's latest version."""
         found = []
-        for frame in inv.frames:
-            born = self.born[frame.id]
-            for node, step in born.items():
-                name = node.debug.name
-                if step <= pos and name and node.debug.role != "adjoint":
-                    found.append((step, node.id, name, frame.values[node]))
+        for name, steps in inv.steps.items():
+            i = bisect.bisect_right(steps, pos)
+            if i:
+                frame, node = inv.defs[name][i - 1]
+                found.append((steps[i - 1], node.id, name, frame.values[node]))
         found.sort(key=lambda t: t[:2])
         return {name: value for _, _, name, value in found}
 
     def versions(self, inv, name, pos):
         """Every (step, value) `name` took in `inv` up to `pos`."""
-        out = []
-        for frame in inv.frames:
-            for node, step in self.born[frame.id].items():
-                if node.debug.name == name and step <= pos and \
-                        node.debug.role != "adjoint":
-                    out.append((step, frame.values[node]))
-        return sorted(out, key=lambda t: t[0])
+        steps = inv.steps.get(name, [])
+        return [(step, frame.values[node]) for step, (frame, node)
+                in zip(steps[:bisect.bisect_right(steps, pos)], inv.defs.get(name, []))]
 
     def arguments(self, inv):
         first = inv.frames[0]
