@@ -18,7 +18,7 @@ from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
-from .trace import Trace, user_graph, user_loc
+from .trace import Trace, user_loc
 
 
 class DebugError(Exception):

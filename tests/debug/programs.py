@@ -43,7 +43,7 @@ def fact(n):
 def nan_maker(x):
     a = x - 1.0
     b = np.log(a)
-    c = b * 2.0
+    c = b * math.pi
     return c
 
 
