@@ -62,13 +62,13 @@ class Primitive:
 from . import adjoint, array, scalar, structure  # noqa: E402  (they use Primitive)
 from .adjoint import (  # noqa: E402
     check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
-    getattr_sens, getitem_sens, is_zero, seed,
+    getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
 )
 from .array import (  # noqa: E402
     amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
     zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
-    fill_like,
+    fill_like, swapaxes,
 )
 from .scalar import (  # noqa: E402
     abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
@@ -90,7 +90,7 @@ PRIMITIVES = (
     abs_, floor, ceil, sign, maximum, minimum,
     cast,
     # array
-    reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
+    reduce_sum, mean, amax, amin, dot, matmul, transpose, swapaxes, reshape,
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
@@ -99,7 +99,7 @@ PRIMITIVES = (
     make_slice, is_, is_not, identity, stop_gradient,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
-    getattr_sens, field_sens, check_differentiable,
+    getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable,
 )
 
 __all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "scalar", "structure"]

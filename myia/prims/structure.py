@@ -23,6 +23,9 @@ class Partial:
         self.fn = fn
         self.args = tuple(args)
 
+    def __call__(self, *args):  # from Python; the VM unpacks it itself
+        return self.fn(*self.args, *args)
+
     def __repr__(self):
         return f"partial({self.fn!r}, {', '.join(map(repr, self.args))})"
 
