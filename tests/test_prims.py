@@ -80,6 +80,115 @@ def dots(rng):
         [(2.0, rng.normal(size=(3,)))]
 
 
+def convs(rng):
+    x, w = rng.normal(size=(2, 3, 5, 6)), rng.normal(size=(4, 3, 3, 2))
+    return [(x, w, 1, 0), (x, w, 2, 1), (rng.normal(size=(1, 2, 4, 4)),
+                                         rng.normal(size=(3, 2, 2, 2)), (1, 2), (0, 1))]
+
+
+def conv_input_grads(rng):
+    return [(rng.normal(size=(2, 4, 3, 5)), rng.normal(size=(4, 3, 3, 2)), (2, 3, 5, 6),
+             1, 0),
+            (rng.normal(size=(2, 4, 3, 4)), rng.normal(size=(4, 3, 3, 2)), (2, 3, 5, 6),
+             2, 1)]
+
+
+def conv_weight_grads(rng):
+    return [(rng.normal(size=(2, 3, 5, 6)), rng.normal(size=(2, 4, 3, 5)), (4, 3, 3, 2),
+             1, 0),
+            (rng.normal(size=(2, 3, 5, 6)), rng.normal(size=(2, 4, 3, 4)), (4, 3, 3, 2),
+             2, 1)]
+
+
+def ref_conv2d(x, w, stride=1, padding=0):
+    """Convolution by the definition, one output element at a time."""
+    (sh, sw), (ph, pw) = [(v, v) if np.ndim(v) == 0 else v for v in (stride, padding)]
+    x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    kh, kw = w.shape[2:]
+    oh, ow = (x.shape[2] - kh) // sh + 1, (x.shape[3] - kw) // sw + 1
+    out = np.zeros((x.shape[0], w.shape[0], oh, ow))
+    for n in range(x.shape[0]):
+        for o in range(w.shape[0]):
+            for i in range(oh):
+                for j in range(ow):
+                    out[n, o, i, j] = np.sum(
+                        x[n, :, i * sh:i * sh + kh, j * sw:j * sw + kw] * w[o])
+    return out
+
+
+def ref_conv2d_input_grad(d, w, xshape, stride, padding):
+    """<conv2d(e_k, w), d> for each basis vector e_k of the input space."""
+    dx = np.zeros(xshape)
+    for k in np.ndindex(*xshape):
+        e = np.zeros(xshape)
+        e[k] = 1
+        dx[k] = np.sum(P.conv2d(e, w, stride, padding) * d)
+    return dx
+
+
+def ref_conv2d_weight_grad(x, d, wshape, stride, padding):
+    dw = np.zeros(wshape)
+    for k in np.ndindex(*wshape):
+        e = np.zeros(wshape)
+        e[k] = 1
+        dw[k] = np.sum(P.conv2d(x, e, stride, padding) * d)
+    return dw
+
+
+def ref_max_pool2d(x, size, stride=None):
+    stride = size if stride is None else stride
+    oh, ow = (x.shape[2] - size) // stride + 1, (x.shape[3] - size) // stride + 1
+    return np.array([[[[np.max(x[n, c, i * stride:i * stride + size,
+                                 j * stride:j * stride + size]) for j in range(ow)]
+                       for i in range(oh)] for c in range(x.shape[1])]
+                     for n in range(x.shape[0])])
+
+
+def pools(rng):
+    return [(rng.normal(size=(2, 3, 4, 6)), 2, None), (rng.normal(size=(1, 2, 5, 5)), 3, 1),
+            (rng.normal(size=(1, 2, 5, 4)), 2, 1)]
+
+
+def call_max_pool2d_grad(x, d, size, stride):
+    return P.max_pool2d_grad(x, P.max_pool2d(x, size, stride), d, size, stride)
+
+
+def call_max_pool2d_select(x, d, size, stride):
+    return P.max_pool2d_select(x, P.max_pool2d(x, size, stride), d, size, stride)
+
+
+def pool_grads(rng, like_out):
+    out = []
+    for x, size, stride in pools(rng):
+        y = ref_max_pool2d(x, size, stride)
+        out.append((x, rng.normal(size=(y if like_out else x).shape), size, stride))
+    return out
+
+
+def pool_argmax(x, size, stride):
+    """(n, c, i, j) -> the position in x of the (first) max of window (i, j)."""
+    stride = size if stride is None else stride
+    y = ref_max_pool2d(x, size, stride)
+    for n, c, i, j in np.ndindex(*y.shape):
+        win = x[n, c, i * stride:i * stride + size, j * stride:j * stride + size]
+        a, b = np.unravel_index(np.argmax(win), win.shape)
+        yield (n, c, i, j), (n, c, i * stride + a, j * stride + b)
+
+
+def ref_pool_grad(x, d, size, stride):
+    dx = np.zeros_like(x)
+    for o, p in pool_argmax(x, size, stride):
+        dx[p] += d[o]
+    return dx
+
+
+def ref_pool_select(x, dx, size, stride):
+    d = np.zeros(ref_max_pool2d(x, size, stride).shape)
+    for o, p in pool_argmax(x, size, stride):
+        d[o] = dx[p]
+    return d
+
+
 # ----- functions in the subset for structured primitives -------------------
 
 @dataclasses.dataclass
@@ -304,6 +413,17 @@ TABLE = [
            lambda xs, a: (2,)),
     Row(P.fill_like, lambda rng: [(rng.normal(size=(2,)), rng.normal(size=(2,)))],
         lambda x, y: (x, np.zeros_like(y)), (0,), call_fill_like, proj_tuple),
+    # nn family
+    Row(P.conv2d, convs, ref_conv2d, (0, 1)),
+    Row(P.conv2d_input_grad, conv_input_grads,
+        ref_conv2d_input_grad, (0, 1)),
+    Row(P.conv2d_weight_grad, conv_weight_grads,
+        ref_conv2d_weight_grad, (0, 1)),
+    Row(P.max_pool2d, pools, ref_max_pool2d),
+    Row(P.max_pool2d_grad, lambda rng: pool_grads(rng, True), ref_pool_grad, (0, 1),
+        call_max_pool2d_grad),
+    Row(P.max_pool2d_select, lambda rng: pool_grads(rng, False),
+        ref_pool_select, (0, 1), call_max_pool2d_select),
     # structure family
     Row(P.make_tuple, binary(), lambda x, y: (x, y), (0, 1), call_make_tuple, proj_tuple),
     Row(P.getitem, lambda rng: [(rng.normal(size=(3, 4)), 1),
@@ -415,9 +535,12 @@ def objective(fn, proj, n):
     elif n == 3:
         def f(a, b, c, w):
             return proj(fn(a, b, c), w)
-    else:
+    elif n == 4:
         def f(a, b, c, d, w):
             return proj(fn(a, b, c, d), w)
+    else:
+        def f(a, b, c, d, e, w):
+            return proj(fn(a, b, c, d, e), w)
     return f
 
 
@@ -433,9 +556,12 @@ def second_objective(f, diff, n):
     elif n == 3:
         def h(a, b, c, w, v):
             return proj_tuple(g(a, b, c, w), v)
-    else:
+    elif n == 4:
         def h(a, b, c, d, w, v):
             return proj_tuple(g(a, b, c, d, w), v)
+    else:
+        def h(a, b, c, d, e, w, v):
+            return proj_tuple(g(a, b, c, d, e, w), v)
     return h
 
 

@@ -9,7 +9,8 @@ A `Primitive` holds everything about an operation in one place:
   backward pass is IR like any other and can be differentiated again;
 * `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do.
 
-Primitives are grouped by family (`scalar`, `array`, `structure`); the set is
+Primitives are grouped by family (`scalar`, `array`, `nn`, `structure`, and
+`adjoint` for the values and operations of the backward pass); the set is
 closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
 """
 
@@ -59,7 +60,7 @@ class Primitive:
         return f"P.{self.name}"
 
 
-from . import adjoint, array, scalar, structure  # noqa: E402  (they use Primitive)
+from . import adjoint, array, nn, scalar, structure  # noqa: E402  (they use Primitive)
 from .adjoint import (  # noqa: E402
     check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
     getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
@@ -69,6 +70,10 @@ from .array import (  # noqa: E402
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
     zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
     fill_like, swapaxes,
+)
+from .nn import (  # noqa: E402
+    conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
+    max_pool2d_select,
 )
 from .scalar import (  # noqa: E402
     abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
@@ -94,6 +99,9 @@ PRIMITIVES = (
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
+    # nn
+    conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
+    max_pool2d_select,
     # structure
     make_tuple, getitem, len_, switch, partial, make_record, getattr_,
     make_slice, is_, is_not, identity, stop_gradient,
@@ -102,4 +110,4 @@ PRIMITIVES = (
     getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "scalar", "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "scalar", "structure"]
