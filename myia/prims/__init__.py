@@ -53,8 +53,8 @@ class Primitive:
                 if p.default is not inspect.Parameter.empty
             }
 
-    def __call__(self, *args):
-        return self.impl(*args)
+    def __call__(self, *args, **kwargs):
+        return self.impl(*args, **kwargs)
 
     def __repr__(self):
         return f"P.{self.name}"

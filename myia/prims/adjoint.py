@@ -125,12 +125,12 @@ def _fill_zeros(sens, like):
     if like is None or callable(like):
         return None
     if isinstance(like, np.ndarray):
-        if sens is ZERO:
+        if sens is ZERO or like.dtype.kind in "biu":
             return np.zeros_like(like)
         return np.asarray(sens, dtype=like.dtype).reshape(like.shape)
     if isinstance(like, (bool, np.bool_)):
         return False
-    if sens is ZERO:
+    if sens is ZERO or isinstance(like, (int, np.integer)):
         return type(like)(0)
     if isinstance(like, np.generic):
         return like.dtype.type(sens)
