@@ -34,9 +34,9 @@ so the debugger and error messages can name the user's line.
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import parse
-from .prims import Primitive, getitem, make_record, make_tuple, switch
+from .prims import Primitive, getitem, make_record, make_tuple, partial, switch
 from .prims.adjoint import (NEWENV, ZERO, check_differentiable, env_getitem, env_setitem,
-                            field_sens, fill_zeros, gadd, is_zero, seed)
+                            field_sens, fill_zeros, gadd, is_zero, regroup, seed)
 
 _fprops = {}
 _jprims = {}
@@ -152,6 +152,8 @@ class _Transform:
             if n not in sens:
                 continue
             t = b.apply(self.bps[n], sens[n], debug=_info(n, "bprop_call"))
+            if not isinstance(n.inputs[0], Constant):  # maybe a Partial: see regroup
+                t = b.apply(regroup, t, len(n.inputs) - 1, debug=_info(n, "bprop_call"))
             for i, inp in enumerate(n.inputs):
                 if isinstance(inp, Constant):
                     if isinstance(inp.value, Graph):
@@ -245,7 +247,9 @@ def _bprop_make_record(g, args, dout):
 
 
 # Variadic primitives: their backpropagators depend on the number of inputs.
-_STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record}
+# The sensitivity of a Partial is the tuple (∂fn, ∂args...), like a tuple's.
+_STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
+               partial: _bprop_make_tuple}
 
 
 # ----- Gradients of whole functions ----------------------------------------

@@ -28,6 +28,9 @@ class Partial:
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
 
+    def __call__(self, *args):  # from Python; the VM unpacks it itself
+        return self.fn(*self.args, *args)
+
     def __repr__(self):
         bound = [*map(repr, self.args), *(f"{k}={v!r}" for k, v in self.kwargs.items())]
         return f"partial({self.fn!r}, {', '.join(bound)})"
