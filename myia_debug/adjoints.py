@@ -14,27 +14,22 @@ the trace is extended (`Session.lookahead`), which is exact because the
 program is pure: it is the look-ahead on a fork that DEBUGGER.md asks for.
 """
 
-import linecache
-
 from myia.ir import Constant, Parameter
 
 from .engine import DebugError
+from .render import label
+from .trace import user_loc
 
 
 def is_zero(v):
     return type(v).__name__ == "Zero"
 
 
-def label(node):
-    """A variable's name, else the source text of the expression, else `%N`."""
-    if node.debug.name:
-        return node.debug.name
-    loc = node.debug.loc
-    if loc is not None and loc.end_column is not None:
-        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column]
-        if text.strip():
-            return f"({text.strip()})"
-    return f"%{node.id}"
+def is_number(v):
+    """Numbers, arrays and tuples of them: not ZERO, not a closure's Env."""
+    if isinstance(v, tuple):
+        return any(is_number(x) for x in v)
+    return not is_zero(v) and type(v).__name__ != "Env"
 
 
 def bwd_frame(trace, pos):
@@ -66,7 +61,7 @@ def flow_at(session, pos):
     """((name, ∂name), [(input, contribution), ...]) of the line a bwd stop differentiates."""
     trace = session.trace
     frame = trace.frame_at(pos)
-    if frame is None or bwd_frame(trace, pos) is not frame:
+    if frame is None or bwd_frame(trace, pos) is not frame:  # inside a primitive's bprop
         return None
     call = bprop_call(frame, trace.states[pos][1])
     if call is None:
@@ -79,7 +74,7 @@ def flow_at(session, pos):
     primal = call.debug.origin
     outs = []
     for n in parts:
-        if n in frame.values and not is_zero(frame.values[n]):
+        if n in frame.values and is_number(frame.values[n]):
             inp = primal.inputs[n.inputs[2].value]
             outs.append((label(inp), frame.values[n]))
     return (label(primal), 0.0 if is_zero(sens) else sens), outs
@@ -91,27 +86,64 @@ def _value(frame, node):
     return frame.lookup(node)
 
 
-def version(session, name, pos):
-    """(fprop frame, primal node) of the version of `name` current at `pos`."""
+def forward_time(session, pos):
+    """At a bwd stop: the step that computed the forward value being differentiated."""
     trace = session.trace
-    if trace.phase(pos) == "bwd":
-        bframe = bwd_frame(trace, pos)
-        fframe = fprop_frame(bframe) if bframe is not None else None
-        if fframe is None:
-            raise DebugError("no forward frame for this backward step")
-        frames, until = trace.inv_of[fframe.id].frames, session.forward_time(pos)
+    bframe = bwd_frame(trace, pos)
+    fframe = fprop_frame(bframe) if bframe is not None else None
+    if fframe is None:
+        return pos
+    pc = trace.states[pos][1] if bframe is trace.frame_at(pos) else 0
+    call = bprop_call(bframe, pc)
+    born = trace.born[fframe.id]
+    if call is not None:
+        for node, step in born.items():
+            if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
+                return step
+    return max(born.values())
+
+
+def forward_view(session, pos):
+    """(invocation, frame, step) whose values a bwd stop shows, or None."""
+    bframe = bwd_frame(session.trace, pos)
+    fframe = fprop_frame(bframe) if bframe is not None else None
+    if fframe is None:
+        return None
+    return session.trace.inv_of[fframe.id], fframe, forward_time(session, pos)
+
+
+def forward_invocation(session, pos):
+    """The invocation whose forward values `grad NAME` differentiates."""
+    if session.trace.frame_at(pos) is not None:
+        return session.current_frame(pos)[0]
+    for inv in session.trace.invocations:
+        if inv.graph is session.primal and inv.frames[0].graph.debug.role == "fprop":
+            return inv
+    return session.trace.invocations[0]
+
+
+def version(session, name, pos):
+    """(fprop frame, primal node) of the version of `name` current at `pos`.
+
+    At a bwd stop that is the version live when the line being
+    differentiated ran; a variable assigned later gives its first version.
+    """
+    trace = session.trace
+    view = forward_view(session, pos) if trace.phase(pos) == "bwd" else None
+    if view is not None:
+        frames, until = view[0].frames, view[2]
     else:
-        inv = session.forward_invocation(pos)
-        frames, until = inv.frames, pos
-    best = None
+        frames, until = forward_invocation(session, pos).frames, pos
+    found = []
     for frame in frames:
         for node, step in trace.born[frame.id].items():
-            if node.debug.name == name and step <= until and node.debug.origin is not None \
+            if node.debug.name == name and node.debug.origin is not None \
                     and node.debug.role in ("fprop", None):
-                if best is None or step > best[0]:
-                    best = (step, frame, node.debug.origin)
-    if best is None:
+                found.append((step, frame, node.debug.origin))
+    before = [f for f in found if f[0] <= until]
+    if not found or (not before and view is None):
         raise DebugError(f"{name!r} has no value yet here")
+    best = max(before, key=lambda f: f[0]) if before else min(found, key=lambda f: f[0])
     return best[1], best[2]
 
 
@@ -146,23 +178,37 @@ def _forward_node(fframe, primal):
 
 
 def contributions(session, name):
-    """Each use of the current version of `name`, with what it sent to ∂name; and the total."""
-    pos = session.pos
-    fframe, primal = version(session, name, pos)
-    total = recorded_adjoint(session, name, pos)
-    trace = session.trace
+    """Each use of the current version of `name`, with what it sent to ∂name; and the total.
+
+    Uses in nested graphs (loop bodies, branches, closures) are found in the
+    bprop frames whose forward frame sees `fframe` through its environment.
+    """
+    fframe, primal = version(session, name, session.pos)
+    total = recorded_adjoint(session, name, session.pos)
     rows = []
-    for bframe in trace.frames.values():
-        if bframe.graph.debug.role != "bprop" or bframe.env is not fframe:
+    for bframe in session.trace.frames.values():
+        if bframe.graph.debug.role != "bprop" or not _sees(fprop_frame(bframe), fframe):
             continue
         for n in bframe.nodes:
-            if n.debug.role != "adjoint" or len(n.inputs) != 3 or n not in bframe.values:
+            if n.debug.role != "adjoint" or len(n.inputs) != 3 or n not in bframe.values \
+                    or n.inputs[1].debug.role != "bprop_call":
                 continue
-            use = n.inputs[1].debug.origin if n.inputs[1].debug.role == "bprop_call" else None
-            if use is None or use.inputs[n.inputs[2].value] is not primal:
-                continue
-            value = bframe.values[n]
-            if is_zero(value):
-                continue
-            rows.append((session.describe_use(use), value))
-    return rows, total
+            use = n.inputs[1].debug.origin
+            if use.inputs[n.inputs[2].value] is primal and not is_zero(bframe.values[n]):
+                step = session.trace.born[bframe.id][n]
+                rows.append((step, _describe(use, step), bframe.values[n]))
+    return [(where, value) for _, where, value in sorted(rows, key=lambda r: r[0])], total
+
+
+def _sees(frame, target):
+    while frame is not None:
+        if frame is target:
+            return True
+        frame = frame.env
+    return False
+
+
+def _describe(use, step):
+    loc = user_loc(use)
+    where = f"line {loc.line}" if loc is not None else "passed to the next block"
+    return f"{where} (#{step})"

@@ -117,7 +117,10 @@ class App:
                     continue
                 except EOFError:
                     break
-                dbg.onecmd(line)
+                try:
+                    dbg.onecmd(line)
+                except KeyboardInterrupt:  # outside the engine's loops: just drop it
+                    self.write("--KeyboardInterrupt--")
         except Quit:
             pass
         return exit_status(dbg.session)

@@ -4,6 +4,7 @@ Each record only answers `matches(trace, pos)`; conditions, hit counts and
 ignore counts are applied by the engine, the same way for every kind.
 """
 
+import contextlib
 import dataclasses
 import os
 
@@ -129,8 +130,110 @@ class Watch:
         if not hits or (self.func is not None and user_graph(owner) is not self.func):
             return None
         node, value = hits[0]
-        is_adj = node.debug.role == "adjoint"
-        if is_adj != self.adjoint or (not self.adjoint and user_loc(node) is None
-                                      and ev.kind != "call"):
+        if self.adjoint:  # contributions only: `getitem(bprop_call, i)` nodes
+            ok = (node.debug.role == "adjoint" and len(node.inputs) == 3
+                  and node.inputs[1].debug.role == "bprop_call"
+                  and type(value).__name__ != "Zero")
+        else:
+            ok = node.debug.role != "adjoint" and (user_loc(node) is not None
+                                                   or ev.kind == "call")
+        return (node, value) if ok else None
+
+
+UNDEFINED = object()  # the "old value" of a variable's first version
+
+
+class Points:
+    """A session's breakpoints, catchpoints and watches, and what fires at a position."""
+
+    def __init__(self):
+        self.breakpoints = []
+        self.catches = []
+        self.watches = []
+        self.catch_errors = True
+        self._number = 0
+
+    def add_breakpoint(self, kind, **fields):
+        self._number += 1
+        bp = Breakpoint(self._number, kind, **fields)
+        self.breakpoints.append(bp)
+        return bp
+
+    def breakpoint(self, number):
+        for bp in self.breakpoints:
+            if bp.number == number:
+                return bp
+        raise LookupError(f"No breakpoint number {number}.")
+
+    def add_catch(self, kind, phase="both"):
+        if kind == "error":
+            self.catch_errors = True
             return None
-        return node, value
+        self.catches = [c for c in self.catches if c.kind != kind]
+        self.catches.append(Catch(kind, phase))
+        return self.catches[-1]
+
+    def add_watch(self, name, func, phase="both", adjoint=False):
+        self.watches.append(Watch(name, None if adjoint else func, phase, adjoint))
+        return self.watches[-1]
+
+    def fire(self, stop, trace, evaluate):
+        """Fill `stop` with what fires on arriving at `stop.pos`; whether anything did.
+
+        Hit and ignore counts move here, as in bdb: a hit counts even when
+        its ignore count swallows it, and a temporary breakpoint goes away.
+        """
+        pos = stop.pos
+        for c in self.catches:
+            ev = c.fires(trace, pos)
+            if ev is not None:
+                stop.catch, stop.node = (c.kind, ev), ev.node
+                break
+        for w in self.watches:
+            hit = w.fires(trace, pos)
+            if hit is None:
+                continue
+            node, new = hit
+            if w.adjoint:  # a contribution: the running sum is for `explain`
+                stop.changes.append(("∂" + w.name, UNDEFINED, new))
+                continue
+            old = _previous(trace, w.name, pos)
+            if old is UNDEFINED or old is not new:
+                stop.changes.append((w.name, old, new))
+        for bp in list(self.breakpoints):
+            if not bp.matches(trace, pos):
+                continue
+            if bp.cond:
+                try:
+                    if not evaluate(bp.cond):
+                        continue
+                except Exception as e:  # a broken condition stops, as in pdb
+                    stop.reasons.append(f"error in condition of breakpoint {bp.number}: {e}")
+            bp.hits += 1
+            if bp.ignore > 0:
+                bp.ignore -= 1
+                continue
+            stop.hits.append(bp)
+            if bp.temporary:
+                self.breakpoints.remove(bp)
+        return bool(stop.catch or stop.changes or stop.hits or stop.reasons)
+
+    @contextlib.contextmanager
+    def quiet(self):
+        """Looking for hits (`rc`) without counting them or deleting tbreaks."""
+        saved = [(bp, bp.hits, bp.ignore) for bp in self.breakpoints]
+        bps = list(self.breakpoints)
+        try:
+            yield
+        finally:
+            self.breakpoints[:] = bps
+            for bp, hits, ignore in saved:
+                bp.hits, bp.ignore = hits, ignore
+
+
+def _previous(trace, name, pos):
+    inv = trace.invocation(pos - 1)
+    if inv is None:
+        return UNDEFINED
+    versions = trace.versions(inv, name, pos - 1)
+    return versions[-1][1] if versions else UNDEFINED

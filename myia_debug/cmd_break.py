@@ -3,7 +3,7 @@
 import os
 import re
 
-from myia.ir import Manager
+from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
@@ -38,9 +38,9 @@ class BreakCommands:
     def code_lines(self):
         """(file, line) pairs that have code in the program being run."""
         if getattr(self, "_code_lines", None) is None:
-            m = Manager(self.session.program())
             self._code_lines = {(os.path.abspath(loc.file), loc.line)
-                                for g in m.graphs for n in m.nodes[g]
+                                for g in self.session.graphs()
+                                for n in graph_nodes(g)
                                 for loc in [user_loc(n)] if loc is not None}
         return self._code_lines
 
@@ -91,14 +91,14 @@ class BreakCommands:
             self.write("Note: no backward pass without --grad; this breakpoint will not fire.")
         if cond is not None:
             compile(cond, "<condition>", "eval")
-        bp = self.session.add_breakpoint(phase=phase, cond=cond, temporary=temporary,
+        bp = self.session.points.add_breakpoint(phase=phase, cond=cond, temporary=temporary,
                                          **self.resolve(loc))
         kind = "Temporary breakpoint" if temporary else "Breakpoint"
         self.write(f"{kind} {bp.number} at {bp.where()}" +
                    (f" [{phase}]" if phase != "both" else ""))
 
     def _list_breakpoints(self):
-        bps = self.session.breakpoints
+        bps = self.session.points.breakpoints
         if not bps:
             self.write("No breakpoints.")
             return
@@ -130,9 +130,11 @@ class BreakCommands:
 
     def _numbers(self, arg):
         try:
-            return [self.session.breakpoint(int(x)) for x in arg.split()]
+            return [self.session.points.breakpoint(int(x)) for x in arg.split()]
         except ValueError:
             raise DebugError(f"breakpoint numbers expected, got {arg!r}") from None
+        except LookupError as e:
+            raise DebugError(str(e)) from None
 
     def do_clear(self, arg):
         """cl(ear) [N ...| LOC]: delete breakpoints (all, after confirmation, with no argument)."""
@@ -140,31 +142,31 @@ class BreakCommands:
         if not arg:
             answer = self.readline("Clear all breaks? ")
             if answer is not None and answer.strip().lower() in ("y", "yes"):
-                s.breakpoints.clear()
+                s.points.breakpoints.clear()
                 self.write("Deleted all breakpoints")
             return
         if all(x.isdigit() for x in arg.split()):
             bps = self._numbers(arg)
         else:
             fields = self.resolve(arg)
-            bps = [bp for bp in s.breakpoints
+            bps = [bp for bp in s.points.breakpoints
                    if all(getattr(bp, k) == v for k, v in fields.items())]
             if not bps:
                 raise DebugError(f"no breakpoint at {arg}")
         for bp in bps:
-            s.breakpoints.remove(bp)
+            s.points.breakpoints.remove(bp)
             self.write(f"Deleted breakpoint {bp.number} at {bp.where()}")
     do_cl = do_clear
 
     def do_disable(self, arg):
         """disable [N ...]: disable breakpoints (all with no argument)."""
-        for bp in self._numbers(arg) if arg else self.session.breakpoints:
+        for bp in self._numbers(arg) if arg else self.session.points.breakpoints:
             bp.enabled = False
             self.write(f"Disabled breakpoint {bp.number} at {bp.where()}")
 
     def do_enable(self, arg):
         """enable [N ...]: enable breakpoints (all with no argument)."""
-        for bp in self._numbers(arg) if arg else self.session.breakpoints:
+        for bp in self._numbers(arg) if arg else self.session.points.breakpoints:
             bp.enabled = True
             self.write(f"Enabled breakpoint {bp.number} at {bp.where()}")
 
@@ -192,7 +194,7 @@ class BreakCommands:
     def do_commands(self, arg):
         """commands [N]: attach commands to breakpoint N (default: the last), up to 'end';
         'silent' as the first one hides the stop header."""
-        bps = self.session.breakpoints
+        bps = self.session.points.breakpoints
         if not bps:
             raise DebugError("no breakpoints")
         bp = self._numbers(arg)[0] if arg else bps[-1]
@@ -212,7 +214,7 @@ class BreakCommands:
         if not words or words[0] not in CATCH_KINDS or len(words) > 2 or \
                 (len(words) == 2 and words[1] not in PHASES):
             raise DebugError("usage: catch nan|inf|nonfinite [fwd|bwd|both] | catch error")
-        self.session.add_catch(words[0], words[1] if len(words) > 1 else "both")
+        self.session.points.add_catch(words[0], words[1] if len(words) > 1 else "both")
         self.write(f"Catchpoint: {words[0]}" + (f" [{words[1]}]" if len(words) > 1 else ""))
 
     def do_uncatch(self, arg):
@@ -221,8 +223,8 @@ class BreakCommands:
         if arg and arg not in CATCH_KINDS:
             raise DebugError(f"no catchpoint kind {arg!r}")
         if arg in ("", "error"):
-            s.catch_errors = False
-        s.catches = [c for c in s.catches if arg and c.kind != arg]
+            s.points.catch_errors = False
+        s.points.catches = [c for c in s.points.catches if arg and c.kind != arg]
         self.write("Removed catchpoints" + (f" for {arg}" if arg else ""))
 
     def do_watch(self, arg):
@@ -235,19 +237,20 @@ class BreakCommands:
         phase = words.pop() if len(words) == 2 and words[1] in PHASES else "both"
         if len(words) != 1 or not words[0].isidentifier():
             raise DebugError("usage: watch NAME [fwd|bwd|both] | watch adj NAME")
-        w = self.session.add_watch(words[0], phase, adjoint)
+        s = self.session
+        w = s.points.add_watch(words[0], s.current_frame()[0].graph, phase, adjoint)
         where = f" in {w.func.name}()" if w.func is not None else ""
         self.write(f"Watching {'adj ' if adjoint else ''}{w.name}{where}")
 
     def do_unwatch(self, arg):
         """unwatch [NAME]: remove watches (all with no argument)."""
         s = self.session
-        before = len(s.watches)
-        s.watches = [w for w in s.watches if arg and w.name != arg]
-        if before == len(s.watches):
+        before = len(s.points.watches)
+        s.points.watches = [w for w in s.points.watches if arg and w.name != arg]
+        if before == len(s.points.watches):
             raise DebugError(f"no watch on {arg!r}" if arg else "no watches")
         self.write("Removed watch" + (f" on {arg}" if arg else "es"))
 
     def functions(self):
         """Names of the user functions in the program (for completion)."""
-        return sorted({user_graph(g).name for g in Manager(self.session.program()).graphs})
+        return sorted({user_graph(g).name for g in self.session.graphs()})

@@ -52,10 +52,14 @@ class InspectCommands:
 
     def do_whatis(self, arg):
         """whatis EXPR: the Myia type and shape of EXPR (f64, f64[2], (i64, f64))."""
+        if not arg:
+            raise DebugError("usage: whatis EXPR")
         self.write(render.type_text(self.session.evaluate(arg)))
 
     def do_stats(self, arg):
         """stats EXPR: min, max, mean, NaN/Inf counts, shape and dtype of an array."""
+        if not arg:
+            raise DebugError("usage: stats EXPR")
         self.out(render.stats_lines(self.session.evaluate(arg)))
 
     def do_history(self, arg):
@@ -64,14 +68,18 @@ class InspectCommands:
         if not arg.isidentifier():
             raise DebugError("usage: history NAME")
         s = self.session
-        inv = s.current_frame()[0]
-        versions = s.trace.versions(inv, arg, s.pos)
+        inv, _, until = s.current_frame()[0], None, s.pos
+        if s.phase == "bwd":
+            from .adjoints import forward_view
+
+            inv, _, until = forward_view(s, s.pos) or (inv, None, until)
+        versions = s.trace.versions(inv, arg, until)
         if not versions:
             raise DebugError(f"{arg!r} has no value yet in {inv.name}()")
         for step, value in versions:
             self.write(f"#{step:<5} {arg} = {self.fmt(value)}")
         if s.grad is not None and s.phase in ("bwd", "done"):
-            self.write(f"   ∂{arg} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+            self.write(f"   {self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
 
     def do_display(self, arg):
         """display [EXPR]: show EXPR at every stop where it changed; no argument lists them."""
@@ -114,7 +122,7 @@ class InspectCommands:
         at this bwd step, or the final gradients when done."""
         s = self.session
         if arg:
-            self.write(f"∂out/∂{arg} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+            self.write(f"{self.d('out')}/{self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
             return
         if s.grad is None:
             raise DebugError("'grad' with no name needs --grad; try 'grad NAME'")
@@ -125,13 +133,13 @@ class InspectCommands:
             self.write(render.adjoint_line(flow, self.options["ascii"]).strip())
         elif s.finished and s.pos == s.end:
             for name, value in zip(self.grad_names(), self.final_grads()):
-                self.write(f"∂out/∂{name} = {self.fmt(value)}")
+                self.write(f"{self.d('out')}/{self.d(name)} = {self.fmt(value)}")
         else:
             raise DebugError("in fwd, use 'grad NAME' (or 'bwd' to run the backward pass)")
 
     def grad_names(self):
-        names = self.session.arguments_names()
-        return [names[i] for i in self.session.grad]
+        params = self.session.primal.parameters
+        return [params[i].debug.name for i in self.session.grad]
 
     def final_grads(self):
         grads = self.session.result[1]
@@ -153,7 +161,7 @@ class InspectCommands:
         rows, total = contributions(self.session, arg)
         for where, value in rows:
             self.write(f"  {where}: {self.fmt(value)}")
-        self.write(f"  total ∂{arg} = {self.fmt(total)}")
+        self.write(f"  total {self.d(arg)} = {self.fmt(total)}")
 
     def do_gradcheck(self, arg):
         """gradcheck [NAME ...]: AD adjoints against central finite differences
@@ -173,7 +181,11 @@ class InspectCommands:
             raise DebugError("seed needs --grad")
         if s.phase != "fwd":
             raise DebugError("the backward pass has started; 'restart' first")
-        s.set_seed(float(s.evaluate(arg)))
+        try:
+            value = float(s.evaluate(arg))
+        except (TypeError, ValueError):
+            raise DebugError("seed takes a number") from None
+        s.set_seed(value)
         self.write(f"Seed set to {s.seed!r}")
 
     # ----- the stack -----------------------------------------------------------

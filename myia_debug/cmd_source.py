@@ -7,6 +7,7 @@ from myia.ir import Manager, print_graph
 
 from . import render
 from .engine import DebugError
+from .trace import user_loc
 
 STAGES = ("parse", "infer", "grad", "opt")
 
@@ -15,7 +16,7 @@ class SourceCommands:
     """Listings of the user's code and of the IR, with runtime values."""
 
     def _breaks(self, file):
-        return {bp.line for bp in self.session.breakpoints
+        return {bp.line for bp in self.session.points.breakpoints
                 if bp.kind in ("line", "func") and os.path.abspath(bp.file) ==
                 os.path.abspath(file)}
 
@@ -23,6 +24,8 @@ class SourceCommands:
         """l(ist) [FIRST[, LAST] | .]: list source around the current line; repeat continues."""
         s = self.session
         loc = s.location()
+        if loc is None:
+            raise DebugError("no source for this frame (library code); try 'ir'")
         ctx = self.options["context"]
         if arg and arg != ".":
             try:
@@ -49,8 +52,10 @@ class SourceCommands:
         """ll / longlist: list the whole current function."""
         s = self.session
         inv = s.current_frame()[0]
+        if user_loc(inv.graph) is None:
+            raise DebugError("no source for this frame (library code); try 'ir'")
         file, first, last = render.function_lines(inv.graph)
-        self.out(render.listing(file, first, last, s.location().line, self._breaks(file)))
+        self.out(render.listing(file, first, last, s.line(), self._breaks(file)))
     do_ll = do_longlist
 
     def do_source(self, arg):

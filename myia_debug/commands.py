@@ -18,7 +18,8 @@ from .cmd_break import BreakCommands
 from .cmd_inspect import InspectCommands
 from .cmd_run import RunCommands
 from .cmd_source import SourceCommands
-from .engine import UNDEFINED, DebugError
+from .breakpoints import UNDEFINED
+from .engine import DebugError
 
 OPTIONS = {"context": 5, "precision": None, "threshold": 20, "types": False,
            "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False}
@@ -57,7 +58,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def ended(self):
         """Whether the session is over: an error with `catch error` removed."""
-        return self.session.error is not None and not self.session.catch_errors
+        return self.session.error is not None and not self.session.points.catch_errors
 
     def names(self):
         """Every command name, for help and completion."""
@@ -123,15 +124,17 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if stop.catch is not None:
             self.out(self._catch_report(stop.catch))
         for name, old, new in stop.changes:
-            old_text = "<undefined>" if old is not None and old is getattr(
-                __import__("myia_debug.engine").engine, "_UNSET") else self.fmt(old)
+            if name.startswith("∂"):
+                self.write(f"Watch {self.d(name[1:])}: += {self.fmt(new)}")
+                continue
+            old_text = "<undefined>" if old is UNDEFINED else self.fmt(old)
             self.write(f"Watch {name}: {old_text} -> {self.fmt(new)}")
         for bp in stop.hits:
-            self.write(f"Breakpoint {bp.number} at {bp.where()}, hit {bp.hits}")
-            silent = silent or (bp.commands[:1] == ["silent"])
-        if "finished" in stop.reasons:
-            self.write(f"The program finished and returned {self.fmt(s.result)}")
-        elif stop.returned:
+            if bp.commands[:1] == ["silent"]:
+                silent = True
+            else:
+                self.write(f"Breakpoint {bp.number} at {bp.where()}, hit {bp.hits}")
+        if stop.returned and "finished" not in stop.reasons:
             self.write(f"--Return-- {self.fmt(stop.retval)}")
         if not silent:
             self.show_location(stop)
@@ -144,6 +147,9 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
     def show_location(self, stop):
         s = self.session
         ascii = self.options["ascii"]
+        if s.trace.frame_at(stop.pos) is None:
+            self.write(f"The program finished and returned {self.fmt(s.result)} [done #{stop.pos}]")
+            return
         if self.mode in ("source", "both"):
             self.out(render.header(s, stop, ascii))
             flow = self.backward_flow(stop.pos) if s.trace.phase(stop.pos) == "bwd" else None
@@ -158,13 +164,12 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if self.options["sticky"]:
             self.do_list(".")
 
-    def _catch_report(self, ev):
-        inputs = []
-        for i in ev.node.inputs[1:]:
-            if i.graph is not None:
-                inputs.append(f"{render.printer.node_ref(i)} = {self.fmt(ev.frame.lookup(i))}")
-        text = render.printer.node_text(ev.node)
-        return [f"Catch: %{ev.node.id} = {text} gave {self.fmt(ev.value)} "
+    def _catch_report(self, catch):
+        """Where a non-finite value was born: the operation and its (finite) inputs."""
+        kind, ev = catch
+        inputs = [f"{render.label(i)} = {self.fmt(ev.frame.lookup(i))}"
+                  for i in ev.node.inputs[1:] if i.graph is not None]
+        return [f"Catch {kind}: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
                 f"from finite inputs", "  inputs: " + (", ".join(inputs) or "constants")]
 
     def show_displays(self):
@@ -177,6 +182,12 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
                 self.write(f"display {i}: {d[0]} = {text}" +
                            (f"  [old: {d[1]}]" if d[1] is not None else ""))
                 d[1] = text
+
+    def d(self, name):
+        """∂name, or d(name) in ASCII mode."""
+        if not self.options["ascii"]:
+            return f"∂{name}"
+        return f"d{name}" if name.startswith("(") else f"d({name})"
 
     def fmt(self, v, pretty=False):
         return render.value_text(v, self.options["precision"], self.options["threshold"],
@@ -251,14 +262,14 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def state_lines(self):
         s = self.session
-        for bp in s.breakpoints:
+        for bp in s.points.breakpoints:
             where = bp.func.name if bp.kind == "func" else (
                 f"%{bp.node_id}" if bp.kind == "node" else f"{bp.file}:{bp.line}")
             cmd = "tbreak" if bp.temporary else "break"
             yield f"{cmd} {where} {bp.phase}" + (f" if {bp.cond}" if bp.cond else "")
-        for c in s.catches:
+        for c in s.points.catches:
             yield f"catch {c.kind} {c.phase}"
-        for w in s.watches:
+        for w in s.points.watches:
             yield f"watch {'adj ' if w.adjoint else ''}{w.name}" + \
                 ("" if w.adjoint else f" {w.phase}")
         for d in self.displays:

@@ -17,7 +17,7 @@ import myia
 from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
-from .breakpoints import Breakpoint, Catch, Watch
+from .breakpoints import Points
 from .trace import Trace, user_graph, user_loc
 
 
@@ -39,7 +39,6 @@ class Stop:
     changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
 
 
-UNDEFINED = object()
 
 
 class Session:
@@ -51,12 +50,9 @@ class Session:
         self.grad = grad
         self.seed = seed
         self.primal = fn if isinstance(fn, Graph) else myia.ir(fn)
-        self.breakpoints = []
-        self.catches = []
-        self.catch_errors = True
-        self.watches = []
+        self.points = Points()
         self.options = {"stop-at-boundary": False}
-        self._bpnum = 0
+        self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
         self.restart()
@@ -80,7 +76,7 @@ class Session:
         self.error = None
         self.interrupted = False
         self.frame_index = 0
-        for bp in self.breakpoints:
+        for bp in self.points.breakpoints:
             bp.hits = 0
 
     @property
@@ -159,7 +155,8 @@ class Session:
                 stop = self._check(self.pos) if check else None
                 if stop is not None:
                     return stop
-                if self.options["stop-at-boundary"] and start_phase != self.phase:
+                if self.options["stop-at-boundary"] and start_phase == "fwd" and \
+                        self.phase == "bwd":
                     return Stop(self.pos, ["Boundary between the passes"])
                 if stop_here(self.pos):
                     return Stop(self.pos)
@@ -186,50 +183,11 @@ class Session:
                 return Stop(self.pos)
         return Stop(0, ["start of the recorded history"])
 
-    # ----- hooks: what fires at a position ------------------------------------------
-
     def _check(self, pos):
-        """Breakpoints, catchpoints and watches firing on arriving at `pos`."""
+        """The stop at `pos` if a breakpoint, catchpoint or watch fires there."""
         stop = Stop(pos)
-        for c in self.catches:
-            ev = c.fires(self.trace, pos)
-            if ev is not None:
-                stop.catch, stop.node = ev, ev.node
-                stop.reasons.append(f"catch {c.kind}")
-                break
-        for w in self.watches:
-            hit = w.fires(self.trace, pos)
-            if hit is not None:
-                node, new = hit
-                old = self._previous(w.name, node, pos)
-                if old is UNDEFINED or old is not new:
-                    stop.changes.append((("adj " if w.adjoint else "") + w.name, old, new))
-        for bp in list(self.breakpoints):
-            if not bp.matches(self.trace, pos):
-                continue
-            if bp.cond:
-                try:
-                    if not self.evaluate(bp.cond, pos):
-                        continue
-                except Exception as e:  # a broken condition stops, as in pdb
-                    stop.reasons.append(f"error in condition of breakpoint {bp.number}: {e}")
-            bp.hits += 1
-            if bp.ignore > 0:
-                bp.ignore -= 1
-                continue
-            stop.hits.append(bp)
-            if bp.temporary:
-                self.breakpoints.remove(bp)
-        if stop.catch or stop.changes or stop.hits or stop.reasons:
-            return stop
-        return None
-
-    def _previous(self, name, node, pos):
-        inv = self.trace.invocation(pos - 1)
-        if inv is None:
-            return UNDEFINED
-        versions = self.trace.versions(inv, name, pos - 1)
-        return versions[-1][1] if versions else UNDEFINED
+        fired = self.points.fire(stop, self.trace, lambda expr: self.evaluate(expr, pos))
+        return stop if fired else None
 
     def evaluate(self, expr, pos=None):
         from .evaluate import evaluate  # the namespace needs the whole session
@@ -337,18 +295,8 @@ class Session:
 
     def reverse_cont(self):
         """Back to the previous position where a breakpoint, catch or watch fires."""
-        saved = [(bp, bp.hits, bp.ignore) for bp in self.breakpoints]
-        bps = list(self.breakpoints)
-        try:
-            return self._back(lambda p: p < self.end and self._fires_quietly(p + 1))
-        finally:
-            self.breakpoints[:] = bps
-            for bp, hits, ignore in saved:
-                bp.hits, bp.ignore = hits, ignore
-
-    def _fires_quietly(self, p):
-        stop = self._check(p)
-        return stop is not None and (stop.hits or stop.catch or stop.changes)
+        with self.points.quiet():
+            return self._back(lambda p: self._check(p) is not None)
 
     def set_seed(self, value):
         """The output sensitivity of the backward pass; the run restarts with it."""
@@ -356,33 +304,6 @@ class Session:
         pos = self.pos
         self.restart()
         self.goto(pos)
-
-    # ----- controls: breakpoints, catches, watches ---------------------------------
-
-    def add_breakpoint(self, kind, **fields):
-        self._bpnum += 1
-        bp = Breakpoint(self._bpnum, kind, **fields)
-        self.breakpoints.append(bp)
-        return bp
-
-    def breakpoint(self, number):
-        for bp in self.breakpoints:
-            if bp.number == number:
-                return bp
-        raise DebugError(f"No breakpoint number {number}.")
-
-    def add_catch(self, kind, phase="both"):
-        if kind == "error":
-            self.catch_errors = True
-            return None
-        self.catches = [c for c in self.catches if c.kind != kind]
-        self.catches.append(Catch(kind, phase))
-        return self.catches[-1]
-
-    def add_watch(self, name, phase="both", adjoint=False):
-        func = None if adjoint else self.current_frame()[0].graph
-        self.watches.append(Watch(name, func, phase, adjoint))
-        return self.watches[-1]
 
     # ----- reading the current stop ------------------------------------------------
 
@@ -408,7 +329,12 @@ class Session:
         for p in range(pos, -1, -1):
             if self.trace.linestop[p] is not None and self.trace.invocation(p) is inv:
                 return user_loc(self.trace.next_node(p))
-        return inv.graph.debug.loc
+        if user_loc(inv.graph) is not None:
+            return user_loc(inv.graph)
+        for _, _, n in self.stack(pos)[self.frame_index + 1:]:  # library code: its caller
+            if user_loc(n) is not None:
+                return user_loc(n)
+        return None
 
     def line(self, pos=None):
         loc = self.location(pos)
@@ -423,79 +349,35 @@ class Session:
         pos = self.pos if pos is None else pos
         inv, frame, _ = self.current_frame(pos)
         if self.trace.phase(pos) == "bwd" and self.frame_index == 0:
-            from .adjoints import bwd_frame, fprop_frame
+            from .adjoints import forward_view
 
-            bframe = bwd_frame(self.trace, pos)
-            fframe = fprop_frame(bframe) if bframe is not None else None
-            if fframe is not None:
-                inv, frame, pos = self.trace.inv_of[fframe.id], fframe, self.forward_time(pos)
+            inv, frame, pos = forward_view(self, pos) or (inv, frame, pos)
         out = {}
         for outer in reversed(self.trace.enclosing(frame)):
             out.update(self.trace.variables(outer, pos))
         out.update(self.trace.variables(inv, pos))
         return out
 
-    def forward_time(self, pos):
-        """At a bwd stop: the step that computed the forward value being differentiated."""
-        from .adjoints import bprop_call, bwd_frame, fprop_frame
-
-        bframe = bwd_frame(self.trace, pos)
-        fframe = fprop_frame(bframe) if bframe is not None else None
-        if fframe is None:
-            return pos
-        pc = self.trace.states[pos][1] if bframe is self.trace.frame_at(pos) else 0
-        call = bprop_call(bframe, pc)
-        born = self.trace.born[fframe.id]
-        if call is not None:
-            for node, step in born.items():
-                if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
-                    return step
-        return max(born.values())
-
-    def forward_invocation(self, pos):
-        """The invocation whose forward values `grad NAME` differentiates."""
-        if self.trace.frame_at(pos) is not None:
-            return self.current_frame(pos)[0]
-        for inv in self.trace.invocations:
-            if inv.graph is self.primal and inv.frames[0].graph.debug.role == "fprop":
-                return inv
-        return self.trace.invocations[0]
-
-    def describe_use(self, node):
-        """Where a primal node uses a value, for `explain`."""
-        loc = user_loc(node)
-        if loc is None:
-            return "passed on to the next block (loop iteration or branch)"
-        return f"line {loc.line}"
-
     def arguments(self):
         return self.trace.arguments(self.current_frame()[0])
 
-    def output_of(self, result):
-        """The forward output as a float, from a run's result."""
-        from .gradients import scalar_output
-
-        return scalar_output(result[0] if self.grad is not None else result)
-
-    def argnums(self):
-        """The differentiated arguments (without --grad: the float ones)."""
-        if self.grad is not None:
-            return self.grad
-        return tuple(i for i, a in enumerate(self.args)
-                     if getattr(a, "dtype", type(a)) in (float,) or
-                     getattr(getattr(a, "dtype", None), "kind", "") == "f")
-
-    def arguments_names(self):
-        return [p.debug.name for p in self.primal.parameters]
-
-    def ad_gradient(self, argnum):
-        """AD's gradient w.r.t. argument `argnum`, from a complete run of the program."""
-        grads = DebugVM().run(self.program(), self.args)[1]
-        return grads[self.grad.index(argnum)] if isinstance(grads, tuple) else grads
+    def graphs(self):
+        """Every graph the program can reach: nested ones and the ones it calls."""
+        if self._graphs is None:
+            seen, todo = [], [self.program()]
+            while todo:
+                m = Manager(todo.pop())
+                for g in m.graphs:
+                    if g not in seen:
+                        seen.append(g)
+                        todo += [i.value for n in m.nodes[g] for i in n.inputs
+                                 if isinstance(getattr(i, "value", None), Graph)]
+            self._graphs = seen
+        return self._graphs
 
     def function_graph(self, name):
-        """The user graph called `name` among those this run can reach."""
-        for g in Manager(self.program()).graphs:
-            if g.debug.name == name and user_graph(g) is g:
+        """The user function called `name` among those this run can reach."""
+        for g in self.graphs():
+            if g.debug.name == name and g.debug.role is None:
                 return g
         raise DebugError(f"No function named {name!r} in this program.")

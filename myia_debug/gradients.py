@@ -16,6 +16,25 @@ from .engine import DebugError
 MAX_ELEMENTS = 64
 
 
+def output_of(session, result):
+    """The forward output of a run's result, as a float."""
+    return scalar_output(result[0] if session.grad is not None else result)
+
+
+def argnums(session):
+    """The differentiated arguments (without --grad: the float ones)."""
+    if session.grad is not None:
+        return session.grad
+    return tuple(i for i, a in enumerate(session.args)
+                 if np.asarray(a).dtype.kind == "f")
+
+
+def ad_gradient(session, argnum):
+    """AD's gradient w.r.t. argument `argnum`, from a complete run of the program."""
+    grads = DebugVM().run(session.program(), session.args)[1]
+    return grads[session.grad.index(argnum)] if isinstance(grads, tuple) else grads
+
+
 def scalar_output(value):
     """The forward output as a float; the gradient program returns (value, grads)."""
     arr = np.asarray(value)
@@ -69,7 +88,7 @@ def finite_difference(session, name, pos):
         raise DebugError(f"{name} has {arr.size} elements; finite differences stop at "
                          f"{MAX_ELEMENTS}")
     program = session.program()
-    out = session.output_of
+    out = lambda result: output_of(session, result)  # noqa: E731
     grad = np.zeros(arr.shape)
     for idx in np.ndindex(arr.shape):
         h = 1e-6 * max(1.0, abs(float(arr[idx])))
@@ -112,13 +131,13 @@ def adjoint(session, name, pos):
 def gradcheck(session, names):
     """Rows (label, ad, fd, relative error, ok) comparing AD with finite differences."""
     rows = []
-    targets = names or [f"arg{i}" for i in session.argnums()]
+    targets = names or [f"arg{i}" for i in argnums(session)]
     for label in targets:
         if label.startswith("arg") and label[3:].isdigit():
             i = int(label[3:])
             fd = argument_fd(session, i)
-            label = session.arguments_names()[i]
-            ad = session.ad_gradient(i) if session.grad is not None else None
+            label = session.primal.parameters[i].debug.name
+            ad = ad_gradient(session, i) if session.grad is not None else None
         else:
             fd = finite_difference(session, label, session.pos)
             ad = adjoint(session, label, session.pos) if session.grad is not None else None

@@ -1,8 +1,11 @@
-"""Key bindings: function keys that run stepping commands (as in IDEs and pudb)."""
+"""Key bindings: function keys that run stepping commands (as in IDEs and pudb).
+
+Shift-F11 reaches terminals as F23, which is how prompt_toolkit names it.
+"""
 
 from prompt_toolkit.key_binding import KeyBindings
 
-BINDINGS = {"f10": "next", "f11": "step", "s-f11": "return", "f5": "continue",
+BINDINGS = {"f10": "next", "f11": "step", "f23": "return", "f5": "continue",
             "f8": "reverse-step", "f7": "reverse-next"}
 
 

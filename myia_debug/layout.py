@@ -33,7 +33,7 @@ class DebuggerCompleter(Completer):
 
     def get_completions(self, document, complete_event):
         text = document.text_before_cursor
-        word = document.get_word_before_cursor(pattern=None)
+        word = document.get_word_before_cursor(WORD=True)
         words = text.split()
         if len(words) <= 1 and not text.endswith(" "):
             candidates = self.debugger.names() + sorted(self.debugger.aliases)

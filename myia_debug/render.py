@@ -25,14 +25,15 @@ def value_text(v, precision=None, threshold=None, pretty=False):
         opts["threshold"] = threshold
     if pretty:
         opts["threshold"] = np.inf
+    if isinstance(v, tuple):
+        sep = ",\n " if pretty else ", "
+        inner = sep.join(value_text(x, precision, threshold, pretty) for x in v)
+        return f"({inner}{',' if len(v) == 1 else ''})"
+    if isinstance(v, (float, np.floating)) and precision is not None:
+        return f"{float(v):.{precision}g}"
+    if isinstance(v, np.generic):  # numpy 2's repr says np.float64(...)
+        return str(v)
     with np.printoptions(**opts):
-        if isinstance(v, tuple) and pretty:
-            inner = ",\n ".join(value_text(x, precision, threshold, True) for x in v)
-            return f"({inner}{',' if len(v) == 1 else ''})"
-        if isinstance(v, (float, np.floating)) and precision is not None:
-            return f"{float(v):.{precision}g}"
-        if isinstance(v, np.ndarray):
-            return repr(v)
         return repr(v)
 
 
@@ -61,11 +62,13 @@ def header(session, stop, ascii=False):
 
 def adjoint_line(flow, ascii=False):
     """`   ∂c = 3.44  →  ∂b += 3.44…, ∂x += 3.44…` for a backward stop."""
-    d = (lambda n: f"d({n})") if ascii else (lambda n: f"∂{n}")
+    d = (lambda n: f"d{n}" if n.startswith("(") else f"d({n})") if ascii else \
+        (lambda n: f"∂{n}")
     arrow = "->" if ascii else "→"
     (name, value), outs = flow
     parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
-    return f"   {d(name)} = {value_text(value)}  {arrow}  {parts}".rstrip()
+    line = f"   {d(name)} = {value_text(value)}"
+    return f"{line}  {arrow}  {parts}" if parts else line
 
 
 def listing(file, first, last, current=None, breaks=()):
@@ -125,7 +128,9 @@ def node_lines(session, node, frame):
             val = value_text(frame.lookup(inp))
         except (KeyError, AttributeError):
             val = "<not computed yet>"
-        out.append(f"  input {i}: {printer.node_ref(inp)} = {val}")
+        name = label(inp)
+        ref = printer.node_ref(inp)
+        out.append(f"  input {i}: {name if name == ref else f'{name} ({ref})'} = {val}")
     if node in frame.values:
         out.append(f"  value: {value_text(frame.values[node])}")
     users = [f"%{u.id}" for u in frame.nodes if node in u.inputs]
@@ -137,6 +142,27 @@ def node_lines(session, node, frame):
                f"role: {node.debug.role or '-'}")
     out.append(f"  type: {node.type if node.type is not None else 'not inferred'}")
     return out
+
+
+def label(node):
+    """A value's name for users: its variable, else its source text, else `%N`."""
+    if isinstance(node, Constant):
+        return printer.node_ref(node)
+    if node.debug.name:
+        return node.debug.name
+    loc = node.debug.loc
+    if loc is not None:
+        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column]
+        text = text.strip().rstrip(":")
+        if text:
+            return f"({text})"
+    return f"%{node.id}"
+
+
+def expr_text(node):
+    """`op(a, b)` with the users' names for the inputs (ids change between runs)."""
+    fn, *args = node.inputs
+    return f"{label(fn)}({', '.join(label(a) for a in args)})"
 
 
 def type_text(v):
@@ -166,7 +192,8 @@ def stats_lines(v):
     fin = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
     lines = [f"shape {arr.shape}  dtype {arr.dtype}  count {arr.size}"]
     if fin.size:
-        lines.append(f"min {fin.min()!r}  max {fin.max()!r}  mean {fin.mean()!r}")
+        lines.append(f"min {value_text(fin.min())}  max {value_text(fin.max())}  "
+                     f"mean {value_text(fin.mean())}")
     if arr.dtype.kind == "f":
         lines.append(f"nan {int(np.isnan(arr).sum())}  inf {int(np.isinf(arr).sum())}")
     return lines

@@ -17,6 +17,8 @@ invocation, so recursion gives one source frame per level.
 
 import os
 
+import numpy as np
+
 import myia
 
 LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
@@ -122,7 +124,8 @@ class Trace:
         """Run one VM step and record it; errors propagate unrecorded."""
         prev = self.vm.frame
         pos = len(self)
-        ev = self.vm.step()
+        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+            ev = self.vm.step()
         if ev.kind == "call":
             self._enter(ev.frame, ev.step, pos, prev)
         elif ev.kind == "node":
@@ -138,10 +141,10 @@ class Trace:
         self.states.append((frame, frame.pc if frame is not None else 0))
         stop = None
         node = self.next_node(pos)
-        loc = user_loc(node) if node is not None else None
+        loc = user_loc(node) if node is not None and self._stops_at(frame, node) else None
         if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
             self.bwd_start = pos
-        if loc is not None and frame.graph.debug.role != "grad":
+        if loc is not None:
             inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
             looped = inv.last_frame is not frame and frame.graph.debug.role in LOOP_ROLES
@@ -151,6 +154,19 @@ class Trace:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
         self.linestop.append(stop)
+
+    @staticmethod
+    def _stops_at(frame, node):
+        """Backward line stops are the backward ops of user lines that receive a
+        sensitivity; the adjoint bookkeeping around them is for `si`."""
+        if frame.graph.debug.role == "grad":
+            return False
+        if phase_of(frame.graph) != "bwd":
+            return True
+        if node.debug.role != "bprop_call":
+            return False
+        sens = node.inputs[1]
+        return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
 
     # ----- reading a position ----------------------------------------------
 
@@ -206,7 +222,8 @@ class Trace:
         out = []
         for frame in inv.frames:
             for node, step in self.born[frame.id].items():
-                if node.debug.name == name and step <= pos and node in frame.values:
+                if node.debug.name == name and step <= pos and \
+                        node.debug.role != "adjoint":
                     out.append((step, frame.values[node]))
         return sorted(out, key=lambda t: t[0])
 

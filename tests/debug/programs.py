@@ -1,0 +1,86 @@
+"""Small programs the debugger tests step through (line numbers matter)."""
+
+import math
+
+import numpy as np
+
+
+def sq(v):
+    return v * v
+
+
+def straight(x, y):
+    a = x * y
+    b = sq(a) + x
+    c = b + x
+    return c * 2.0
+
+
+def branch(x):
+    if x > 0:
+        y = x * 2.0
+    else:
+        y = -x
+    z = y + 1.0
+    return z
+
+
+def loop(x, n):
+    s = 0.0
+    for i in range(n):
+        t = x * i
+        s = s + t
+    return s
+
+
+def fact(n):
+    if n <= 1:
+        return 1.0
+    r = n * fact(n - 1)
+    return r
+
+
+def nan_maker(x):
+    a = x - 1.0
+    b = math.log(a)
+    c = b * 2.0
+    return c
+
+
+def failing(x):
+    a = x + 1.0
+    b = a[0]
+    return b
+
+
+def forever(x):
+    while x > 0:
+        x = x + 1.0
+    return x
+
+
+def arrays(w, x):
+    h = np.tanh(w @ x)
+    return np.sum(h * h)
+
+
+def closure(x):
+    k = x * 3.0
+
+    def g(u):
+        return u * k
+
+    return g(x) + 1.0
+
+
+def while_loop(x):
+    n = 0
+    while x < 100.0:
+        x = x * 2.0
+        n = n + 1
+    return x + n
+
+
+def long_names(alpha_value):
+    beta_value = alpha_value * 2.0
+    return beta_value + 1.0

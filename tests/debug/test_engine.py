@@ -1,0 +1,304 @@
+"""Stepping semantics of the engine, without any terminal."""
+
+import numpy as np
+import pytest
+
+import myia
+from myia_debug.engine import DebugError, Session
+
+from . import programs as P
+
+
+def where(s, stop=None):
+    """(function, line) of the current stop."""
+    loc = s.location(s.pos, stop.node if stop else None)
+    return s.current_frame()[0].name, loc.line
+
+
+def lines_of(s, move):
+    out = []
+    while not s.finished or s.pos < s.end:
+        stop = move()
+        if "finished" in stop.reasons:
+            break
+        out.append(where(s, stop))
+    return out
+
+
+def test_begin_stops_at_the_first_line():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    assert where(s) == ("straight", 13)
+    assert s.phase == "fwd"
+
+
+def test_step_enters_calls():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    assert lines_of(s, s.step) == [("straight", 14), ("sq", 9), ("straight", 15),
+                                   ("straight", 16)]
+    assert s.result == P.straight(1.5, 2.0)
+
+
+def test_next_steps_over_calls():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    assert lines_of(s, s.next) == [("straight", 14), ("straight", 15), ("straight", 16)]
+
+
+def test_branches_fold_into_the_function():
+    s = Session(P.branch, (-2.0,))
+    s.begin()
+    assert lines_of(s, s.step) == [("branch", 23), ("branch", 24)]
+    assert len(s.stack()) == 0 and s.phase == "done"
+
+
+def test_loop_iterations_and_variables():
+    s = Session(P.loop, (1.5, 3))
+    s.begin()
+    seen = []
+    while True:
+        stop = s.next()
+        if "finished" in stop.reasons:
+            break
+        seen.append((where(s)[1], s.variables().get("i")))
+    # `s = 0.0` and `return s` compute nothing: no node, no stop on those lines.
+    assert seen == [(31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
+                    (31, 2), (32, 2), (30, 3)]
+    assert len(s.stack()) == 0
+
+
+def test_finish_returns_the_value():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.step()
+    s.step()
+    assert where(s) == ("sq", 9)
+    stop = s.finish()
+    assert stop.returned and stop.retval == 9.0
+    assert where(s)[0] == "straight"
+
+
+def test_until_leaves_the_loop():
+    s = Session(P.while_loop, (3.0,))
+    s.begin()
+    s.next()
+    s.next()
+    assert where(s)[1] == 80
+    s.until()
+    assert where(s)[1] == 81
+    assert s.variables()["x"] == 192.0
+
+
+def test_recursion_gives_one_frame_per_level():
+    s = Session(P.fact, (3,))
+    s.begin()
+    depths = []
+    while True:
+        stop = s.step()
+        if "finished" in stop.reasons:
+            break
+        depths.append((where(s), len(s.stack()), s.variables().get("n")))
+    assert (("fact", 37), 3, 1) in depths
+    assert max(d for _, d, _ in depths) == 3
+    assert s.result == 6.0
+
+
+def test_finish_in_recursion_returns_one_level():
+    s = Session(P.fact, (3,))
+    s.begin()
+    b = s.points.add_breakpoint("line", file=P.__file__, line=37, cond="n == 1")
+    stop = s.cont()
+    assert stop.hits == [b] and s.variables()["n"] == 1
+    stop = s.finish()
+    assert stop.retval == 1.0 and len(s.stack()) == 2
+
+
+def test_line_breakpoint_condition_ignore_and_temporary():
+    s = Session(P.loop, (1.5, 4))
+    s.begin()
+    b = s.points.add_breakpoint("line", file=P.__file__, line=32, cond="i >= 1")
+    s.cont()
+    assert s.variables()["i"] == 1
+    b.ignore = 1
+    s.cont()
+    assert s.variables()["i"] == 3
+    s.points.breakpoints.clear()
+    s.restart()
+    s.begin()
+    s.points.add_breakpoint("line", file=P.__file__, line=31, temporary=True)
+    s.cont()
+    assert where(s)[1] == 31 and not s.points.breakpoints
+    assert "finished" in s.cont().reasons
+
+
+def test_function_and_node_breakpoints():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.points.add_breakpoint("func", func=myia.ir(P.sq), file=P.__file__, line=9)
+    s.cont()
+    assert where(s) == ("sq", 9)
+    s.restart()
+    s.begin()
+    node = next(n for n in s.trace.frame_at(s.pos).nodes if n.loc and n.loc.line == 15)
+    s.points.add_breakpoint("node", node_id=node.id)
+    s.points.breakpoints.pop(0)
+    s.cont()
+    assert s.trace.next_node(s.pos) is node
+
+
+def test_disabled_breakpoint_does_not_fire():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    b = s.points.add_breakpoint("line", file=P.__file__, line=15)
+    b.enabled = False
+    assert "finished" in s.cont().reasons
+
+
+def test_catch_nan_stops_at_its_origin():
+    s = Session(P.nan_maker, (0.5,))
+    s.begin()
+    s.points.add_catch("nan")
+    stop = s.cont()
+    assert stop.catch is not None and np.isnan(stop.catch[1].value)
+    assert s.location(stop.pos, stop.node).line == 45
+    assert "finished" in s.cont().reasons  # c = b * 2 has a NaN input: no new catch
+
+
+def test_error_is_post_mortem():
+    s = Session(P.failing, (1.0,))
+    s.begin()
+    stop = s.cont()
+    assert "error" in stop.reasons and s.phase == "pm"
+    assert isinstance(s.error, myia.MyiaError)
+    assert s.location(stop.pos, stop.node).line == 52
+    assert s.variables()["a"] == 2.0
+    with pytest.raises(DebugError):
+        s.step()
+    s.reverse_step()
+    assert s.phase == "fwd"
+
+
+def test_watch_reports_new_versions():
+    s = Session(P.loop, (1.5, 3))
+    s.begin()
+    s.points.add_watch("s", myia.ir(P.loop))
+    values = []
+    while True:
+        stop = s.cont()
+        if "finished" in stop.reasons:
+            break
+        values += [new for _, _, new in stop.changes]
+    assert values == [0.0, 1.5, 4.5]
+
+
+def test_time_travel_is_exact():
+    s = Session(P.loop, (1.5, 3))
+    s.begin()
+    forward = []
+    for _ in range(5):
+        s.next()
+        forward.append((s.pos, where(s), dict(s.variables())))
+    for pos, w, vs in reversed(forward[:-1]):
+        s.reverse_next()
+        assert (s.pos, where(s), s.variables()) == (pos, w, vs)
+    s.goto(forward[-1][0])
+    assert s.variables() == forward[-1][2]
+    s.reverse_stepi()
+    assert s.pos == forward[-1][0] - 1
+    s.goto(forward[-1][0] + 1000)
+    assert s.finished
+
+
+def test_reverse_step_and_reverse_finish_in_a_call():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.step()
+    call_pos = s.pos
+    s.step()
+    s.step()
+    assert where(s) == ("straight", 15)
+    s.reverse_step()
+    assert where(s) == ("sq", 9)
+    s.reverse_finish()
+    assert s.pos == call_pos and where(s) == ("straight", 14)
+
+
+def test_reverse_continue_goes_back_to_the_last_hit():
+    s = Session(P.loop, (1.5, 3))
+    s.begin()
+    s.points.add_breakpoint("line", file=P.__file__, line=32)
+    s.cont()
+    first = s.pos
+    s.cont()
+    s.next()
+    s.reverse_cont()
+    assert s.pos != first and where(s)[1] == 32 and s.variables()["i"] == 1
+    assert s.points.breakpoints[0].hits == 2
+
+
+def test_closure_sees_enclosing_variables():
+    s = Session(P.closure, (2.0,))
+    s.begin()
+    while where(s)[0] != "g":
+        s.step()
+    assert s.variables()["k"] == 6.0 and s.variables()["u"] == 2.0
+
+
+def test_expressions_and_convenience_variables():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.next()
+    assert s.evaluate("a + np.sqrt(4.0)") == 5.0
+    assert s.evaluate("$_step") == s.pos and s.evaluate("$_phase") == "fwd"
+    assert s.evaluate("isfinite(a)")
+
+
+def test_finite_difference_gradient_of_a_variable():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.next()
+    s.next()
+    assert s.evaluate('adj("a")') == pytest.approx(2 * 2 * 3.0, rel=1e-6)
+
+
+@pytest.mark.parametrize("fn,args,argnums", [
+    (P.straight, (1.5, 2.0), (0, 1)),
+    (P.loop, (1.5, 4), (0,)),
+    (P.branch, (-2.0,), (0,)),
+    (P.fact, (4.0,), (0,)),
+])
+def test_backward_pass_matches_myia_grad(fn, args, argnums):
+    s = Session(fn, args, grad=argnums)
+    s.begin()
+    s.backward()
+    assert s.phase == "bwd"
+    while "finished" not in s.step().reasons:
+        assert s.phase == "bwd"
+    expected = myia.grad(fn, argnums)(*args)
+    got = s.result[1]
+    for e, g in zip(expected, got):
+        assert float(g) == pytest.approx(float(e), rel=1e-12)
+
+
+def test_adjoints_at_fwd_and_bwd_stops_agree():
+    s = Session(P.straight, (1.5, 2.0), grad=(0, 1))
+    s.begin()
+    s.next()
+    s.next()
+    ahead = {n: s.evaluate(f'adj("{n}")') for n in ("x", "a")}
+    assert ahead == {"x": 28.0, "a": 12.0}
+    s.backward()
+    assert s.evaluate("∂x") == 28.0 and s.evaluate("c") == 12.0
+    from myia_debug.adjoints import contributions
+
+    rows, total = contributions(s, "x")
+    assert sum(v for _, v in rows) == total == 28.0
+
+
+def test_seed_scales_the_gradient():
+    s = Session(P.straight, (1.5, 2.0), grad=(0,))
+    s.begin()
+    s.set_seed(2.0)
+    s.cont()
+    assert s.result[1][0] == 56.0
