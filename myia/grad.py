@@ -153,7 +153,7 @@ class _Transform:
                 continue
             t = b.apply(self.bps[n], sens[n], debug=_info(n, "bprop_call"))
             if not isinstance(n.inputs[0], Constant):  # maybe a Partial: see regroup
-                t = b.apply(regroup, t, len(n.inputs) - 1, debug=_info(n, "bprop_call"))
+                t = b.apply(regroup, t, len(n.inputs) - 1, debug=_info(n, "regroup"))
             for i, inp in enumerate(n.inputs):
                 if isinstance(inp, Constant):
                     if isinstance(inp.value, Graph):

@@ -42,7 +42,7 @@ def fact(n):
 
 def nan_maker(x):
     a = x - 1.0
-    b = math.log(a)
+    b = np.log(a)
     c = b * 2.0
     return c
 
