@@ -428,6 +428,13 @@ def bad_element_in_loop(t, n):
     return s
 
 
+def range_bad_step(n, step):
+    s = 0
+    for i in range(0, n, step):
+        s = s + i
+    return s
+
+
 # ----- the table ---------------------------------------------------------------
 
 from myia.errors import (  # noqa: E402
@@ -519,4 +526,5 @@ CASES = [
     (array_method, (A23,), T, "a.reshape", "no attribute 'reshape'"),
     (undefined_in_short_circuit, None, N, "undefined_y", "'undefined_y' is not defined"),
     (bad_element_in_loop, ((1.0, (2.0,)), 2), T, "s + t[i]", "unsupported operand"),
+    (range_bad_step, (3, (1,)), T, "range(0, n, step)", "'>' not supported"),
 ]
