@@ -435,6 +435,12 @@ def range_bad_step(n, step):
     return s
 
 
+def carried_without_init(n):
+    for i in range(n):
+        total = total + i
+    return 0
+
+
 # ----- the table ---------------------------------------------------------------
 
 from myia.errors import (  # noqa: E402
@@ -527,4 +533,5 @@ CASES = [
     (undefined_in_short_circuit, None, N, "undefined_y", "'undefined_y' is not defined"),
     (bad_element_in_loop, ((1.0, (2.0,)), 2), T, "s + t[i]", "unsupported operand"),
     (range_bad_step, (3, (1,)), T, "range(0, n, step)", "'>' not supported"),
+    (carried_without_init, None, N, "= |total + i", "assigned before the loop"),
 ]
