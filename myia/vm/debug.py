@@ -116,8 +116,11 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def user_node(frame, node):
-    """`node`, or if it is in Myia's own library code (a helper of `myia.stdlib`),
-    the innermost call in the user's code that led to it."""
+    """The node an error at `node` should point to: the node itself.
+
+    If `node` is in Myia's own library code (a helper of `myia.stdlib`), it is
+    instead the innermost call in the user's code that led there.
+    """
     for f in frame.stack() if frame is not None else ():
         if not _in_library(_loc(node)):
             return node
