@@ -398,7 +398,7 @@ def nested_def_missing_arg(x):
 
 
 def builtin_missing_arg(x):
-    return max(x)
+    return abs()
 
 
 def zeros_negative(n):
@@ -525,7 +525,7 @@ CASES = [
     (unknown_numpy_function, None, S, "np.linalg.norm", "'numpy.linalg.norm'"),
     (annotation_without_value, None, N, "return |y", "'y' may be used before"),
     (nested_def_missing_arg, None, T, "inner(b=x)", "inner() missing required"),
-    (builtin_missing_arg, None, T, "max(x)", "max() missing required argument(s): 'y'"),
+    (builtin_missing_arg, None, T, "abs()", "abs() missing required argument(s): 'x'"),
     (zeros_negative, (-1,), SH, "np.zeros(n)", "negative dimensions"),
     (concatenate_mismatch, (np.ones((2, 2)),), SH, "np.concatenate", "must match"),
     (split_unequal, (np.ones(3),), SH, "np.split(a, 4)", "equal division"),
