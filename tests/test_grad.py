@@ -504,10 +504,10 @@ def vector_out(x):
 def test_non_scalar_output_is_an_error():
     with pytest.raises(myia.MyiaTypeError, match="scalar") as e:
         grad(vector_out)(np.ones(3))
-    assert e.value.location is not None
+    assert e.value.location.line == vector_out.__code__.co_firstlineno + 1
 
 
 def test_int_argument_is_an_error():
     with pytest.raises(myia.MyiaTypeError, match="'n'") as e:
         grad(power, 1)(1.5, 3)
-    assert e.value.location is not None
+    assert e.value.location.line == power.__code__.co_firstlineno
