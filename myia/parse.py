@@ -773,8 +773,8 @@ class _Parser:
             return Constant(parse(value), self.info(node))
         if isinstance(value, type) and dataclasses.is_dataclass(value):
             return Constant(value, self.info(node))
-        if value in (int, float, bool) or (isinstance(value, type) and
-                                           issubclass(value, np.generic)):
+        if isinstance(value, type) and (value in (int, float, bool) or
+                                        issubclass(value, np.generic)):
             return Constant(value, self.info(node))  # a dtype, or a cast when called
         if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                                np.ndarray, np.generic, slice)):
