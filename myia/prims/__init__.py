@@ -62,7 +62,7 @@ class Primitive:
 
 from . import adjoint, array, nn, scalar, structure  # noqa: E402  (they use Primitive)
 from .adjoint import (  # noqa: E402
-    check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
+    J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
     getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
 )
 from .array import (  # noqa: E402
@@ -84,8 +84,8 @@ from .scalar import (  # noqa: E402
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
 from .structure import (  # noqa: E402
-    getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
-    make_tuple, partial, bind_keywords, switch, stop_gradient,
+    bind_keywords, find_dunder, getattr_, getitem, identity, is_, is_method, is_not,
+    len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
 )
 
 PRIMITIVES = (
@@ -108,10 +108,10 @@ PRIMITIVES = (
     max_pool2d_select,
     # structure
     make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
-    make_slice, is_, is_not, identity, stop_gradient,
+    make_slice, is_, is_not, identity, stop_gradient, is_method, find_dunder,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
-    getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable,
+    getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable, J,
 )
 
 __all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "scalar", "structure"]

@@ -12,6 +12,7 @@ Each has its own backpropagator, so backward passes differentiate again.
 """
 
 import dataclasses
+import types
 
 import numpy as np
 
@@ -185,6 +186,9 @@ getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sen
 
 def _getattr_sens(x, name, dout):
     """The sensitivity of `x` when `x.name` received `dout`."""
+    method = _method_sens(x, name, dout)
+    if method is not None:
+        return method
     if dataclasses.is_dataclass(x):
         return dataclasses.replace(
             x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
@@ -193,7 +197,16 @@ def _getattr_sens(x, name, dout):
     return ZERO
 
 
+def _method_sens(x, name, dout):
+    # The sensitivity of a bound method x.name is (∂method, ∂x) (see regroup).
+    if structure.is_method(x, name):
+        return ZERO if dout is ZERO else dout[1]
+    return None
+
+
 def _bprop_getattr_sens(x, name, dout, out, ddout):
+    if structure.is_method(x, name):
+        return (ZERO, ZERO, (ZERO, ddout))
     return (ZERO, ZERO, structure.getattr_(ddout, name))
 
 
@@ -258,6 +271,41 @@ def _bprop_ungroup(t, n, dout, out, ddout):
 
 regroup = Primitive("regroup", _regroup, bprop=_bprop_regroup)
 ungroup = Primitive("ungroup", _ungroup, bprop=_bprop_ungroup)
+
+
+class JFunction:
+    """The forward version `▶fn` of a function met at run time (a bound method).
+
+    Methods are looked up on values, so the transform cannot reach them
+    ahead of time: `J` wraps them, and the VM, on calling the wrapper, runs
+    the forward graph of `fn` (`myia.grad.fprop_value`).
+    """
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __repr__(self):
+        return f"J({self.fn!r})"
+
+
+def _J(f):
+    """The forward version of function value `f`; other values are themselves."""
+    if isinstance(f, tuple):
+        return tuple(_J(x) for x in f)
+    if isinstance(f, structure.Partial):
+        return structure.Partial(_J(f.fn), f.args)
+    if isinstance(f, (types.FunctionType, JFunction)):
+        return JFunction(f)
+    return f
+
+
+def _bprop_J(f, out, dout):
+    return (dout,)
+
+
+J = Primitive("J", _J, bprop=_bprop_J)
 
 
 def _check_differentiable(x, name):
