@@ -80,12 +80,14 @@ def parse_grad(text):
 
 
 def rc_lines(norc):
+    """Commands from ~/.myia-debugrc then ./.myia-debugrc (once if they are the same file)."""
     if norc:
         return []
+    paths = dict.fromkeys(os.path.abspath(os.path.expanduser(p))
+                          for p in ("~/.myia-debugrc", ".myia-debugrc"))
     lines = []
-    for path in (os.path.expanduser("~/.myia-debugrc"), ".myia-debugrc"):
-        if os.path.isfile(path) and (not lines or os.path.abspath(path) !=
-                                     os.path.abspath(os.path.expanduser("~/.myia-debugrc"))):
+    for path in paths:
+        if os.path.isfile(path):
             with open(path) as f:
                 lines += f.read().splitlines()
     return lines

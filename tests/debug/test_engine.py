@@ -302,3 +302,28 @@ def test_seed_scales_the_gradient():
     s.set_seed(2.0)
     s.cont()
     assert s.result[1][0] == 56.0
+
+
+def test_catch_inf_and_nonfinite():
+    s = Session(P.nan_maker, (1.0,))  # log(0) = -inf
+    s.begin()
+    s.points.add_catch("inf")
+    stop = s.cont()
+    assert stop.catch[0] == "inf" and np.isinf(stop.catch[1].value)
+    s.restart()
+    s.begin()
+    s.points.catches.clear()
+    s.points.add_catch("nonfinite", "bwd")  # the forward pass is not watched
+    assert "finished" in s.cont().reasons
+
+
+def test_stepi_and_nexti():
+    s = Session(P.straight, (1.5, 2.0))
+    s.begin()
+    s.next()
+    before = s.pos
+    s.stepi()
+    assert s.pos == before + 1 and where(s) == ("sq", 9)
+    s.goto(before)
+    s.nexti()
+    assert where(s)[0] == "straight" and s.pos == before + 3
