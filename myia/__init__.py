@@ -13,6 +13,7 @@ from . import pipeline  # noqa: F401
 from . import grad as _grad_stage  # noqa: F401
 from .api import (MyiaFunction, defbprop, grad, ir as ir_of, myia,  # noqa: F401
                   stop_gradient, value_and_grad)
+from . import nn  # noqa: F401  (myia.nn.conv2d, myia.nn.max_pool2d)
 
 ir = ir_of  # `myia.ir(fn, ...)` is the public function; the package is myia.ir
 

@@ -7,6 +7,7 @@ in these classes: they stay ordinary exceptions.
 """
 
 import linecache
+import re
 
 
 class MyiaError(Exception):
@@ -44,8 +45,10 @@ class MyiaError(Exception):
             stripped = src.lstrip()
             indent = len(src) - len(stripped)
             col = max(loc.column - indent, 0)
-            end = loc.end_column if loc.end_column is not None else loc.column + 1
-            width = max(end - loc.column, 1)
+            if loc.end_column is not None:
+                width = max(loc.end_column - loc.column, 1)
+            else:  # a construct spanning lines: underline its first word
+                width = len(re.match(r"\w*", stripped[col:]).group()) or 1
             width = min(width, max(len(stripped) - col, 1))
             out.append(f"    {stripped}")
             out.append("    " + " " * col + "^" * width)

@@ -34,9 +34,11 @@ so the debugger and error messages can name the user's line.
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import parse
-from .prims import Primitive, getitem, make_record, make_tuple, switch
-from .prims.adjoint import (NEWENV, ZERO, check_differentiable, env_getitem, env_setitem,
-                            field_sens, fill_zeros, gadd, is_zero, seed)
+from .prims import (Primitive, find_dunder, getattr_, getitem, is_, make_record,
+                    make_tuple, partial, switch)
+from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
+                            env_getitem, env_setitem, field_sens, fill_zeros, gadd,
+                            is_zero, regroup, seed)
 
 _fprops = {}
 _jprims = {}
@@ -61,6 +63,12 @@ def fprop(graph):
     if graph not in _fprops:
         _Transform(graph)
     return _fprops[graph]
+
+
+def fprop_value(jf):
+    """The forward graph of a `JFunction` (a method met at run time, see `J`)."""
+    inner = jf.fn
+    return fprop(fprop_value(inner) if isinstance(inner, JFunction) else parse(inner))
 
 
 class _Transform:
@@ -152,6 +160,8 @@ class _Transform:
             if n not in sens:
                 continue
             t = b.apply(self.bps[n], sens[n], debug=_info(n, "bprop_call"))
+            if not isinstance(n.inputs[0], Constant):  # maybe a Partial: see regroup
+                t = b.apply(regroup, t, len(n.inputs) - 1, debug=_info(n, "regroup"))
             for i, inp in enumerate(n.inputs):
                 if isinstance(inp, Constant):
                     if isinstance(inp.value, Graph):
@@ -208,12 +218,16 @@ def _custom_fprop(graph):
     return _jprims[key]
 
 
-def _rule_fprop(fn, name, n, bprop, differentiable):
+def _rule_fprop(fn, name, n, bprop, differentiable, dunder=True):
     """A forward graph calling `fn` and closing the backpropagator rule `bprop`."""
     jp = Graph(DebugInfo(f"J({name})", role="fprop"))
     jp.flags.add("core")
     args = [jp.add_parameter(f"x{i}") for i in range(n)]
+    if dunder and differentiable and getattr(fn, "dunder", None) and n <= 2:
+        return _dunder_fprop(jp, fn, name, args, bprop)
     out = jp.apply(fn, *args)
+    if fn is getattr_ or fn is find_dunder:  # they return methods: called by their
+        out = jp.apply(J, out)                  # forward versions (see J)
     if not differentiable:
         jp.output = jp.apply(make_tuple, out, Constant(_zeros_bprop(n)))
         return jp
@@ -236,6 +250,36 @@ def _rule_fprop(fn, name, n, bprop, differentiable):
     return jp
 
 
+def _dunder_fprop(jp, prim, name, args, bprop):
+    """`jp` for an operator a dataclass may override (`__add__`...).
+
+    It runs the method's forward graph when an operand overrides the
+    operator, and the primitive's otherwise::
+
+        found = find_dunder(names, x, y)  # (Partial(method, args), perm) or None
+        switch(found is None, ▶prim, ▶method)()
+    """
+    names = Constant((prim.dunder, prim.rdunder, len(args)))
+    found = jp.apply(find_dunder, names, args[0], args[1] if len(args) > 1 else None)
+    plain = Graph(DebugInfo(f"J({name})", role="fprop"))
+    plain.flags.add("core")
+    plain.output = plain.apply(_rule_fprop(prim, name, len(args), bprop, True,
+                                           dunder=False), *args)
+    method = Graph(DebugInfo(f"J({name}:method)", role="fprop"))
+    method.flags.add("core")
+    r = method.apply(method.apply(J, method.apply(getitem, found, 0)))
+    bp = Graph(DebugInfo(f"bprop({name}:method)", role="bprop"))
+    bp.flags.add("core")
+    t = bp.apply(bp.apply(getitem, r, 1), bp.add_parameter("dout"))
+    perm = bp.apply(getitem, found, 1)
+    bp.output = bp.apply(make_tuple, Constant(ZERO), *[
+        bp.apply(getitem, t, bp.apply(getitem, perm, i)) for i in range(len(args))])
+    method.output = method.apply(make_tuple, method.apply(getitem, r, 0), Constant(bp))
+    pick = jp.apply(switch, jp.apply(is_, found, None), Constant(plain), Constant(method))
+    jp.output = jp.apply(pick)
+    return jp
+
+
 def _bprop_make_tuple(g, args, dout):
     return [g.apply(getitem, dout, i) for i in range(len(args))]
 
@@ -245,7 +289,9 @@ def _bprop_make_record(g, args, dout):
 
 
 # Variadic primitives: their backpropagators depend on the number of inputs.
-_STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record}
+# The sensitivity of a Partial is the tuple (∂fn, ∂args...), like a tuple's.
+_STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
+               partial: _bprop_make_tuple}
 
 
 # ----- Gradients of whole functions ----------------------------------------

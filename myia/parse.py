@@ -731,8 +731,8 @@ class _Parser:
                                    value.kwonly, args, kw, e)
         elif isinstance(value, P.Primitive) and value.params is not None:
             defaults = {k: Constant(v) for k, v in value.defaults.items()}
-            args = self.match_args(value.name, list(value.params), defaults, set(),
-                                   args, kw, e)
+            args = self.match_args(ast.unparse(e.func), list(value.params), defaults,
+                                   set(), args, kw, e)  # named as the user wrote it
         elif kw:
             # The callee is only known at run time (a method, a function passed
             # as an argument): bind the keywords now, the VM matches them.
@@ -828,8 +828,22 @@ class _Parser:
             return Constant(value, self.info(node))
         if dataclasses.is_dataclass(value) or isinstance(value, (Zero, Env)):
             return Constant(value, self.info(node))
-        name = getattr(value, "__name__", type(value).__name__)
-        raise MyiaSyntaxError(f"{name!r} ({type(value).__name__}) is not supported in "
-                              "Myia code", self.loc(node))
+        raise MyiaSyntaxError(f"{_describe(value)} is not supported in Myia code",
+                              self.loc(node))
+
+
+def _describe(value):
+    """How an unsupported Python value is named in an error message."""
+    if value is range:
+        return "range() outside the iterable of a 'for' loop"
+    name = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    if not isinstance(name, str):
+        return f"a value of type {type(value).__name__!r}"
+    module = getattr(value, "__module__", None)
+    if module is not None and getattr(builtins, name, None) is not value:
+        name = f"{module}.{name}"
+    kind = "function" if callable(value) and not isinstance(value, type) else \
+        "class" if isinstance(value, type) else type(value).__name__
+    return f"the Python {kind} {name!r}"
 
 

@@ -358,13 +358,97 @@ def loop_body_fails(a, b, n):
     return s
 
 
+def divide_by_zero(x):
+    return x / 0
+
+
+def negate_tuple(t):
+    return -t
+
+
+def sum_bad_axis(a):
+    return np.sum(a, axis=5)
+
+
+def power_of_string(x):
+    return x ** "a"
+
+
+def len_of_number(x):
+    return len(x)
+
+
+def range_as_value(n):
+    return range(n)
+
+
+def unknown_numpy_function(a):
+    return np.linalg.norm(a)
+
+
+def annotation_without_value(x):
+    y: int
+    return y + x
+
+
+def nested_def_missing_arg(x):
+    def inner(a, b=1):
+        return a + b
+    return inner(b=x)
+
+
+def builtin_missing_arg(x):
+    return abs()
+
+
+def zeros_negative(n):
+    return np.zeros(n)
+
+
+def concatenate_mismatch(a):
+    return np.concatenate((a, np.ones((3, 3))))
+
+
+def split_unequal(a):
+    return np.split(a, 4)
+
+
+def array_method(a):
+    return a.reshape(3, 2)
+
+
+def undefined_in_short_circuit(x):
+    return x and undefined_y
+
+
+def bad_element_in_loop(t, n):
+    s = 0.0
+    for i in range(n):
+        s = s + t[i]
+    return s
+
+
+def range_bad_step(n, step):
+    s = 0
+    for i in range(0, n, step):
+        s = s + i
+    return s
+
+
+def carried_without_init(n):
+    for i in range(n):
+        total = total + i
+    return 0
+
+
 # ----- the table ---------------------------------------------------------------
 
 from myia.errors import (  # noqa: E402
-    MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
+    MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
 )
 
-S, N, T, SH = MyiaSyntaxError, MyiaNameError, MyiaTypeError, MyiaShapeError
+E, S, N, T, SH = (MyiaError, MyiaSyntaxError, MyiaNameError, MyiaTypeError,
+                  MyiaShapeError)
 A23 = np.ones((2, 3))
 
 CASES = [
@@ -432,4 +516,22 @@ CASES = [
     (stdlib_helper_fails, ((1, 2),), T, "math.floor(t)", "must be real number"),
     (method_on_number, (1.5,), T, "x.no_such_field", "no attribute 'no_such_field'"),
     (loop_body_fails, (A23, A23, 3), SH, "np.dot(a, b)", "not aligned"),
+    (divide_by_zero, (1.0,), E, "x / 0", "ZeroDivisionError"),
+    (negate_tuple, ((1, 2),), T, "-t", "bad operand type for unary -"),
+    (sum_bad_axis, (A23,), SH, "np.sum(a, axis=5)", "axis 5 is out of bounds"),
+    (power_of_string, (2,), T, 'x ** "a"', "unsupported operand type(s)"),
+    (len_of_number, (3,), T, "len(x)", "has no len()"),
+    (range_as_value, None, S, "range(n)", "range() outside"),
+    (unknown_numpy_function, None, S, "np.linalg.norm", "'numpy.linalg.norm'"),
+    (annotation_without_value, None, N, "return |y", "'y' may be used before"),
+    (nested_def_missing_arg, None, T, "inner(b=x)", "inner() missing required"),
+    (builtin_missing_arg, None, T, "abs()", "abs() missing required argument(s): 'x'"),
+    (zeros_negative, (-1,), SH, "np.zeros(n)", "negative dimensions"),
+    (concatenate_mismatch, (np.ones((2, 2)),), SH, "np.concatenate", "must match"),
+    (split_unequal, (np.ones(3),), SH, "np.split(a, 4)", "equal division"),
+    (array_method, (A23,), T, "a.reshape", "no attribute 'reshape'"),
+    (undefined_in_short_circuit, None, N, "undefined_y", "'undefined_y' is not defined"),
+    (bad_element_in_loop, ((1.0, (2.0,)), 2), T, "s + t[i]", "unsupported operand"),
+    (range_bad_step, (3, (1,)), T, "range(0, n, step)", "'>' not supported"),
+    (carried_without_init, None, N, "= |total + i", "assigned before the loop"),
 ]

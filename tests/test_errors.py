@@ -7,7 +7,10 @@ import re
 import pytest
 
 import myia
-from myia.errors import MyiaError
+from myia.errors import (
+    MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
+)
+from myia.ir import Location
 
 from . import bad_programs
 from .bad_programs import CASES
@@ -112,3 +115,41 @@ def test_errors_raised_from_the_api_have_no_internal_frames():
             bad_programs.A23, bad_programs.A23)
     frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
     assert not any("/myia/vm/" in f for f in frames), frames
+
+
+def test_rendering_without_location_is_the_message():
+    err = MyiaTypeError("bad thing")
+    assert str(err) == "bad thing" and err.location is None
+
+
+def test_rendering_from_given_source_with_notes():
+    src = "def f(x):\n    return x +  y\n"
+    err = MyiaNameError("name 'y' is not defined",
+                        Location("<string>", 2, 16, 17, source=src), notes=["hint: define y"])
+    assert str(err).splitlines() == [
+        "name 'y' is not defined",
+        '  File "<string>", line 2',
+        "    return x +  y",
+        "                ^",
+        "  hint: define y",
+    ]
+
+
+def test_caret_is_clipped_to_the_line_and_multiline_constructs_underline_a_word():
+    src = "    while n > 0:\n"
+    err = MyiaSyntaxError("while ... else is not supported by Myia",
+                          Location("<s>", 1, 4, None, source=src))
+    assert str(err).splitlines()[-1] == "    ^^^^^"
+    err = MyiaSyntaxError("x", Location("<s>", 1, 10, 99, source=src))
+    assert str(err).splitlines()[-1] == "          " + "^" * 6
+
+
+def test_location_is_kept_once_set():
+    err = MyiaTypeError("m", Location("a.py", 1))
+    assert err.with_location(Location("b.py", 2)).location.file == "a.py"
+    assert MyiaTypeError("m").with_location(Location("b.py", 2)).location.line == 2
+
+
+def test_error_classes():
+    for cls in (MyiaSyntaxError, MyiaNameError, MyiaTypeError, MyiaShapeError):
+        assert issubclass(cls, MyiaError) and cls.__name__ in myia.__dict__

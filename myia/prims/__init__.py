@@ -9,7 +9,8 @@ A `Primitive` holds everything about an operation in one place:
   backward pass is IR like any other and can be differentiated again;
 * `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do.
 
-Primitives are grouped by family (`scalar`, `array`, `structure`); the set is
+Primitives are grouped by family (`scalar`, `array`, `nn`, `structure`, and
+`adjoint` for the values and operations of the backward pass); the set is
 closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
 """
 
@@ -52,23 +53,27 @@ class Primitive:
                 if p.default is not inspect.Parameter.empty
             }
 
-    def __call__(self, *args):
-        return self.impl(*args)
+    def __call__(self, *args, **kwargs):
+        return self.impl(*args, **kwargs)
 
     def __repr__(self):
         return f"P.{self.name}"
 
 
-from . import adjoint, array, scalar, structure  # noqa: E402  (they use Primitive)
+from . import adjoint, array, nn, scalar, structure  # noqa: E402  (they use Primitive)
 from .adjoint import (  # noqa: E402
-    check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
-    getattr_sens, getitem_sens, is_zero, seed,
+    J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
+    getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
 )
 from .array import (  # noqa: E402
     amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
     zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
-    fill_like,
+    fill_like, swapaxes,
+)
+from .nn import (  # noqa: E402
+    conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
+    max_pool2d_select,
 )
 from .scalar import (  # noqa: E402
     abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
@@ -79,8 +84,8 @@ from .scalar import (  # noqa: E402
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
 from .structure import (  # noqa: E402
-    getattr_, getitem, identity, is_, is_not, len_, make_record, make_slice,
-    make_tuple, partial, bind_keywords, switch, stop_gradient,
+    bind_keywords, find_dunder, getattr_, getitem, identity, is_, is_method, is_not,
+    len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
 )
 
 PRIMITIVES = (
@@ -94,16 +99,19 @@ PRIMITIVES = (
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
     cast,
     # array
-    reduce_sum, mean, amax, amin, dot, matmul, transpose, reshape,
+    reduce_sum, mean, amax, amin, dot, matmul, transpose, swapaxes, reshape,
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
+    # nn
+    conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
+    max_pool2d_select,
     # structure
     make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
-    make_slice, is_, is_not, identity, stop_gradient,
+    make_slice, is_, is_not, identity, stop_gradient, is_method, find_dunder,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
-    getattr_sens, field_sens, check_differentiable,
+    getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable, J,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "scalar", "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "scalar", "structure"]

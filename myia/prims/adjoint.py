@@ -12,6 +12,7 @@ Each has its own backpropagator, so backward passes differentiate again.
 """
 
 import dataclasses
+import types
 
 import numpy as np
 
@@ -125,12 +126,12 @@ def _fill_zeros(sens, like):
     if like is None or callable(like):
         return None
     if isinstance(like, np.ndarray):
-        if sens is ZERO:
+        if sens is ZERO or like.dtype.kind in "biu":
             return np.zeros_like(like)
         return np.asarray(sens, dtype=like.dtype).reshape(like.shape)
     if isinstance(like, (bool, np.bool_)):
         return False
-    if sens is ZERO:
+    if sens is ZERO or isinstance(like, (int, np.integer)):
         return type(like)(0)
     if isinstance(like, np.generic):
         return like.dtype.type(sens)
@@ -185,6 +186,9 @@ getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sen
 
 def _getattr_sens(x, name, dout):
     """The sensitivity of `x` when `x.name` received `dout`."""
+    method = _method_sens(x, name, dout)
+    if method is not None:
+        return method
     if dataclasses.is_dataclass(x):
         return dataclasses.replace(
             x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
@@ -193,8 +197,17 @@ def _getattr_sens(x, name, dout):
     return ZERO
 
 
+def _method_sens(x, name, dout):
+    # The sensitivity of a bound method x.name is (∂method, ∂x) (see regroup).
+    if structure.is_method(x, name):
+        return ZERO if dout is ZERO else dout[1]
+    return None
+
+
 def _bprop_getattr_sens(x, name, dout, out, ddout):
-    return (ZERO, ZERO, getattr(ddout, name))
+    if structure.is_method(x, name):
+        return (ZERO, ZERO, (ZERO, ddout))
+    return (ZERO, ZERO, structure.getattr_(ddout, name))
 
 
 getattr_sens = Primitive("getattr_sens", _getattr_sens, bprop=_bprop_getattr_sens)
@@ -207,8 +220,92 @@ def _field_sens(dout, i):
     return getattr(dout, dataclasses.fields(dout)[i].name)
 
 
-# Second order through building a dataclass is not supported yet.
-field_sens = Primitive("field_sens", _field_sens, differentiable=False)
+def _record_sens(dout, i, d):
+    """A sensitivity like the dataclass `dout`, holding `d` in field `i` only."""
+    return dataclasses.replace(dout, **{
+        f.name: d if j == i else ZERO for j, f in enumerate(dataclasses.fields(dout))})
+
+
+def _bprop_field_sens(dout, i, out, ddout):
+    return (record_sens(dout, i, ddout), ZERO)
+
+
+def _bprop_record_sens(dout, i, d, out, ddout):
+    return (ZERO, ZERO, field_sens(ddout, i))
+
+
+field_sens = Primitive("field_sens", _field_sens, bprop=_bprop_field_sens)
+record_sens = Primitive("record_sens", _record_sens, bprop=_bprop_record_sens)
+
+
+def _regroup(t, n):
+    """The sensitivities `(∂f, ∂x1, ..., ∂xn)` of a call `f(x1, ..., xn)`.
+
+    When `f` is a `Partial` of `g` with `k` arguments `a` bound, the call ran
+    `g(a..., x...)`, whose backpropagator returned `(∂g, ∂a..., ∂x...)`: the
+    sensitivity of `f` is then the tuple `(∂g, ∂a...)` (what `partial`'s
+    backpropagator takes apart).
+    """
+    k = len(t) - n - 1
+    if k == 0:
+        return t
+    return (t[:k + 1],) + t[k + 1:]
+
+
+def _ungroup(t, n, dout):
+    """The inverse of `regroup`: `dout` in the flat layout of `t`."""
+    k = len(t) - n - 1
+    if k == 0:
+        return dout
+    head = (ZERO,) * (k + 1) if dout[0] is ZERO else dout[0]
+    return tuple(head) + tuple(dout[1:])
+
+
+def _bprop_regroup(t, n, out, dout):
+    return (ungroup(t, n, dout), ZERO)
+
+
+def _bprop_ungroup(t, n, dout, out, ddout):
+    return (ZERO, ZERO, regroup(ddout, n))
+
+
+regroup = Primitive("regroup", _regroup, bprop=_bprop_regroup)
+ungroup = Primitive("ungroup", _ungroup, bprop=_bprop_ungroup)
+
+
+class JFunction:
+    """The forward version `▶fn` of a function met at run time (a bound method).
+
+    Methods are looked up on values, so the transform cannot reach them
+    ahead of time: `J` wraps them, and the VM, on calling the wrapper, runs
+    the forward graph of `fn` (`myia.grad.fprop_value`).
+    """
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __repr__(self):
+        return f"J({self.fn!r})"
+
+
+def _J(f):
+    """The forward version of function value `f`; other values are themselves."""
+    if isinstance(f, tuple):
+        return tuple(_J(x) for x in f)
+    if isinstance(f, structure.Partial):
+        return structure.Partial(_J(f.fn), f.args)
+    if isinstance(f, (types.FunctionType, JFunction)):
+        return JFunction(f)
+    return f
+
+
+def _bprop_J(f, out, dout):
+    return (dout,)
+
+
+J = Primitive("J", _J, bprop=_bprop_J)
 
 
 def _check_differentiable(x, name):
@@ -227,3 +324,6 @@ def _bprop_check_differentiable(x, name, out, dout):
 
 check_differentiable = Primitive("check_differentiable", _check_differentiable,
                                  bprop=_bprop_check_differentiable)
+
+
+from . import structure  # noqa: E402  (getattr_, for a backpropagator above)

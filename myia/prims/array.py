@@ -33,7 +33,7 @@ def _expand_reduced(dout, shape, axis, keepdims):
     dout = np.asarray(dout)
     if not keepdims:
         axes = range(len(shape)) if axis is None else \
-            np.core.numeric.normalize_axis_tuple(axis, len(shape))
+            [a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))]
         dout = np.expand_dims(dout, tuple(axes)) if len(shape) else dout
     return np.broadcast_to(dout, shape).copy()
 
@@ -76,19 +76,43 @@ def _matmul(x, y):
     return np.matmul(x, y)
 
 
-def _bprop_dot(x, y, out, dout):
-    if len(np.shape(x)) == 1 and len(np.shape(y)) == 1:
-        return (dout * y, dout * x)
+def _bprop_matmul(x, y, out, dout):
+    # 1-D operands are promoted to matrices (x to a row, y to a column) as numpy
+    # does, the batch dimensions of each operand are summed where they broadcast.
+    x2 = np.reshape(x, (1,) + np.shape(x)) if len(np.shape(x)) == 1 else x
+    y2 = np.reshape(y, np.shape(y) + (1,)) if len(np.shape(y)) == 1 else y
+    d = dout
     if len(np.shape(y)) == 1:
-        return (np.reshape(dout, (-1, 1)) * y, np.transpose(x) @ dout)
+        d = np.reshape(d, np.shape(d) + (1,))
     if len(np.shape(x)) == 1:
-        return (y @ dout, np.reshape(x, (-1, 1)) * dout)
-    return (dout @ np.transpose(y), np.transpose(x) @ dout)
+        d = np.reshape(d, np.shape(d)[:-1] + (1,) + np.shape(d)[-1:])
+    dx = sum_to(d @ swapaxes(y2, -1, -2), np.shape(x2))
+    dy = sum_to(swapaxes(x2, -1, -2) @ d, np.shape(y2))
+    return (np.reshape(dx, np.shape(x)), np.reshape(dy, np.shape(y)))
+
+
+def _bprop_dot(x, y, out, dout):
+    # A scalar operand makes `dot` a product; otherwise, for y of at most 2
+    # dimensions, np.dot is np.matmul (dot of a y with more is not supported).
+    if len(np.shape(x)) == 0 or len(np.shape(y)) == 0:
+        return (sum_to(dout * y, np.shape(x)), sum_to(dout * x, np.shape(y)))
+    return _bprop_matmul(x, y, out, dout)
 
 
 dot = Primitive("dot", _dot, bprop=_bprop_dot)
-matmul = Primitive("matmul", _matmul, bprop=_bprop_dot, dunder="__matmul__",
+matmul = Primitive("matmul", _matmul, bprop=_bprop_matmul, dunder="__matmul__",
                    rdunder="__rmatmul__")
+
+
+def _swapaxes(x, axis1, axis2):
+    return np.swapaxes(x, axis1, axis2)
+
+
+def _bprop_swapaxes(x, axis1, axis2, out, dout):
+    return (swapaxes(dout, axis1, axis2), ZERO, ZERO)
+
+
+swapaxes = Primitive("swapaxes", _swapaxes, bprop=_bprop_swapaxes)
 
 
 def _transpose(a, axes=None):

@@ -28,6 +28,9 @@ class Partial:
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
 
+    def __call__(self, *args):  # from Python; the VM unpacks it itself
+        return self.fn(*self.args, *args)
+
     def __repr__(self):
         bound = [*map(repr, self.args), *(f"{k}={v!r}" for k, v in self.kwargs.items())]
         return f"partial({self.fn!r}, {', '.join(bound)})"
@@ -95,6 +98,60 @@ def _identity(x):
     return x
 
 
+def _is_method(x, name):
+    return dataclasses.is_dataclass(x) and not isinstance(x, type) and \
+        name not in {f.name for f in dataclasses.fields(x)}
+
+
+def dunder_method(dunder, rdunder, args):
+    """`(method, args, perm)` if a dataclass operand defines the operator, else None.
+
+    `dunder` is the operator's special method (`"__add__"`), `rdunder` the
+    reflected one, tried on the second of two operands.
+
+    `method(*args)` computes the operation; `perm[i]` is the position in
+    `args` of the operation's operand `i` (the reflected `__radd__` swaps).
+    """
+    if dunder is None or not args:
+        return None
+    first = args[0]
+    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+        method = getattr(type(first), dunder, None)
+        if method is not None:
+            return method, list(args), tuple(range(len(args)))
+    if rdunder is not None and len(args) == 2:
+        other = args[1]
+        if dataclasses.is_dataclass(other) and not isinstance(other, type):
+            method = getattr(type(other), rdunder, None)
+            if method is not None:
+                return method, [other, args[0]], (1, 0)
+    return None
+
+
+def _find_dunder(names, x, y):
+    """For AD: `(Partial(method, args), perm)` as `dunder_method` says, or None.
+
+    `names` is `(dunder, rdunder, number of operands)`; `y` is None for unary
+    operators.  The perm is shifted by one, to index the method's
+    backpropagator's result (whose item 0 is the method's own).
+    """
+    dunder, rdunder, n = names
+    found = dunder_method(dunder, rdunder, [x, y][:n])
+    if found is None:
+        return None
+    method, args, perm = found
+    return Partial(method, args), tuple(i + 1 for i in perm)
+
+
+def _bprop_find_dunder(names, x, y, out, dout):
+    # dout[0] is the sensitivity of the Partial: (∂method, ∂args...).
+    d = dout[0]
+    if d is ZERO:
+        return (ZERO, ZERO, ZERO)
+    perm = out[1]
+    return (ZERO, d[perm[0]], d[perm[1]] if len(perm) > 1 else ZERO)
+
+
 def _bprop_getitem(x, index, out, dout):
     return (getitem_sens(x, index, dout), ZERO)
 
@@ -127,4 +184,6 @@ make_slice = Primitive("make_slice", _make_slice, differentiable=False)
 is_ = Primitive("is", _is, differentiable=False)
 is_not = Primitive("is_not", _is_not, differentiable=False)
 identity = Primitive("identity", _identity, bprop=_bprop_identity)
+is_method = Primitive("is_method", _is_method, differentiable=False)
+find_dunder = Primitive("find_dunder", _find_dunder, bprop=_bprop_find_dunder)
 stop_gradient = Primitive("stop_gradient", _identity, bprop=_bprop_stop_gradient)

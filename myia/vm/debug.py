@@ -18,9 +18,11 @@ import types
 
 from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
+from ..grad import fprop_value
 from ..parse import match_arguments, parse
 from ..prims import Primitive, switch
-from ..prims.structure import Partial
+from ..prims.adjoint import JFunction
+from ..prims.structure import Partial, dunder_method
 
 
 class Closure:
@@ -116,8 +118,11 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def user_node(frame, node):
-    """`node`, or if it is in Myia's own library code (a helper of `myia.stdlib`),
-    the innermost call in the user's code that led to it."""
+    """The node an error at `node` should point to: the node itself.
+
+    If `node` is in Myia's own library code (a helper of `myia.stdlib`), it is
+    instead the innermost call in the user's code that led there.
+    """
     for f in frame.stack() if frame is not None else ():
         if not _in_library(_loc(node)):
             return node
@@ -243,6 +248,8 @@ class DebugVM:
             fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
         if isinstance(fn, types.FunctionType):
             fn = Closure(parse(fn), None)
+        if isinstance(fn, JFunction):  # a bound method under grad
+            fn = Closure(fprop_value(fn), None)
         if isinstance(fn, Graph):
             fn = Closure(fn, None)
         if isinstance(fn, Primitive):
@@ -309,17 +316,5 @@ def _loc(node):
 
 def _dunder(prim, args):
     """`(method, args)` if a dataclass operand overrides `prim`, else None."""
-    if prim.dunder is None or prim is switch or not args:
-        return None
-    first = args[0]
-    if dataclasses.is_dataclass(first) and not isinstance(first, type):
-        method = getattr(type(first), prim.dunder, None)
-        if method is not None:
-            return method, args
-    if prim.rdunder is not None and len(args) == 2:
-        other = args[1]
-        if dataclasses.is_dataclass(other) and not isinstance(other, type):
-            method = getattr(type(other), prim.rdunder, None)
-            if method is not None:
-                return method, [other, args[0]]
-    return None
+    found = None if prim is switch else dunder_method(prim.dunder, prim.rdunder, args)
+    return None if found is None else found[:2]
