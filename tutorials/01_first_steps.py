@@ -13,7 +13,7 @@
 #
 # This tutorial covers the four things you will use every day:
 #
-# * `@myia`, to run a function through Myia;
+# * `@myia.myia`, to run a function through Myia;
 # * `myia.grad` and `myia.value_and_grad`, to differentiate it;
 # * gradients of gradients (second order);
 # * what happens when a function steps outside the subset.
@@ -24,19 +24,19 @@
 import numpy as np
 
 import myia
-from myia import myia as jit  # the decorator; `myia.myia` is the same object
 
 # %% [markdown]
 # ## A function, run by Myia
 #
-# `@myia` wraps a Python function. Calling the wrapper parses the function
-# into Myia's graph IR (once) and runs that graph. `backend="debug"` picks the
-# debug VM, which runs the graph step by step, one primitive at a time (the
-# step debugger of tutorial 5 drives the same VM).
+# `@myia.myia` (the decorator `myia` of the package `myia`) wraps a Python
+# function. Calling the wrapper parses the function into Myia's graph IR
+# (once) and runs that graph. `backend="debug"` picks the debug VM, which
+# runs the graph step by step, one primitive at a time (the step debugger of
+# tutorial 5 drives the same VM).
 
 
 # %%
-@jit(backend="debug")
+@myia.myia(backend="debug")
 def poly(x):
     return 3.0 * x ** 3 - 2.0 * x + 1.0
 
@@ -51,7 +51,7 @@ print(poly(2.0) == 3.0 * 2.0 ** 3 - 2.0 * 2.0 + 1.0)
 
 
 # %%
-@jit
+@myia.myia
 def arithmetic(a, b):
     return a / b, a // b, a % b
 
@@ -144,7 +144,7 @@ print(finite_difference(dpoly, 2.0))
 
 
 # %%
-@jit
+@myia.myia
 def newton(x, steps):
     for i in range(steps):
         x = x - poly(x) / myia.grad(poly)(x)
@@ -177,7 +177,7 @@ except myia.MyiaError as err:
 
 
 # %%
-@jit
+@myia.myia
 def normalize(v):
     v[0] = 0.0
     return v / np.sum(v)
@@ -193,7 +193,7 @@ except myia.MyiaSyntaxError as err:
 
 
 # %%
-@jit
+@myia.myia
 def normalize(v):
     v = np.where(np.arange(3) == 0, 0.0, v)
     return v / np.sum(v)
@@ -225,7 +225,7 @@ def with_print(x):
 
 for fn in (with_list, with_try, with_print):
     try:
-        jit(fn)(1.0)
+        myia.myia(fn)(1.0)
     except myia.MyiaSyntaxError as err:
         print(err, end="\n\n")
 
@@ -235,7 +235,7 @@ for fn in (with_list, with_try, with_print):
 
 
 # %%
-@jit
+@myia.myia
 def maybe(x):
     if x > 0:
         y = x

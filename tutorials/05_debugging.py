@@ -24,6 +24,7 @@
 # you see is the debugger's real output.
 
 # %%
+import contextlib
 import inspect
 import io
 import sys
@@ -35,19 +36,29 @@ import myia
 import myia_debug
 
 
-def session(fn, *args, grad=None, commands):
-    """Run myia-debug on fn(*args) with `commands` typed at its prompt."""
-    print(f"$ myia-debug ... {fn.__name__} --grad {grad}" if grad is not None
-          else f"$ myia-debug ... {fn.__name__}")
+def session(fn, *args, grad=None, commands, expect=()):
+    """Run myia-debug on fn(*args) with `commands` typed at its prompt.
+
+    The transcript is printed as the debugger wrote it. A debugger error
+    (a line starting with `***`) or a missing `expect`ed text fails the
+    tutorial: the story told around each session must stay true.
+    """
+    print(f">>> myia_debug.debug({fn.__name__}, ..., grad={grad})")
     typed = io.StringIO("".join(c + "\n" for c in commands))
     stdin, sys.stdin = sys.stdin, typed
     try:
-        with warnings.catch_warnings():  # numpy's "divide by zero" warnings: see below
-            warnings.simplefilter("ignore", RuntimeWarning)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()) as out:
+            warnings.simplefilter("ignore", RuntimeWarning)  # numpy's: see below
             status = myia_debug.debug(fn, *args, grad=grad)
     finally:
         sys.stdin = stdin
+    transcript = out.getvalue()
+    print(transcript, end="")
     print(f"[exit status {status}]")
+    errors = [line for line in transcript.splitlines() if line.startswith("***")]
+    assert not errors, f"the debugger reported an error: {errors}"
+    for text in expect:
+        assert text in transcript, f"expected {text!r} in the transcript"
 
 
 # %% [markdown]
@@ -97,7 +108,8 @@ for warning in caught:
 # inputs. `c` (continue) runs until then:
 
 # %%
-session(loss, w, x, y, grad=0, commands=["catch nan bwd", "c", "q"])
+session(loss, w, x, y, grad=0, commands=["catch nan bwd", "c", "q"],
+        expect=["Catch nan", "inf"])
 
 # %% [markdown]
 # The NaN was made by a multiplication whose input `dout` already held an
@@ -109,7 +121,8 @@ session(loss, w, x, y, grad=0, commands=["catch nan bwd", "c", "q"])
 
 # %%
 session(loss, w, x, y, grad=0, commands=[
-    "catch nonfinite bwd", "c", "where", "up", "up", "p w * w", "p np.sum(w * w, axis=1)", "q"])
+    "catch nonfinite bwd", "c", "where", "up", "up", "p w * w", "p np.sum(w * w, axis=1)", "q"],
+    expect=["Catch nonfinite", "sqrt", "row_norms"])
 
 # %% [markdown]
 # That is the whole story: the backpropagator of `sqrt` divides by
@@ -126,7 +139,8 @@ session(loss, w, x, y, grad=0, commands=[
 # to the line's inputs. `grad` repeats that summary for the current stop.
 
 # %%
-session(loss, w, x, y, grad=0, commands=["bwd", "n", "grad", "n", "n", "q"])
+session(loss, w, x, y, grad=0, commands=["bwd", "n", "grad", "n", "n", "q"],
+        expect=["[bwd #", "penalty"])
 
 # %% [markdown]
 # ## Who contributed what: `explain` and `gradcheck`
@@ -139,20 +153,44 @@ session(loss, w, x, y, grad=0, commands=["bwd", "n", "grad", "n", "n", "q"])
 # all:
 
 # %%
-session(loss, w, x, y, grad=0, commands=["c", "grad", "explain w", "gradcheck"])
+session(loss, w, x, y, grad=0, commands=["c", "grad", "explain w", "gradcheck"],
+        expect=["total", "FAIL"])
 
 # %% [markdown]
-# Finite differences give `0` for the pruned row: `|w|` is not
-# differentiable at zero, but the penalty is symmetric around it, and `0` is
-# the subgradient we want there.
+# For the pruned row, finite differences give exactly the data term's
+# contribution that `explain` listed, and nothing from the penalty: the norm
+# is not differentiable at zero, but it is symmetric around it, so central
+# differences see a slope of `0` there, the subgradient a group-lasso wants.
 #
 # ## The fix
 #
-# Adding a small epsilon under the square root would change the loss. The
-# exact fix is to never take the square root of zero at all, *in either
-# branch*: `np.where` evaluates both of its arms, and so does their backward
-# pass, so the zero must be replaced before `sqrt` sees it (the "double
-# where" trick):
+# Adding a small epsilon under the square root would change the loss. Using
+# `np.where` to return `0` for an empty row is not enough either: `np.where`
+# evaluates both of its arms, and its backward pass sends a zero sensitivity
+# to the arm it did not pick, which `sqrt`'s backpropagator turns into
+# `0 / 0`:
+
+
+# %%
+def where_row_norms(w):
+    s = np.sum(w * w, axis=1)
+    return np.where(s > 0.0, np.sqrt(s), 0.0)
+
+
+def where_loss(w, x, y):
+    pred = np.tanh(x @ w)
+    err = np.mean((pred - y) ** 2)
+    penalty = np.sum(where_row_norms(w))
+    return err + 0.01 * penalty
+
+
+with np.errstate(divide="ignore", invalid="ignore"):
+    print("gradient:\n", myia.grad(where_loss)(w, x, y))
+
+# %% [markdown]
+# The exact fix is to never take the square root of zero at all, in either
+# arm: the zero is replaced before `sqrt` sees it (the "double where"
+# trick):
 
 
 # %%
@@ -174,18 +212,25 @@ print("gradient:\n", myia.grad(fixed_loss)(w, x, y))
 
 # %% [markdown]
 # The loss is the same as before, and the gradient is finite; its middle
-# row is the data term's contribution alone, which `explain` showed above.
-# The debugger agrees: no catchpoint fires, and the gradient matches finite
-# differences, both for `w` and for an intermediate value. `b LINE fwd`
-# stops the forward pass at a line: the line after `s = ...` in
-# `safe_row_norms`, where `gradcheck s` checks `∂loss/∂s`:
+# row is the data term's contribution alone. In the debugger, no catchpoint
+# fires and `gradcheck` agrees with finite differences on `w`. `b LINE fwd`
+# stops the forward pass at a line, here the line after `s = ...` in
+# `safe_row_norms`, where `gradcheck s` compares `∂loss/∂s`:
 
 # %%
 safe_line = inspect.getsourcelines(safe_row_norms)[1] + 2  # the line `safe = ...`
 session(fixed_loss, w, x, y, grad=0, commands=[
-    "catch nonfinite", f"b {safe_line} fwd", "c", "p s", "gradcheck s", "c", "gradcheck"])
+    "catch nonfinite", f"b {safe_line} fwd", "c", "p s", "gradcheck s", "c", "gradcheck"],
+    expect=["safe_row_norms()", "s: AD", "w: AD", "OK"])
 
 # %% [markdown]
+# `gradcheck s` disagrees for the pruned row, and rightly so: as a function
+# of `s`, the norm `sqrt(s)` really has an infinite slope at `s = 0` (its
+# finite differences there grow without bound as the step shrinks). The fixed backward pass sends `0` there instead; for `w` that
+# is the right answer, because `s` depends on `w` through `w * w`, whose
+# slope is `0` at `w = 0`. `gradcheck` on an intermediate value tells you
+# exactly where the derivative of a program is not what its gradient says.
+#
 # More commands (breakpoints with conditions, `watch adj NAME`, time travel
 # with `rs`/`rn`/`rc`/`goto`, `history`, `display`) are listed by `help` in
 # the debugger and in its documentation. Next, tutorial 6: extending Myia
