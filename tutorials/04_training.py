@@ -239,10 +239,12 @@ elapsed = time.perf_counter() - start
 print(f"{steps} steps in {elapsed:.2f} s ({1000 * elapsed / steps:.1f} ms per step on the debug VM)")
 print(f"loss: {np.mean(rnn_losses[:10]):.4f} (first 10 steps) -> {np.mean(rnn_losses[-10:]):.4f} (last 10)")
 
-test = sine_batch(3, rng)
+test = sine_batch(64, rng)
 preds = myia.myia(rnn_predictions, backend="debug")(rnn, test)
 print(f"test loss {np.mean((preds - test[1:]) ** 2):.4f}; "
       f"predicting the last value seen would give {np.mean((test[:-1] - test[1:]) ** 2):.4f}")
+per_step = np.mean((preds - test[1:]) ** 2, axis=1)
+print("test error by time step:", np.round(per_step[:6], 4), "...", np.round(per_step[-3:], 4))
 
 # %%
 fig, (ax_loss, ax_pred) = plt.subplots(1, 2, figsize=(11, 4.5))
@@ -257,7 +259,8 @@ fig.savefig(OUT / "rnn_sine.png", dpi=90)
 print("wrote", OUT / "rnn_sine.png")
 
 # %% [markdown]
-# The first predictions of each sequence are the worst: the network has seen
-# one value and cannot know the wave's frequency yet.
+# The error by time step shows what the network learned: after one value it
+# cannot know the wave's frequency or direction yet, and its predictions
+# improve as it reads more of the sequence.
 #
 # Next, tutorial 5: what to do when a gradient comes out as NaN.
