@@ -38,14 +38,14 @@ import os
 import textwrap
 import types
 
-import numpy as np
 
 from . import prims as P
+from .arguments import match_arguments
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location
-from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
-from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
+from .resolve import global_value, is_scalar_type, resolve_value
+from .stdlib import ITERABLE_FORMS, range_test
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -75,44 +75,9 @@ def parse(fn):
     return _cache[fn]
 
 
-def _is_scalar_type(value):
-    """Whether `value` is `int`, `float`, `bool` or a numpy scalar type.
-
-    Tested with `is`, not `in`: `value` may be any global, and `==` on an
-    array is elementwise (its truth raises).
-    """
-    return any(value is t for t in (int, float, bool)) or (
-        isinstance(value, type) and issubclass(value, np.generic))
-
-
 def _iterable_forms():
     """Graph of a two-argument builtin (`max`) -> graph of its one-iterable form."""
     return {parse(two): parse(one) for two, one in ITERABLE_FORMS.items()}
-
-
-def match_arguments(name, params, defaults, kwonly, args, kw):
-    """Order positional `args` and keyword `kw` as `params`, filling `defaults`.
-
-    Python's rules for binding a call's arguments.  The parser applies them to
-    nodes when it knows the callee; the debug VM applies them to values for a
-    callee known only at run time (a method, a function passed as argument).
-    """
-    npos = len([p for p in params if p not in kwonly])
-    if len(args) > npos:
-        raise MyiaTypeError(f"{name}() takes {npos} positional arguments but "
-                            f"{len(args)} were given")
-    out = dict(zip(params, args))
-    for k, v in kw.items():
-        if k not in params:
-            raise MyiaTypeError(f"{name}() got an unexpected keyword argument {k!r}")
-        if k in out:
-            raise MyiaTypeError(f"{name}() got multiple values for argument {k!r}")
-        out[k] = v
-    missing = [p for p in params if p not in out and p not in defaults]
-    if missing:
-        raise MyiaTypeError(f"{name}() missing required argument(s): "
-                            f"{', '.join(map(repr, missing))}")
-    return [out[p] if p in out else defaults[p] for p in params]
 
 
 class _Pending:
@@ -714,7 +679,7 @@ class _Parser:
             for a in args[1:]:
                 acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
-        if _is_scalar_type(value):
+        if is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",
                                     self.loc(e))
@@ -790,9 +755,7 @@ class _Parser:
         return pending.realized[key]
 
     def _global_value(self, name):
-        if name in self.globals:
-            return self.globals[name]
-        return getattr(builtins, name, None)
+        return global_value(self.globals, name)
 
     def resolve_global(self, name, node):
         if name not in self.globals and not hasattr(builtins, name):
@@ -800,50 +763,12 @@ class _Parser:
         return self.resolve_value(self._global_value(name), node)
 
     def resolve_value(self, value, node):
-        """What a Python value found in globals means in Myia code."""
+        """A constant for what the Python `value` means in Myia code."""
         try:
-            conv = CONVERTERS.get(value)
-        except TypeError:  # unhashable
-            conv = None
-        if conv is not None:
-            value = conv
-        wrapped = getattr(value, "__myia_fn__", None)
-        if wrapped is not None:
-            value = wrapped
-        if hasattr(value, "__myia_macro__"):
-            return Constant(value, self.info(node))  # expanded where it is called
-        graph_of = getattr(value, "__myia_graph__", None)
-        if graph_of is not None:
-            return Constant(graph_of(), self.info(node))
-        if isinstance(value, (P.Primitive, types.ModuleType, Graph)):
-            return Constant(value, self.info(node))
-        if isinstance(value, types.FunctionType):
-            return Constant(parse(value), self.info(node))
-        if isinstance(value, type) and dataclasses.is_dataclass(value):
-            return Constant(value, self.info(node))
-        if _is_scalar_type(value):
-            return Constant(value, self.info(node))  # a dtype, or a cast when called
-        if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
-                                               np.ndarray, np.generic, slice)):
-            return Constant(value, self.info(node))
-        if dataclasses.is_dataclass(value) or isinstance(value, (Zero, Env)):
-            return Constant(value, self.info(node))
-        raise MyiaSyntaxError(f"{_describe(value)} is not supported in Myia code",
-                              self.loc(node))
-
-
-def _describe(value):
-    """How an unsupported Python value is named in an error message."""
-    if value is range:
-        return "range() outside the iterable of a 'for' loop"
-    name = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
-    if not isinstance(name, str):
-        return f"a value of type {type(value).__name__!r}"
-    module = getattr(value, "__module__", None)
-    if module is not None and getattr(builtins, name, None) is not value:
-        name = f"{module}.{name}"
-    kind = "function" if callable(value) and not isinstance(value, type) else \
-        "class" if isinstance(value, type) else type(value).__name__
-    return f"the Python {kind} {name!r}"
-
-
+            meaning = resolve_value(value)
+        except MyiaSyntaxError as err:
+            raise err.with_location(self.loc(node)) from None
+        if isinstance(meaning, types.FunctionType) and \
+                not hasattr(meaning, "__myia_macro__"):
+            meaning = parse(meaning)
+        return Constant(meaning, self.info(node))

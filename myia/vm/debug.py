@@ -19,7 +19,8 @@ import types
 from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
 from ..grad import fprop_value
-from ..parse import match_arguments, parse
+from ..arguments import match_arguments
+from ..parse import parse
 from ..prims import Primitive, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
