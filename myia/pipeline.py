@@ -2,7 +2,9 @@
 
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
-    (inference, optimization and the production VM join here in later stages)
+    (inference joins here)
+    graph = optimize(graph)               # myia/opt/
+    (the production VM joins here)
     run on the debug VM                   # myia/vm/debug.py
 
 No stage logic lives here: each stage is a function of its own module.
@@ -10,11 +12,12 @@ No stage logic lives here: each stage is a function of its own module.
 
 from .ir import Graph
 from .grad import grad_graph
+from .opt import optimize
 from .parse import parse
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad")
+STAGES = ("parse", "grad", "opt")
 
 
 def to_graph(fn):
@@ -36,6 +39,8 @@ def graph_at(fn, stage="parse"):
     graph = to_graph(fn)
     if stage == "grad":
         return grad_graph(graph)
+    if stage == "opt":
+        return optimize(graph)
     return graph
 
 
