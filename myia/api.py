@@ -63,8 +63,11 @@ def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
 
 @_user_facing
 def ir(fn, *example_args, stage="parse"):
-    """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`)."""
-    return pipeline.graph_at(fn, stage)
+    """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`).
+
+    `stage="infer"` types every node for the types of `example_args`.
+    """
+    return pipeline.graph_at(fn, stage, example_args)
 
 
 class GradFunction:

@@ -2,7 +2,7 @@
 
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
-    (inference joins here)
+    graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
     graph = optimize(graph)               # myia/opt/
     (the production VM joins here)
     run on the debug VM                   # myia/vm/debug.py
@@ -11,13 +11,15 @@ No stage logic lives here: each stage is a function of its own module.
 """
 
 from .ir import Graph
-from .grad import grad_graph
+from .grad import fprop, grad_graph
+from .monomorphize import monomorphize
 from .opt import optimize
 from .parse import parse
+from .types import typeof
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "opt")
+STAGES = ("parse", "grad", "infer", "opt")
 
 
 def to_graph(fn):
@@ -31,16 +33,23 @@ def to_graph(fn):
     return parse(fn)
 
 
-def graph_at(fn, stage="parse"):
-    """The IR of `fn` after `stage`."""
+def infer_stage(graph, args):
+    """`graph` typed and specialised for the types of the example `args`."""
+    return monomorphize(graph, [typeof(a) for a in args], fprop)
+
+
+def graph_at(fn, stage="parse", args=()):
+    """The IR of `fn` after `stage` (`infer` needs example arguments)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
     graph = to_graph(fn)
     if stage == "grad":
         return grad_graph(graph)
-    if stage == "opt":
-        return optimize(graph)
+    if stage == "infer":
+        return infer_stage(graph, args)
+    if stage == "opt":  # typed with example arguments, untyped without
+        return optimize(infer_stage(graph, args) if args else graph)
     return graph
 
 

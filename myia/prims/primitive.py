@@ -1,0 +1,67 @@
+"""The `Primitive` class: one object per operation, holding all its facets.
+
+    Primitive("add", _add, infer=elementwise, bprop=_bprop_add, dunder="__add__")
+
+* `impl`: the Python/numpy implementation, what the debug VM runs;
+* `infer`: the type and shape rule, from the arguments' abstract values
+  (`myia.types`) to the result's; `elementwise`/`sampled` (see `rules.py`)
+  build the rule of most numeric primitives from `impl` itself;
+* `bprop`: the backpropagator, a function in the Myia subset taking
+  `(*inputs, out, dout)` (None for non-differentiable primitives);
+* `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do
+  (None: the backend compiles `impl`);
+* `static`: the parameters that must be compile-time constants (`axis`,
+  `keepdims`, `dtype`, shapes).
+"""
+
+import inspect
+
+from .. import types as T
+
+
+class Primitive:
+    """One operation of the IR.
+
+    Attributes:
+        name: the name printed in IR listings.
+        impl: the Python implementation.
+        params: parameter names, for keyword arguments at call sites (None for
+            variadic primitives such as `make_tuple`).
+        defaults: parameter name -> default value.
+        dunder: for operators, the special method (`"__add__"`) that a
+            dataclass operand may define; `rdunder` the reflected one.
+        infer, bprop, kernel, static: the other facets (see the module docstring).
+        differentiable: False for primitives whose outputs carry no gradient
+            (comparisons, casts to int/bool, shape queries).
+    """
+
+    def __init__(self, name, impl, *, infer, bprop=None, kernel=None, static=(),
+                 dunder=None, rdunder=None, differentiable=True, variadic=False):
+        self.name = name
+        self.impl = impl
+        self.dunder = dunder
+        self.rdunder = rdunder
+        self.differentiable = differentiable
+        self.bprop = bprop
+        self.kernel = kernel
+        self.static = tuple(static)
+        if variadic:
+            self.params, self.defaults = None, {}
+        else:
+            sig = inspect.signature(impl)
+            self.params = tuple(sig.parameters)
+            self.defaults = {
+                k: p.default for k, p in sig.parameters.items()
+                if p.default is not inspect.Parameter.empty
+            }
+        # A rule maker (`rules.elementwise`) builds the rule from the primitive.
+        self.infer = infer(self) if getattr(infer, "makes_rule", False) else infer
+
+    def __abstract__(self):
+        return T.PrimFn(self)
+
+    def __call__(self, *args, **kwargs):
+        return self.impl(*args, **kwargs)
+
+    def __repr__(self):
+        return f"P.{self.name}"
