@@ -12,6 +12,7 @@ undo once inlining has put producers next to consumers::
 (`x * 1 -> x` holds for floats, not for a bool times an int).
 """
 
+from .. import types as T
 from ..ir import Apply, Constant, DebugInfo
 from ..prims import array, nn, scalar
 from ..prims import (Primitive, env_getitem, env_setitem, fill_zeros, gadd, getitem,
@@ -50,6 +51,12 @@ P = Var("P", _value)
 Xs, Ys = SeqVar("Xs"), SeqVar("Ys")
 
 
+def tuple_type(items):
+    """The type of a tuple of `items` (None if one is untyped)."""
+    types = [getattr(x, "abstract", None) for x in items]
+    return None if None in types else T.Tuple(types)
+
+
 def _item(xs, i):
     return xs[i.value] if -len(xs) <= i.value < len(xs) else None
 
@@ -60,7 +67,7 @@ def _regroup(m):
         return None
     if k == 0:
         return m.node.inputs[1]
-    head = m.apply(make_tuple, *m.Xs[:k + 1], abstract=None)
+    head = m.apply(make_tuple, *m.Xs[:k + 1], abstract=tuple_type(m.Xs[:k + 1]))
     return m.apply(make_tuple, head, *m.Xs[k + 1:])
 
 
