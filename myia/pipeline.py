@@ -3,7 +3,8 @@
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
-    (optimization and the production VM join here in later stages)
+    graph = optimize(graph)               # myia/opt/
+    (the production VM joins here)
     run on the debug VM                   # myia/vm/debug.py
 
 No stage logic lives here: each stage is a function of its own module.
@@ -12,12 +13,13 @@ No stage logic lives here: each stage is a function of its own module.
 from .ir import Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
+from .opt import optimize
 from .parse import parse
 from .types import typeof
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "infer")
+STAGES = ("parse", "grad", "infer", "opt")
 
 
 def to_graph(fn):
@@ -46,6 +48,8 @@ def graph_at(fn, stage="parse", args=()):
         return grad_graph(graph)
     if stage == "infer":
         return infer_stage(graph, args)
+    if stage == "opt":  # typed with example arguments, untyped without
+        return optimize(infer_stage(graph, args) if args else graph)
     return graph
 
 
