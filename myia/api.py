@@ -54,8 +54,13 @@ class MyiaFunction:
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
-def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
-    """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
+def myia(fn=None, *, backend=None, device="cpu"):
+    """Compile `fn` with Myia; usable bare (`@myia`) or with options.
+
+    `backend` is "vm" (the production VM) or "debug"; None means
+    `DEFAULT_BACKEND`.
+    """
+    backend = backend or DEFAULT_BACKEND
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)

@@ -2,8 +2,9 @@
 
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
-    (inference, optimization and the production VM join here in later stages)
-    run on the debug VM                   # myia/vm/debug.py
+    (inference and optimization join here in later stages)
+    run on the debug VM                   # myia/vm/debug.py, backend="debug"
+    program = production.compile(graph)   # myia/vm/production.py, backend="vm"
 
 No stage logic lives here: each stage is a function of its own module.
 """
@@ -11,6 +12,7 @@ No stage logic lives here: each stage is a function of its own module.
 from .ir import Graph
 from .grad import grad_graph
 from .parse import parse
+from .vm import production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
@@ -43,10 +45,9 @@ def compile(fn, backend="debug"):
     """A Python callable running `fn` on `backend`."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    if backend == "vm":
-        raise NotImplementedError("the production VM is not built yet; "
-                                  "use backend='debug'")
     graph = to_graph(fn)
+    if backend == "vm":
+        return production.compile(graph)   # myia/vm/production.py
 
     def run(*args):
         return DebugVM().run(graph, args)
