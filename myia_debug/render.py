@@ -140,7 +140,7 @@ def node_lines(session, node, frame):
                "  location: none (bookkeeping node)")
     out.append(f"  graph: {frame.graph.name}  name: {node.debug.name or '-'}  "
                f"role: {node.debug.role or '-'}")
-    out.append(f"  type: {node.type if node.type is not None else 'not inferred'}")
+    out.append(f"  type: {node.abstract if node.abstract is not None else 'not inferred'}")
     return out
 
 

@@ -82,17 +82,18 @@ class Node:
         graph: the graph owning this node (None for constants).
         inputs: the nodes this node consumes (empty but for `Apply`).
         debug: a `DebugInfo`.
-        type: the inferred abstract type, once inference has run.
+        abstract: the inferred abstract value (`myia.types`), None until
+            inference has run.
     """
 
-    __slots__ = ("id", "graph", "inputs", "debug", "type")
+    __slots__ = ("id", "graph", "inputs", "debug", "abstract")
 
     def __init__(self, graph, inputs, debug):
         self.id = next(_ids)
         self.graph = graph
         self.inputs = inputs
         self.debug = debug if debug is not None else DebugInfo()
-        self.type = None
+        self.abstract = None
 
     @property
     def loc(self):

@@ -14,68 +14,23 @@ Primitives are grouped by family (`scalar`, `array`, `nn`, `structure`, and
 closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
 """
 
-import inspect
-
-
-class Primitive:
-    """One operation of the IR.
-
-    Attributes:
-        name: the name printed in IR listings.
-        impl: the Python implementation.
-        params: parameter names, for keyword arguments at call sites (None for
-            variadic primitives such as `make_tuple`).
-        defaults: parameter name -> default value.
-        dunder: for operators, the special method (`"__add__"`) that a
-            dataclass operand may define; `rdunder` the reflected one.
-        infer, bprop, kernel: the other facets (see the module docstring).
-        differentiable: False for primitives whose outputs carry no gradient
-            (comparisons, casts to int/bool, shape queries).
-    """
-
-    def __init__(self, name, impl, *, bprop=None, dunder=None, rdunder=None,
-                 differentiable=True, variadic=False):
-        self.name = name
-        self.impl = impl
-        self.dunder = dunder
-        self.rdunder = rdunder
-        self.differentiable = differentiable
-        self.infer = None
-        self.bprop = bprop
-        self.kernel = None
-        if variadic:
-            self.params, self.defaults = None, {}
-        else:
-            sig = inspect.signature(impl)
-            self.params = tuple(sig.parameters)
-            self.defaults = {
-                k: p.default for k, p in sig.parameters.items()
-                if p.default is not inspect.Parameter.empty
-            }
-
-    def __call__(self, *args, **kwargs):
-        return self.impl(*args, **kwargs)
-
-    def __repr__(self):
-        return f"P.{self.name}"
-
-
-from . import adjoint, array, nn, scalar, structure  # noqa: E402  (they use Primitive)
-from .adjoint import (  # noqa: E402
+from .primitive import Primitive
+from . import adjoint, array, nn, scalar, structure
+from .adjoint import (
     J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
-    getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
+    is_zero, record_sens, regroup, seed, ungroup,
 )
-from .array import (  # noqa: E402
+from .array import (
     amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
     zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
     fill_like, swapaxes,
 )
-from .nn import (  # noqa: E402
+from .nn import (
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
     max_pool2d_select,
 )
-from .scalar import (  # noqa: E402
+from .scalar import (
     abs_, add, bitand, bitor, bitxor, ceil, cos, cosh, eq, exp, floor, floordiv,
     ge, gt, invert, le, log, lshift, lt, maximum, minimum, mod, mul, ne, neg,
     not_, pos, pow_, rshift, sign, sin, sinh, sqrt, sub, tan, tanh, cast,
@@ -83,9 +38,9 @@ from .scalar import (  # noqa: E402
     math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
-from .structure import (  # noqa: E402
-    bind_keywords, find_dunder, getattr_, getitem, identity, is_, is_method, is_not,
-    len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
+from .structure import (
+    bind_keywords, find_dunder, getattr_, getattr_sens, getitem, getitem_sens, identity,
+    is_, is_method, is_not,    len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
 )
 
 PRIMITIVES = (

@@ -16,40 +16,8 @@ import types
 
 import numpy as np
 
-from . import Primitive
-
-
-class Zero:
-    """The symbolic zero sensitivity (a singleton: `ZERO`)."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self):
-        return "ZERO"
-
-
-ZERO = Zero()
-
-
-class Env:
-    """An immutable map from nodes (free variables) to sensitivities."""
-
-    __slots__ = ("items",)
-
-    def __init__(self, items=()):
-        self.items = dict(items)
-
-    def __repr__(self):
-        names = ", ".join(getattr(k.debug, "name", None) or f"%{k.id}" for k in self.items)
-        return f"Env({names})"
-
-
-NEWENV = Env()
+from .primitive import Primitive
+from .values import NEWENV, ZERO, Env, JFunction, Partial, Zero  # noqa: F401 (re-exported)
 
 
 def _gadd(x, y):
@@ -162,57 +130,6 @@ def _seed(out):
 seed = Primitive("seed", _seed, differentiable=False)
 
 
-def _getitem_sens(x, index, dout):
-    """The sensitivity of `x` when `x[index]` received `dout`."""
-    if isinstance(x, tuple):
-        out = [ZERO] * len(x)
-        if isinstance(index, slice):
-            for i, d in zip(range(*index.indices(len(x))), dout):
-                out[i] = d
-        else:
-            out[index] = dout
-        return tuple(out)
-    z = np.zeros_like(x, dtype=np.result_type(x, dout))
-    np.add.at(z, index, dout)
-    return z
-
-
-def _bprop_getitem_sens(x, index, dout, out, ddout):
-    return (ZERO, ZERO, ddout[index])
-
-
-getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sens)
-
-
-def _getattr_sens(x, name, dout):
-    """The sensitivity of `x` when `x.name` received `dout`."""
-    method = _method_sens(x, name, dout)
-    if method is not None:
-        return method
-    if dataclasses.is_dataclass(x):
-        return dataclasses.replace(
-            x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
-    if name == "T":
-        return np.transpose(dout)
-    return ZERO
-
-
-def _method_sens(x, name, dout):
-    # The sensitivity of a bound method x.name is (∂method, ∂x) (see regroup).
-    if structure.is_method(x, name):
-        return ZERO if dout is ZERO else dout[1]
-    return None
-
-
-def _bprop_getattr_sens(x, name, dout, out, ddout):
-    if structure.is_method(x, name):
-        return (ZERO, ZERO, (ZERO, ddout))
-    return (ZERO, ZERO, structure.getattr_(ddout, name))
-
-
-getattr_sens = Primitive("getattr_sens", _getattr_sens, bprop=_bprop_getattr_sens)
-
-
 def _field_sens(dout, i):
     """Field `i` of a dataclass sensitivity (which may be a symbolic zero)."""
     if dout is ZERO:
@@ -273,29 +190,12 @@ regroup = Primitive("regroup", _regroup, bprop=_bprop_regroup)
 ungroup = Primitive("ungroup", _ungroup, bprop=_bprop_ungroup)
 
 
-class JFunction:
-    """The forward version `▶fn` of a function met at run time (a bound method).
-
-    Methods are looked up on values, so the transform cannot reach them
-    ahead of time: `J` wraps them, and the VM, on calling the wrapper, runs
-    the forward graph of `fn` (`myia.grad.fprop_value`).
-    """
-
-    __slots__ = ("fn",)
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def __repr__(self):
-        return f"J({self.fn!r})"
-
-
 def _J(f):
     """The forward version of function value `f`; other values are themselves."""
     if isinstance(f, tuple):
         return tuple(_J(x) for x in f)
-    if isinstance(f, structure.Partial):
-        return structure.Partial(_J(f.fn), f.args)
+    if isinstance(f, Partial):
+        return Partial(_J(f.fn), f.args)
     if isinstance(f, (types.FunctionType, JFunction)):
         return JFunction(f)
     return f
@@ -325,5 +225,3 @@ def _bprop_check_differentiable(x, name, out, dout):
 check_differentiable = Primitive("check_differentiable", _check_differentiable,
                                  bprop=_bprop_check_differentiable)
 
-
-from . import structure  # noqa: E402  (getattr_, for a backpropagator above)

@@ -8,8 +8,8 @@ the two shape adapters the backward pass of broadcasting operations needs.
 
 import numpy as np
 
-from . import Primitive
-from .adjoint import ZERO
+from .primitive import Primitive
+from .values import ZERO
 
 
 def _reduce_sum(a, axis=None, keepdims=False):

@@ -15,8 +15,8 @@ and its adjoint (gather from the arg-max) likewise.
 
 import numpy as np
 
-from . import Primitive
-from .adjoint import ZERO
+from .primitive import Primitive
+from .values import ZERO
 
 
 def _pair(v):

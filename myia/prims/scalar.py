@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from . import Primitive
-from .adjoint import ZERO
+from .primitive import Primitive
+from .values import ZERO
 from .array import shape, sum_to
 
 

@@ -11,29 +11,8 @@ import dataclasses
 
 import numpy as np
 
-from . import Primitive
-from .adjoint import ZERO, getattr_sens, getitem_sens
-
-
-class Partial:
-    """A function (graph, primitive or Partial) with leading arguments bound.
-
-    `kwargs` holds arguments bound by keyword (`bind_keywords`).
-    """
-
-    __slots__ = ("fn", "args", "kwargs")
-
-    def __init__(self, fn, args, kwargs=None):
-        self.fn = fn
-        self.args = tuple(args)
-        self.kwargs = dict(kwargs or {})
-
-    def __call__(self, *args):  # from Python; the VM unpacks it itself
-        return self.fn(*self.args, *args)
-
-    def __repr__(self):
-        bound = [*map(repr, self.args), *(f"{k}={v!r}" for k, v in self.kwargs.items())]
-        return f"partial({self.fn!r}, {', '.join(bound)})"
+from .primitive import Primitive
+from .values import ZERO, Partial, dunder_method  # noqa: F401 (re-exported)
 
 
 def _make_tuple(*xs):
@@ -103,31 +82,6 @@ def _is_method(x, name):
         name not in {f.name for f in dataclasses.fields(x)}
 
 
-def dunder_method(dunder, rdunder, args):
-    """`(method, args, perm)` if a dataclass operand defines the operator, else None.
-
-    `dunder` is the operator's special method (`"__add__"`), `rdunder` the
-    reflected one, tried on the second of two operands.
-
-    `method(*args)` computes the operation; `perm[i]` is the position in
-    `args` of the operation's operand `i` (the reflected `__radd__` swaps).
-    """
-    if dunder is None or not args:
-        return None
-    first = args[0]
-    if dataclasses.is_dataclass(first) and not isinstance(first, type):
-        method = getattr(type(first), dunder, None)
-        if method is not None:
-            return method, list(args), tuple(range(len(args)))
-    if rdunder is not None and len(args) == 2:
-        other = args[1]
-        if dataclasses.is_dataclass(other) and not isinstance(other, type):
-            method = getattr(type(other), rdunder, None)
-            if method is not None:
-                return method, [other, args[0]], (1, 0)
-    return None
-
-
 def _find_dunder(names, x, y):
     """For AD: `(Partial(method, args), perm)` as `dunder_method` says, or None.
 
@@ -187,3 +141,56 @@ identity = Primitive("identity", _identity, bprop=_bprop_identity)
 is_method = Primitive("is_method", _is_method, differentiable=False)
 find_dunder = Primitive("find_dunder", _find_dunder, bprop=_bprop_find_dunder)
 stop_gradient = Primitive("stop_gradient", _identity, bprop=_bprop_stop_gradient)
+
+
+# The sensitivities of indexing and attribute access (used by the bprops above).
+
+def _getitem_sens(x, index, dout):
+    """The sensitivity of `x` when `x[index]` received `dout`."""
+    if isinstance(x, tuple):
+        out = [ZERO] * len(x)
+        if isinstance(index, slice):
+            for i, d in zip(range(*index.indices(len(x))), dout):
+                out[i] = d
+        else:
+            out[index] = dout
+        return tuple(out)
+    z = np.zeros_like(x, dtype=np.result_type(x, dout))
+    np.add.at(z, index, dout)
+    return z
+
+
+def _bprop_getitem_sens(x, index, dout, out, ddout):
+    return (ZERO, ZERO, ddout[index])
+
+
+getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sens)
+
+
+def _getattr_sens(x, name, dout):
+    """The sensitivity of `x` when `x.name` received `dout`."""
+    method = _method_sens(x, name, dout)
+    if method is not None:
+        return method
+    if dataclasses.is_dataclass(x):
+        return dataclasses.replace(
+            x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
+    if name == "T":
+        return np.transpose(dout)
+    return ZERO
+
+
+def _method_sens(x, name, dout):
+    # The sensitivity of a bound method x.name is (∂method, ∂x) (see regroup).
+    if is_method(x, name):
+        return ZERO if dout is ZERO else dout[1]
+    return None
+
+
+def _bprop_getattr_sens(x, name, dout, out, ddout):
+    if is_method(x, name):
+        return (ZERO, ZERO, (ZERO, ddout))
+    return (ZERO, ZERO, getattr_(ddout, name))
+
+
+getattr_sens = Primitive("getattr_sens", _getattr_sens, bprop=_bprop_getattr_sens)

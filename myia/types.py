@@ -1,0 +1,450 @@
+"""Abstract values: what inference knows about a value before it exists.
+
+Every node of a monomorphized graph carries one in `node.abstract`.  They are
+immutable and hashable (equal abstract values are interchangeable, so a tuple
+of them is the key of an inference context and of the compile cache), and
+print the way listings show them::
+
+    typeof(3)                       -> int        (Python's unbounded int)
+    typeof(np.int64(3))             -> i64        (a numpy scalar)
+    typeof(np.ones((64, 256)))      -> f64[64, 256]
+    typeof((1.5, 2))                -> (float, int)
+    typeof(Point(1.0, 2.0))         -> Point(x: float, y: float)
+    typeof(ZERO)                    -> ZERO
+    Const(0)                        -> int=0      (a static value)
+    join(Array(f64, (2,)), Array(f64, (3,)))  -> f64[?]
+
+A `Const` is a value known at compile time: shapes, `axis`, a method's name,
+dtypes, a function.  `static_value(a)` gives it back (None, ZERO and tuples
+of static values are static too).  Function values are typed by what they
+call: `GraphFn` (a graph, with the inference context of its enclosing graph
+for closures), `PrimFn`, `PartialFn` (bound arguments' types), `JFn` (the
+forward version `J(f)`), and `FnSet` when a value may be one of several.
+
+The backward pass adds `ZERO` (the symbolic zero), `OrZero(T)` (a
+sensitivity that is ZERO on some paths, a `T` on others) and `EnvT`, whose
+type lists the free variables it holds: `Env{x: float, n: ZERO}`.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from .errors import MyiaTypeError
+
+
+class Abstract:
+    """Base class: subclasses define `_key()` (equality, hashing) and `__str__`."""
+
+    __slots__ = ()
+
+    def _key(self):
+        return ()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._key() == other._key()
+
+    def __hash__(self):
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self):
+        return str(self)
+
+
+class _Named(Abstract):
+    """A type with one printed name (int, float, bool, None, ZERO, ...)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def _key(self):
+        return (self.name,)
+
+    def __str__(self):
+        return self.name
+
+
+Int = _Named("int")            # Python int: unbounded, not int64
+Float = _Named("float")        # Python float
+Bool = _Named("bool")          # Python bool
+NoneType = _Named("None")
+ZeroType = _Named("ZERO")      # the symbolic zero sensitivity
+Bottom = _Named("bottom")      # no value yet (a recursion being inferred)
+Str = _Named("str")            # only ever static (attribute and argument names)
+TypeType = _Named("type")      # a dtype or a class, only ever static
+Opaque = _Named("opaque")      # another Python value, only ever static
+
+_SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
+          "int32": "i32", "int16": "i16", "int8": "i8", "uint8": "u8",
+          "uint16": "u16", "uint32": "u32", "uint64": "u64", "bool": "bool_",
+          "complex128": "c128", "complex64": "c64"}
+
+
+def dtype_name(dtype):
+    """`f64` for float64, `i32` for int32...: how dtypes print."""
+    return _SHORT.get(np.dtype(dtype).name, np.dtype(dtype).name)
+
+
+class Scalar(Abstract):
+    """A numpy scalar of `dtype` (`np.float32(1)` is `f32`)."""
+
+    __slots__ = ("dtype",)
+
+    def __init__(self, dtype):
+        self.dtype = np.dtype(dtype)
+
+    def _key(self):
+        return (self.dtype.str,)
+
+    def __str__(self):
+        return dtype_name(self.dtype)
+
+
+class Array(Abstract):
+    """A numpy array: `dtype` and `shape` (a tuple of int, or None if unknown)."""
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, dtype, shape):
+        self.dtype = np.dtype(dtype)
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+
+    def _key(self):
+        return (self.dtype.str, self.shape)
+
+    def __str__(self):
+        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
+        return f"{dtype_name(self.dtype)}[{dims}]"
+
+
+class Tuple(Abstract):
+    """A tuple of values of the types `items`."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = tuple(items)
+
+    def _key(self):
+        return self.items
+
+    def __str__(self):
+        inner = ", ".join(map(str, self.items))
+        return f"({inner},)" if len(self.items) == 1 else f"({inner})"
+
+
+class Record(Abstract):
+    """An instance of dataclass `cls`; `fields` is a tuple of (name, type)."""
+
+    __slots__ = ("cls", "fields")
+
+    def __init__(self, cls, fields):
+        self.cls = cls
+        self.fields = tuple(fields)
+
+    def _key(self):
+        return (self.cls, self.fields)
+
+    def field(self, name):
+        return dict(self.fields).get(name)
+
+    def __str__(self):
+        return f"{self.cls.__name__}({', '.join(f'{k}: {v}' for k, v in self.fields)})"
+
+
+class SliceT(Abstract):
+    """A slice; `items` are the types of start, stop and step."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = tuple(items)
+
+    def _key(self):
+        return self.items
+
+    def __str__(self):
+        return "slice" + str(Tuple(self.items))
+
+
+class Const(Abstract):
+    """A value known at compile time; `base` is the type it widens to."""
+
+    __slots__ = ("value", "base")
+
+    def __init__(self, value, base=None):
+        self.value = value
+        self.base = base if base is not None else _base(value)
+
+    def _key(self):
+        v = self.value
+        try:
+            hash(v)
+        except TypeError:  # an array constant: equal only to itself
+            return (id(v), self.base)
+        return (type(v), v, self.base)
+
+    def __str__(self):
+        v = self.value
+        name = getattr(v, "__name__", None) if isinstance(v, type) else None
+        shown = name or (f"{v.debug.name or v.id}" if hasattr(v, "debug") else repr(v))
+        return f"{self.base}={shown}"
+
+
+class OrZero(Abstract):
+    """A sensitivity that is `ZERO` on some paths and of type `item` on others."""
+
+    __slots__ = ("item",)
+
+    def __init__(self, item):
+        self.item = item
+
+    def _key(self):
+        return (self.item,)
+
+    def __str__(self):
+        return f"{self.item}|ZERO"
+
+
+class EnvT(Abstract):
+    """An `Env` (closure sensitivity): `items` maps free-variable nodes to types."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = tuple(sorted(dict(items).items(), key=lambda kv: _key_order(kv[0])))
+
+    def _key(self):
+        return self.items
+
+    def get(self, key):
+        return dict(self.items).get(key)
+
+    def __str__(self):
+        return "Env{" + ", ".join(f"{_key_name(k)}: {v}" for k, v in self.items) + "}"
+
+
+def _key_order(key):
+    return (getattr(key, "id", 0), str(key))
+
+
+def _key_name(key):
+    debug = getattr(key, "debug", None)
+    return (debug.name or f"%{key.id}") if debug is not None else str(key)
+
+
+class GraphFn(Abstract):
+    """A graph as a value; `ctx` is the context of its enclosing graph (closures)."""
+
+    __slots__ = ("graph", "ctx")
+
+    def __init__(self, graph, ctx=None):
+        self.graph = graph
+        self.ctx = ctx
+
+    def _key(self):
+        return (self.graph, self.ctx)
+
+    def __str__(self):
+        return f"fn<{self.graph.name}>"
+
+
+class PrimFn(Abstract):
+    """A primitive as a value."""
+
+    __slots__ = ("prim",)
+
+    def __init__(self, prim):
+        self.prim = prim
+
+    def _key(self):
+        return (self.prim,)
+
+    def __str__(self):
+        return f"P.{self.prim.name}"
+
+
+class PartialFn(Abstract):
+    """`fn` (an abstract function) with arguments of types `args` bound."""
+
+    __slots__ = ("fn", "args", "kwargs")
+
+    def __init__(self, fn, args, kwargs=()):
+        self.fn = fn
+        self.args = tuple(args)
+        self.kwargs = tuple(kwargs)
+
+    def _key(self):
+        return (self.fn, self.args, self.kwargs)
+
+    def __str__(self):
+        bound = [*map(str, self.args), *(f"{k}={v}" for k, v in self.kwargs)]
+        return f"partial({self.fn}, {', '.join(bound)})"
+
+
+class JFn(Abstract):
+    """`J(fn)`: the forward version of function `fn` (see `myia.grad`)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def _key(self):
+        return (self.fn,)
+
+    def __str__(self):
+        return f"J({self.fn})"
+
+
+class FnSet(Abstract):
+    """One of several functions (a `switch` between two branches, say)."""
+
+    __slots__ = ("fns",)
+
+    def __init__(self, fns):
+        self.fns = frozenset(fns)
+
+    def _key(self):
+        return (self.fns,)
+
+    def __str__(self):
+        return "{" + " | ".join(sorted(map(str, self.fns))) + "}"
+
+
+FUNCTIONS = (GraphFn, PrimFn, PartialFn, JFn, FnSet)
+
+
+def _base(value):
+    """The type a static `value` widens to."""
+    if isinstance(value, str):
+        return Str
+    if isinstance(value, type):
+        return TypeType
+    t = typeof(value)
+    return Opaque if isinstance(t, Const) else t
+
+
+def typeof(value):
+    """The abstract value of a runtime value (numbers by type, not by value)."""
+    own = getattr(value, "__abstract__", None)  # Myia's own values type themselves
+    if own is not None and not isinstance(value, type):
+        return own()
+    if isinstance(value, (bool, np.bool_)) and not isinstance(value, np.generic):
+        return Bool
+    if isinstance(value, np.generic):
+        return Scalar(value.dtype)
+    if isinstance(value, bool):
+        return Bool
+    if isinstance(value, int):
+        return Int
+    if isinstance(value, float):
+        return Float
+    if value is None:
+        return NoneType
+    if isinstance(value, np.ndarray):
+        return Array(value.dtype, value.shape)
+    if isinstance(value, tuple):
+        return Tuple(typeof(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return Record(type(value), [(f.name, typeof(getattr(value, f.name)))
+                                    for f in dataclasses.fields(value)])
+    if isinstance(value, slice):
+        return SliceT(typeof(v) for v in (value.start, value.stop, value.step))
+    graph = getattr(value, "graph", None)  # a graph, or a VM closure without env
+    if graph is not None and getattr(value, "env", None) is None:
+        return GraphFn(graph)
+    if hasattr(value, "parameters") and hasattr(value, "output"):
+        return GraphFn(value)
+    return Const(value, Opaque)
+
+
+# ----- static values ---------------------------------------------------------
+
+
+def is_static(a):
+    """Whether values of type `a` are known at compile time."""
+    if isinstance(a, (Const, PrimFn)) or a is NoneType or a is ZeroType:
+        return True
+    if isinstance(a, (Tuple, SliceT)):
+        return all(is_static(x) for x in a.items)
+    return False
+
+
+def static_value(a):
+    """The compile-time value of a static type `a` (see `is_static`).
+
+    (`ZERO`'s value is `myia.prims.values.ZERO`, which this layer cannot see.)
+    """
+    if isinstance(a, Const):
+        return a.value
+    if isinstance(a, PrimFn):
+        return a.prim
+    if isinstance(a, Tuple):
+        return tuple(static_value(x) for x in a.items)
+    if isinstance(a, SliceT):
+        return slice(*map(static_value, a.items))
+    return None
+
+
+def widen(a):
+    """`a` without static numbers: `Const(0)` is `int`, `(int=1, f64)` is `(int, f64)`.
+
+    Strings, dtypes, functions and other values that only exist statically
+    stay static.
+    """
+    if isinstance(a, Const):
+        return a.base if a.base not in (Str, TypeType, Opaque) else a
+    if isinstance(a, Tuple):
+        return Tuple(widen(x) for x in a.items)
+    if isinstance(a, Record):
+        return Record(a.cls, [(k, widen(v)) for k, v in a.fields])
+    return a
+
+
+def strip_zero(a):
+    """`T` for `T|ZERO`: what a primitive that rejects ZERO may assume it gets."""
+    return a.item if isinstance(a, OrZero) else a
+
+
+def join(a, b):
+    """The least type of both `a` and `b` values: where two paths meet.
+
+    Different static numbers widen to their type, unknown dimensions become
+    None, ZERO joins anything as `T|ZERO`; different kinds of value (an int
+    and a float) are a `MyiaTypeError`: a node has one type.
+    """
+    if a == b:
+        return a
+    if a is Bottom:
+        return b
+    if b is Bottom:
+        return a
+    if a is ZeroType or b is ZeroType:
+        other = b if a is ZeroType else a
+        return other if isinstance(other, OrZero) else OrZero(other)
+    if isinstance(a, OrZero) or isinstance(b, OrZero):
+        return OrZero(join(strip_zero(a), strip_zero(b)))
+    if isinstance(a, Const) or isinstance(b, Const):
+        wa, wb = widen(a), widen(b)
+        if wa != a or wb != b:
+            return join(wa, wb)
+    if isinstance(a, Tuple) and isinstance(b, Tuple) and len(a.items) == len(b.items):
+        return Tuple(join(x, y) for x, y in zip(a.items, b.items))
+    if isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype and \
+            len(a.shape) == len(b.shape):
+        return Array(a.dtype, [x if x == y else None for x, y in zip(a.shape, b.shape)])
+    if isinstance(a, Record) and isinstance(b, Record) and a.cls is b.cls:
+        return Record(a.cls, [(k, join(v, w)) for (k, v), (_, w) in zip(a.fields, b.fields)])
+    if isinstance(a, EnvT) and isinstance(b, EnvT):
+        da, db = dict(a.items), dict(b.items)
+        return EnvT({k: join(da.get(k, ZeroType), db.get(k, ZeroType))
+                     for k in {**da, **db}})
+    if isinstance(a, FUNCTIONS) and isinstance(b, FUNCTIONS):
+        fa = a.fns if isinstance(a, FnSet) else {a}
+        fb = b.fns if isinstance(b, FnSet) else {b}
+        return FnSet(fa | fb)
+    raise MyiaTypeError(f"a value is {widen(a)} on one path and {widen(b)} on another; "
+                        "Myia needs one type per value")

@@ -1,0 +1,77 @@
+"""Abstract values (myia/types.py): typeof, printing, static values, join."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from myia import prims as P
+from myia import types as T
+from myia.errors import MyiaTypeError
+from myia.prims.values import NEWENV, ZERO, Env, JFunction, Partial
+
+
+@dataclasses.dataclass
+class Point:
+    x: float
+    y: object
+
+
+def scale(v, k):
+    return v * k
+
+
+@pytest.mark.parametrize("value,text", [
+    (3, "int"), (2.5, "float"), (True, "bool"), (None, "None"),
+    (np.int64(3), "i64"), (np.float32(1), "f32"), (np.bool_(True), "bool_"),
+    (np.ones((64, 256)), "f64[64, 256]"), (np.zeros((), np.int32), "i32[]"),
+    ((1.5, 2), "(float, int)"), ((1.0,), "(float,)"),
+    (Point(1.0, (2, 3)), "Point(x: float, y: (int, int))"),
+    (ZERO, "ZERO"), (NEWENV, "Env{}"), (P.mul, "P.mul"),
+    (Partial(P.add, (1.0,)), "partial(P.add, float)"),
+    (slice(1, None, 2), "slice(int, None, int)"),
+])
+def test_typeof_prints(value, text):
+    assert str(T.typeof(value)) == text
+
+
+def test_typeof_is_a_cache_key():
+    a, b = T.typeof((np.ones(3), 1.0)), T.typeof((np.zeros(3), 7.5))
+    assert a == b and hash(a) == hash(b)
+    assert T.typeof(np.ones(3)) != T.typeof(np.ones(4))
+    assert T.typeof(np.ones(3, np.float32)) != T.typeof(np.ones(3))
+    assert T.typeof(1) != T.typeof(np.int64(1))  # Python int is not int64
+    assert T.typeof(True) != T.typeof(1)
+
+
+def test_functions_are_typed():
+    assert T.typeof(JFunction(scale)) == T.JFn(T.Const(scale, T.Opaque))
+    assert T.typeof(Env({"k": 1.0})).get("k") is T.Float
+
+
+def test_static_values():
+    shape = T.Tuple([T.Const(2), T.Const(3)])
+    assert T.is_static(shape) and T.static_value(shape) == (2, 3)
+    assert T.is_static(T.NoneType) and T.static_value(T.NoneType) is None
+    assert T.is_static(T.PrimFn(P.add)) and T.static_value(T.PrimFn(P.add)) is P.add
+    assert not T.is_static(T.Int)
+    assert not T.is_static(T.Tuple([T.Const(2), T.Int]))
+    assert str(T.Const(0)) == "int=0"
+    assert T.widen(T.Tuple([T.Const(1), T.Float])) == T.Tuple([T.Int, T.Float])
+    assert T.widen(T.Const("axis")) == T.Const("axis")  # names stay static
+
+
+def test_join():
+    assert T.join(T.Const(0), T.Const(0)) == T.Const(0)
+    assert T.join(T.Const(0), T.Const(1)) is T.Int
+    assert T.join(T.Const(0), T.Int) is T.Int
+    assert str(T.join(T.Array("f8", (2, 3)), T.Array("f8", (4, 3)))) == "f64[?, 3]"
+    assert T.join(T.ZeroType, T.Float) == T.OrZero(T.Float)
+    assert str(T.join(T.OrZero(T.Float), T.ZeroType)) == "float|ZERO"
+    assert T.join(T.Bottom, T.Float) is T.Float
+    f, g = T.GraphFn("f"), T.GraphFn("g")
+    assert T.join(f, g) == T.FnSet([f, g])
+    with pytest.raises(MyiaTypeError, match="int on one path and float"):
+        T.join(T.Int, T.Float)
+    with pytest.raises(MyiaTypeError):
+        T.join(T.Array("f8", (2,)), T.Array("f4", (2,)))
