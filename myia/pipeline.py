@@ -16,7 +16,7 @@ from .vm import production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad")
+STAGES = ("parse", "grad", "kernels")
 
 
 def to_graph(fn):
@@ -30,14 +30,16 @@ def to_graph(fn):
     return parse(fn)
 
 
-def graph_at(fn, stage="parse"):
-    """The IR of `fn` after `stage`."""
+def graph_at(fn, stage="parse", args=()):
+    """The IR of `fn` after `stage` (for "kernels": the kernels `fn(*args)` runs)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
     graph = to_graph(fn)
     if stage == "grad":
         return grad_graph(graph)
+    if stage == "kernels":
+        return production.kernel_listing(graph, args)
     return graph
 
 
