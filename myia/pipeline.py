@@ -2,7 +2,8 @@
 
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
-    (inference and optimization join here in later stages)
+    graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
+    (optimization joins here in a later stage)
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
     program = production.compile(graph)   # myia/vm/production.py, backend="vm"
 
@@ -10,13 +11,15 @@ No stage logic lives here: each stage is a function of its own module.
 """
 
 from .ir import Graph
-from .grad import grad_graph
+from .grad import fprop, grad_graph
+from .monomorphize import monomorphize
 from .parse import parse
+from .types import typeof
 from .vm import production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "kernels")
+STAGES = ("parse", "grad", "infer", "kernels")
 
 
 def to_graph(fn):
@@ -30,14 +33,21 @@ def to_graph(fn):
     return parse(fn)
 
 
+def infer_stage(graph, args):
+    """`graph` typed and specialised for the types of the example `args`."""
+    return monomorphize(graph, [typeof(a) for a in args], fprop)
+
+
 def graph_at(fn, stage="parse", args=()):
-    """The IR of `fn` after `stage` (for "kernels": the kernels `fn(*args)` runs)."""
+    """The IR of `fn` after `stage` (`infer` and `kernels` need example arguments)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
     graph = to_graph(fn)
     if stage == "grad":
         return grad_graph(graph)
+    if stage == "infer":
+        return infer_stage(graph, args)
     if stage == "kernels":
         return production.kernel_listing(graph, args)
     return graph
