@@ -6,9 +6,10 @@ from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .parse import parse
+from .types import typeof
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
-DEFAULT_BACKEND = "debug"
+DEFAULT_BACKEND = "vm"  # the production VM; "debug" is the reference
 
 
 def _user_facing(fn):
@@ -33,8 +34,9 @@ def _user_facing(fn):
 class MyiaFunction:
     """A Python function compiled by Myia when called.
 
-    Compiled code is cached per backend; the debug VM needs no per-signature
-    compilation, later backends key their cache on argument types.
+    The production VM keeps one compiled program per argument signature
+    (`myia.types.typeof` of each argument); the debug VM needs no
+    per-signature compilation and keeps one.
     """
 
     def __init__(self, fn, backend, device):
@@ -42,20 +44,38 @@ class MyiaFunction:
         self.__myia_fn__ = fn
         self.backend = backend
         self.device = device
-        self._compiled = None
+        self._compiled = {}
 
     @_user_facing
     def __call__(self, *args):
-        if self._compiled is None:
-            self._compiled = pipeline.compile(self.__myia_fn__, self.backend)
-        return self._compiled(*args)
+        return _program(self, self.__myia_fn__, args)(*args)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
-def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
-    """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
+def _program(owner, fn, args):
+    """The compiled program of `fn` for `args` on `owner`'s backend (cached)."""
+    try:
+        key = tuple(map(typeof, args)) if owner.backend == "vm" else None
+        program = owner._compiled.get(key)
+    except (TypeError, RecursionError):
+        # An unhashable value, or a structure too deep to type (a linked list
+        # 20,000 long): such arguments share the untyped program.
+        key = None
+        program = owner._compiled.get(key)
+    if program is None:
+        program = owner._compiled[key] = pipeline.compile(fn, owner.backend)
+    return program
+
+
+def myia(fn=None, *, backend=None, device="cpu"):
+    """Compile `fn` with Myia; usable bare (`@myia`) or with options.
+
+    `backend` is "vm" (the production VM) or "debug"; None means
+    `DEFAULT_BACKEND`.
+    """
+    backend = backend or DEFAULT_BACKEND
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)
@@ -65,7 +85,9 @@ def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
 def ir(fn, *example_args, stage="parse"):
     """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`).
 
-    `stage="infer"` types every node for the types of `example_args`.
+    `stage="infer"` types every node for the types of `example_args`;
+    `stage="kernels"` runs `fn(*example_args)` on the production VM and gives
+    the source of the Numba kernels it compiled.
     """
     return pipeline.graph_at(fn, stage, example_args)
 
@@ -82,7 +104,7 @@ class GradFunction:
         self.argnums = argnums
         self.value = value
         self.backend = getattr(fn, "backend", DEFAULT_BACKEND)
-        self._compiled = None
+        self._compiled = {}
         kind = "value_and_grad" if value else "grad"
         self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"
 
@@ -90,9 +112,7 @@ class GradFunction:
         return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
 
     def __call__(self, *args):
-        if self._compiled is None:
-            self._compiled = pipeline.compile(self, self.backend)
-        return self._compiled(*args)
+        return _program(self, self, args)(*args)
 
 
 def grad(fn, argnums=0):

@@ -4,8 +4,8 @@
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
     graph = optimize(graph)               # myia/opt/
-    (the production VM joins here)
-    run on the debug VM                   # myia/vm/debug.py
+    run on the debug VM                   # myia/vm/debug.py, backend="debug"
+    program = production.compile(graph)   # myia/vm/production.py, backend="vm"
 
 No stage logic lives here: each stage is a function of its own module.
 """
@@ -16,10 +16,11 @@ from .monomorphize import monomorphize
 from .opt import optimize
 from .parse import parse
 from .types import typeof
+from .vm import production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "infer", "opt")
+STAGES = ("parse", "grad", "infer", "opt", "kernels")
 
 
 def to_graph(fn):
@@ -39,7 +40,7 @@ def infer_stage(graph, args):
 
 
 def graph_at(fn, stage="parse", args=()):
-    """The IR of `fn` after `stage` (`infer` needs example arguments)."""
+    """The IR of `fn` after `stage` (`infer` and `kernels` need example arguments)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
@@ -50,6 +51,8 @@ def graph_at(fn, stage="parse", args=()):
         return infer_stage(graph, args)
     if stage == "opt":  # typed with example arguments, untyped without
         return optimize(infer_stage(graph, args) if args else graph)
+    if stage == "kernels":
+        return production.kernel_listing(graph, args)
     return graph
 
 
@@ -57,10 +60,9 @@ def compile(fn, backend="debug"):
     """A Python callable running `fn` on `backend`."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    if backend == "vm":
-        raise NotImplementedError("the production VM is not built yet; "
-                                  "use backend='debug'")
     graph = to_graph(fn)
+    if backend == "vm":
+        return production.compile(graph)   # myia/vm/production.py
 
     def run(*args):
         return DebugVM().run(graph, args)

@@ -1,6 +1,7 @@
-"""Shared test helpers: run a function on the debug VM and on CPython."""
+"""Shared test helpers: run a function on each backend and on CPython."""
 
 import dataclasses
+import os
 
 import numpy as np
 import pytest
@@ -32,6 +33,32 @@ def same(a, b):
     if isinstance(a, (float, np.floating)) and np.isnan(a):
         return bool(np.isnan(b))
     return a == b
+
+
+BACKENDS = ("debug", "vm")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def kernel_cache(tmp_path_factory):
+    """Generated kernels go to a fresh folder: the tests start cold."""
+    os.environ["MYIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("myia-cache"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """Each backend in turn: the debug VM and the production VM."""
+    return request.param
+
+
+@pytest.fixture
+def run_backend(backend):
+    """Run `fn(*args)` on the backend under test, checking its IR first."""
+
+    def run(fn, *args):
+        check(myia.ir(fn))
+        return myia.myia(fn, backend=backend)(*args)
+
+    return run
 
 
 @pytest.fixture

@@ -33,18 +33,18 @@ def expected_place(fn, where):
     return (inspect.getsourcefile(fn), *hits[0])
 
 
-def raise_error(fn, args):
+def raise_error(fn, args, backend):
     if args is None:
         myia.ir(fn)
     else:
-        myia.myia(fn, backend="debug")(*args)
+        myia.myia(fn, backend=backend)(*args)
 
 
 @pytest.mark.parametrize("fn,args,cls,where,part",
                          [pytest.param(*c, id=c[0].__name__) for c in CASES])
-def test_bad_program(fn, args, cls, where, part):
+def test_bad_program(fn, args, cls, where, part, backend):
     with pytest.raises(MyiaError) as info:
-        raise_error(fn, args)
+        raise_error(fn, args, backend)
     err = info.value
     assert type(err) is cls, str(err)
     assert part in err.message, str(err)
@@ -104,14 +104,14 @@ def test_readme_rejected_constructs_are_in_the_corpus():
         assert word in section, word
 
 
-def test_errors_raised_from_the_api_have_no_internal_frames():
+def test_errors_raised_from_the_api_have_no_internal_frames(backend):
     """The traceback of a user error starts at the API call, not deep inside."""
     with pytest.raises(MyiaError) as info:
         myia.ir(bad_programs.uses_try)
     frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
     assert not any("/myia/parse.py" in f for f in frames), frames
     with pytest.raises(MyiaError) as info:
-        myia.myia(bad_programs.dot_mismatch, backend="debug")(
+        myia.myia(bad_programs.dot_mismatch, backend=backend)(
             bad_programs.A23, bad_programs.A23)
     frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
     assert not any("/myia/vm/" in f for f in frames), frames

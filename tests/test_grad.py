@@ -2,7 +2,8 @@
 
 Every construct of the subset that can carry a gradient: branches, loops,
 recursion, closures, higher-order functions, tuples, dataclasses; models
-(an MLP, an RNN, a conv net); second order; cost; errors.
+(an MLP, an RNN, a conv net); second order; cost; errors.  Each runs on
+the debug VM and on the production VM.
 """
 
 import dataclasses
@@ -17,6 +18,13 @@ from myia import grad, stop_gradient, value_and_grad
 from myia.nn import conv2d, max_pool2d
 
 EPS = 1e-6
+
+
+@pytest.fixture(autouse=True, params=("debug", "vm"))
+def default_backend(request, monkeypatch):
+    """Every gradient test runs on both backends (`grad` uses the default)."""
+    monkeypatch.setattr(myia.api, "DEFAULT_BACKEND", request.param)
+    return request.param
 
 
 # ----- finite differences over structures ----------------------------------

@@ -1,4 +1,4 @@
-"""Every corpus program gives on the debug VM exactly what CPython gives."""
+"""Every corpus program gives on both VMs exactly what CPython gives."""
 
 import importlib
 import pkgutil
@@ -16,6 +16,6 @@ for info in pkgutil.iter_modules(corpus.__path__):
 
 
 @pytest.mark.parametrize("fn,args", CASES)
-def test_debug_vm_agrees_with_python(fn, args, run_debug):
+def test_vm_agrees_with_python(fn, args, run_backend):
     expected = fn(*args)
-    assert same(run_debug(fn, *args), expected)
+    assert same(run_backend(fn, *args), expected)

@@ -1,7 +1,7 @@
-"""Numeric corpus programs on generated inputs: the debug VM agrees with CPython.
+"""Numeric corpus programs on generated inputs: both VMs agree with CPython.
 
 Each row names a corpus program and a strategy for its arguments.  When
-CPython raises (a zero division, an overflow), the debug VM must raise too.
+CPython raises (a zero division, an overflow), the VM must raise too.
 """
 
 import numpy as np
@@ -117,8 +117,8 @@ def _run(fn, args):
 @pytest.mark.parametrize("fn,strategies", [
     pytest.param(fn, s, id=f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}")
     for fn, s in PROGRAMS])
-def test_debug_vm_agrees_on_generated_inputs(fn, strategies):
-    compiled = myia.myia(fn, backend="debug")
+def test_vm_agrees_on_generated_inputs(fn, strategies, backend):
+    compiled = myia.myia(fn, backend=backend)
 
     @settings(max_examples=25, deadline=None)
     @given(st.tuples(*strategies))

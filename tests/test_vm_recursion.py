@@ -1,4 +1,4 @@
-"""Deep user recursion runs on the debug VM's explicit stack.
+"""Deep user recursion runs on both VMs' explicit stacks.
 
 CPython itself stops at its recursion limit (1,000 frames by default), so
 these programs are checked against closed forms instead of against CPython.
@@ -46,25 +46,21 @@ def list_sum(xs):
     return xs.head + list_sum(xs.tail)
 
 
-def run(fn, *args):
-    return myia.myia(fn, backend="debug")(*args)
+def test_deep_recursion(backend):
+    assert myia.myia(triangle, backend=backend)(DEPTH) == DEPTH * (DEPTH + 1) // 2
 
 
-def test_deep_recursion():
-    assert run(triangle, DEPTH) == DEPTH * (DEPTH + 1) // 2
+def test_deep_mutual_recursion(backend):
+    assert myia.myia(is_even, backend=backend)(DEPTH) is True
+    assert myia.myia(is_odd, backend=backend)(DEPTH + 1) is True
 
 
-def test_deep_mutual_recursion():
-    assert run(is_even, DEPTH) is True
-    assert run(is_odd, DEPTH + 1) is True
+def test_deep_nested_recursion(backend):
+    assert myia.myia(nested_depth, backend=backend)(DEPTH) == DEPTH * 0.5
 
 
-def test_deep_nested_recursion():
-    assert run(nested_depth, DEPTH) == DEPTH * 0.5
-
-
-def test_deep_recursive_structure():
+def test_deep_recursive_structure(backend):
     xs = None
     for i in range(DEPTH):
         xs = Cons(i, xs)
-    assert run(list_sum, xs) == DEPTH * (DEPTH - 1) // 2
+    assert myia.myia(list_sum, backend=backend)(xs) == DEPTH * (DEPTH - 1) // 2

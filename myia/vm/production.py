@@ -1,0 +1,393 @@
+"""The production VM: runs lowered graphs (lower.py) as fast as Python allows.
+
+It agrees with the debug VM (debug.py, the executable specification) on every
+graph the debug VM runs, typed or not, optimized or not, but it works on a
+different representation: each graph is lowered once to a `Code`, a list of
+instructions over register slots, and each instruction kind is one
+`inst_<name>` method here.  A frame is a register list, a program counter and
+its caller: the frame stack is explicit (a linked list), so a user's
+recursion 20,000 deep needs no Python recursion, and a tail call reuses the
+frame, so a loop runs in constant space.  Nothing here catches
+`KeyboardInterrupt`: Ctrl-C stops an endless loop at the next instruction.
+
+An instruction is a tuple `(inst_<name>, dest, operands..., node)`; `node`
+is the IR node it came from, so a failing primitive raises the same located
+`MyiaError` the debug VM raises, at the user's line.
+
+Kernels (kernels.py) are instructions too: a run of scalar primitive calls
+fused into one Numba-compiled function is one `inst_kernel`.
+"""
+
+import types
+
+import numpy as np
+
+from ..errors import MyiaTypeError
+from ..grad import fprop_value
+from ..ir import Constant, Graph, reachable_graphs
+from ..parse import parse
+from ..prims import Primitive
+from ..prims.adjoint import ZERO, Env, JFunction
+from ..prims.structure import Partial
+from .debug import _bind, _dunder, user_error, user_node
+from . import kernels, native
+from .kernels import on_miss
+from .lower import Closure, code_of, gather
+
+_MISSING = object()
+
+# Values that cannot carry an operator override (`__add__` of a dataclass).
+_PLAIN = frozenset({
+    float, int, bool, complex, tuple, type(None), np.ndarray, type(ZERO), Env, str,
+    np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
+    np.uint64, np.uint32, np.uint16, np.uint8, np.bool_, np.complex128, np.complex64,
+})
+
+
+class Frame:
+    """One running call: `code`, its `regs`, the next `pc`, and where it returns.
+
+    `caller` is the frame to return to (None for the outermost), `ret` the
+    register there that receives the result, `call_node` the call's node
+    (for errors).  `stack()` and `call_node` are what `user_node` reads.
+    """
+
+    __slots__ = ("code", "insts", "regs", "pc", "caller", "ret", "call_node")
+
+    def __init__(self, code, regs, caller, ret, call_node):
+        self.code = code
+        self.insts = code.insts
+        self.regs = regs
+        self.pc = 0
+        self.caller = caller
+        self.ret = ret
+        self.call_node = call_node
+
+    def stack(self):
+        """This frame and its callers, innermost first."""
+        f, out = self, []
+        while f is not None:
+            out.append(f)
+            f = f.caller
+        return out
+
+
+class _Entry:
+    """The code of the outermost frame: call register 0 on the arguments."""
+
+    def __init__(self, nargs):
+        self.insts = [(ProductionVM.inst_call, nargs + 1, 0,
+                       gather(list(range(1, nargs + 1))), None),
+                      (ProductionVM.inst_return, nargs + 1)]
+
+
+_entries = {}
+
+
+class ProductionVM:
+    """Runs a function value (graph, closure, primitive, Python function)."""
+
+    __slots__ = ("result",)
+
+    def run(self, fn, args):
+        """`fn(*args)`, to completion."""
+        n = len(args)
+        entry = _entries.get(n)
+        if entry is None:
+            entry = _entries[n] = _Entry(n)
+        f = Frame(entry, [fn, *args, None], None, None, None)
+        while f is not None:
+            inst = f.insts[f.pc]
+            f.pc += 1
+            f = inst[0](self, f, inst)
+        return self.result
+
+    # ----- primitives ---------------------------------------------------------
+
+    def inst_prim0(self, f, inst):
+        _, d, impl, node = inst
+        try:
+            f.regs[d] = impl()
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
+    def inst_prim1(self, f, inst):
+        _, d, impl, a, node = inst
+        r = f.regs
+        try:
+            r[d] = impl(r[a])
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
+    def inst_prim2(self, f, inst):
+        _, d, impl, a, b, node = inst
+        r = f.regs
+        try:
+            r[d] = impl(r[a], r[b])
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
+    def inst_prim3(self, f, inst):
+        _, d, impl, a, b, c, node = inst
+        r = f.regs
+        try:
+            r[d] = impl(r[a], r[b], r[c])
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
+    def inst_op1(self, f, inst):
+        """A unary operator: the primitive, unless a dataclass overrides it."""
+        _, d, prim, a, node = inst
+        r = f.regs
+        x = r[a]
+        if type(x) in _PLAIN:
+            try:
+                r[d] = prim.impl(x)
+            except Exception as e:
+                raise user_error(e, user_node(f, node)) from None
+            return f
+        return self._primitive(f, prim, [x], {}, node, d)
+
+    def inst_op2(self, f, inst):
+        """A binary operator: the primitive, unless a dataclass overrides it."""
+        _, d, prim, a, b, node = inst
+        r = f.regs
+        x = r[a]
+        y = r[b]
+        if type(x) in _PLAIN and type(y) in _PLAIN:
+            try:
+                r[d] = prim.impl(x, y)
+            except Exception as e:
+                raise user_error(e, user_node(f, node)) from None
+            return f
+        return self._primitive(f, prim, [x, y], {}, node, d)
+
+    def inst_op(self, f, inst):
+        _, d, prim, args, node = inst
+        return self._primitive(f, prim, list(args(f.regs)), {}, node, d)
+
+    def inst_kernel(self, f, inst):
+        """A fused run of scalar primitives: its Numba kernel, if it has one.
+
+        On success the run's own instructions (which follow) are skipped;
+        otherwise they run: they are the exact semantics (kernels.py).
+        """
+        seg = inst[1]
+        args = seg.gather_ins(f.regs)
+        key = tuple(map(type, args))
+        kernel = seg.compiled.get(key, _MISSING)
+        if kernel is _MISSING:
+            on_miss(seg, key)
+            return f
+        if kernel is not None:
+            try:
+                outs = kernel(*args)
+            except Exception:  # declined: Python decides
+                return f
+            r = f.regs
+            for s, v in zip(seg.outs, outs):
+                r[s] = v
+            f.pc += len(seg.insts)
+        return f
+
+    def inst_native(self, f, inst):
+        """A whole loop in native code (native.py), or nothing if it declines."""
+        loop = inst[1]
+        r = f.regs
+        args = loop.gather(r)
+        key = tuple(map(type, args))
+        fn = loop.compiled.get(key, _MISSING)
+        if fn is _MISSING:
+            loop.on_miss(key)
+            return f
+        if fn is None:
+            return f
+        p = loop.nparams
+        while True:
+            try:
+                out = fn(*args, native.BUDGET)
+            except Exception:  # declined: the VM goes on from the last state
+                loop.declined(key)
+                return f
+            if out[0]:
+                break
+            r[:p] = out[2:]  # between chunks: Ctrl-C can stop an endless loop
+            args = (*out[2:], *args[p:])
+        v = out[1]
+        caller = f.caller
+        if caller is None:
+            self.result = v
+            return None
+        caller.regs[f.ret] = v
+        return caller
+
+    # ----- closures, calls, branches, returns --------------------------------
+
+    def inst_closure(self, f, inst):
+        _, d, callee, fvs = inst
+        f.regs[d] = Closure(callee, fvs(f.regs))
+        return f
+
+    def inst_call_graph(self, f, inst):
+        """A call of a known graph: no closure is built."""
+        _, d, callee, args, fvs, node = inst
+        r = f.regs
+        return Frame(callee, [*args(r), *fvs(r), *callee.rest], f, d, node)
+
+    def inst_tail_graph(self, f, inst):
+        _, d, callee, args, fvs, node = inst
+        r = f.regs
+        regs = [*args(r), *fvs(r), *callee.rest]
+        if callee.library:  # keep the user's call site on the stack, for errors
+            return Frame(callee, regs, f, d, node)
+        f.code = callee
+        f.insts = callee.insts
+        f.regs = regs
+        f.pc = 0
+        return f
+
+    def _pick(self, f, inst):
+        _, d, c, ca, fa, cb, fb, args, node, sw = inst
+        r = f.regs
+        try:
+            cond = bool(r[c])
+        except Exception as e:
+            raise user_error(e, user_node(f, sw)) from None
+        if cond:
+            return ca, [*args(r), *fa(r), *ca.rest]
+        return cb, [*args(r), *fb(r), *cb.rest]
+
+    def inst_branch(self, f, inst):
+        """`switch(c, then, else)()`: enter the chosen graph directly."""
+        callee, regs = self._pick(f, inst)
+        return Frame(callee, regs, f, inst[1], inst[8])
+
+    def inst_tail_branch(self, f, inst):
+        callee, regs = self._pick(f, inst)
+        if callee.library:
+            return Frame(callee, regs, f, inst[1], inst[8])
+        f.code = callee
+        f.insts = callee.insts
+        f.regs = regs
+        f.pc = 0
+        return f
+
+    def inst_call(self, f, inst):
+        """A call of a value known only at run time."""
+        _, d, fn, args, node = inst
+        r = f.regs
+        return self._call(r[fn], list(args(r)), f, node, d, False)
+
+    def inst_tail_call(self, f, inst):
+        _, d, fn, args, node = inst
+        r = f.regs
+        return self._call(r[fn], list(args(r)), f, node, d, True)
+
+    def inst_return(self, f, inst):
+        v = f.regs[inst[1]]
+        caller = f.caller
+        if caller is None:
+            self.result = v
+            return None
+        caller.regs[f.ret] = v
+        return caller
+
+    # ----- the general call ---------------------------------------------------
+
+    def _call(self, fn, args, f, node, dest, tail):
+        """Call `fn` from frame `f`: the frame to continue with.
+
+        The debug VM's `_call`, over lowered code: unwrap partials, find the
+        graph of a Python function or of a `JFunction`, run a primitive at
+        once, bind keywords and defaults for a callee known only now.
+        """
+        kw = {}
+        while isinstance(fn, Partial):
+            fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
+        if isinstance(fn, types.FunctionType):
+            fn = Closure(code_of(parse(fn)), ())
+        elif isinstance(fn, JFunction):  # a bound method under grad
+            fn = Closure(code_of(fprop_value(fn)), ())
+        elif isinstance(fn, Graph):
+            fn = Closure(code_of(fn), ())
+        if isinstance(fn, Primitive):
+            return self._primitive(f, fn, args, kw, node, dest)
+        if not isinstance(fn, Closure):
+            raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
+                                _loc(user_node(f, node)))
+        code = fn.code
+        g = code.graph
+        if kw or (len(args) < code.nparams and g.defaults):
+            args = _bind(g.name, [p.debug.name for p in g.parameters],
+                         _default_values(fn), g.kwonly, args, kw, node)
+        if len(args) != code.nparams:
+            raise MyiaTypeError(
+                f"{g.name}() takes {code.nparams} arguments but {len(args)} "
+                "were given", _loc(user_node(f, node)))
+        regs = [*args, *fn.values, *code.rest]
+        if tail and not code.library:
+            f.code = code
+            f.insts = code.insts
+            f.regs = regs
+            f.pc = 0
+            return f
+        return Frame(code, regs, f, dest, node)
+
+    def _primitive(self, f, prim, args, kw, node, dest):
+        if kw:
+            args = _bind(prim.name, prim.params or (), prim.defaults, set(), args, kw, node)
+        method = _dunder(prim, args)
+        if method is not None:
+            return self._call(method[0], method[1], f, node, dest, False)
+        try:
+            f.regs[dest] = prim.impl(*args)
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
+
+def _default_values(closure):
+    """Parameter name -> default value of a closure's graph (see debug.py)."""
+    out = {}
+    code = closure.code
+    for name, node in code.graph.defaults.items():
+        if isinstance(node, Constant):
+            out[name] = node.value
+        elif node in code.fv_index:
+            out[name] = closure.values[code.fv_index[node]]
+        else:
+            raise MyiaTypeError(f"the default value of {name!r} of {code.name}() "
+                                "is not available where it is called; pass it explicitly",
+                                node.loc)
+    return out
+
+
+def _loc(node):
+    return node.loc if node is not None else None
+
+
+def kernel_listing(graph, args):
+    """Run `graph` on `args` once, compiling every kernel it meets; their sources."""
+    saved, kernels.HOT = kernels.HOT, 1
+    try:
+        ProductionVM().run(graph, args)
+    finally:
+        kernels.HOT = saved
+    sources = []
+    for g in reachable_graphs(graph):
+        for inst in code_of(g).insts:
+            if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native):
+                sources += [s for s in inst[1].sources.values() if s not in sources]
+    return kernels.Listing(sources)
+
+
+def compile(graph):
+    """A Python callable running `graph` on the production VM."""
+    def run(*args):
+        return ProductionVM().run(graph, args)
+
+    return run

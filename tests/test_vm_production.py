@@ -1,0 +1,104 @@
+"""The production VM's own behaviour: lowering, frames, interrupts.
+
+Agreement with CPython and the debug VM on the corpus is in test_vm.py,
+test_vm_recursion.py, test_vm_hypothesis.py and test_grad.py (all run on
+both backends); this file checks what only the production VM has.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import tracemalloc
+
+import myia
+from myia.parse import parse
+from myia.vm import lower, production
+
+
+def count_down(n):
+    while n > 0:
+        n = n - 1
+    return n
+
+
+def test_graphs_are_lowered_once():
+    g = parse(count_down)
+    first = lower.code_of(g)
+    assert lower.code_of(g) is first
+    assert first.insts and all(inst[0].__name__.startswith("inst_") for inst in first.insts)
+
+
+def test_a_loop_runs_in_constant_space():
+    # The loop header tail-calls itself: the frame is reused, never stacked,
+    # so 20,000 iterations allocate no more than a few.
+    vm = production.ProductionVM()
+    graph = parse(count_down)
+    vm.run(graph, (10,))  # lowered before measuring
+    tracemalloc.start()
+    try:
+        assert vm.run(graph, (20_000,)) == 0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100_000, peak
+
+
+def make_adder(k):
+    def add(x):
+        return x + k
+    return add
+
+
+def test_closures_come_back_as_values_and_can_be_called_again():
+    add3 = myia.myia(make_adder, backend="vm")(3)
+    assert production.ProductionVM().run(add3, (4,)) == 7
+
+
+ENDLESS = textwrap.dedent("""
+    import sys
+    import myia
+
+    def spin(x):
+        while x > 0.0:
+            x = x + 1.0
+        return x
+
+    print("started", flush=True)
+    myia.myia(spin, backend="vm")(1.0)
+""")
+
+
+def test_ctrl_c_stops_an_endless_loop(tmp_path):
+    script = tmp_path / "endless.py"
+    script.write_text(ENDLESS)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(1.0)  # well inside the loop by now
+        assert proc.poll() is None, "the loop ended on its own"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode != 0
+    assert "KeyboardInterrupt" in err
+
+
+def test_one_program_per_argument_signature():
+    f = myia.myia(count_down, backend="vm")
+    assert f(3) == 0 and f(40) == 0
+    assert len(f._compiled) == 1  # int, int: one signature
+    assert f(3.5) == -0.5
+    assert len(f._compiled) == 2
+    g = myia.grad(f)
+    assert g(2.5) == 1.0 and g(7.5) == 1.0 and len(g._compiled) == 1
+
+
+def test_the_default_backend_is_the_production_vm():
+    assert myia.myia(count_down).backend == "vm"
+    assert myia.grad(count_down).backend == "vm"
