@@ -37,33 +37,39 @@ class MyiaFunction:
     compilation, later backends key their cache on argument types.
     """
 
-    def __init__(self, fn, backend, device):
+    def __init__(self, fn, backend, device, device_arrays=False):
         functools.update_wrapper(self, fn)
         self.__myia_fn__ = fn
         self.backend = backend
         self.device = device
+        self.device_arrays = device_arrays
         self._compiled = None
 
     @_user_facing
     def __call__(self, *args):
         if self._compiled is None:
-            self._compiled = pipeline.compile(self.__myia_fn__, self.backend)
+            self._compiled = pipeline.compile(self.__myia_fn__, self.backend, self.device,
+                                              self.device_arrays)
         return self._compiled(*args)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
-def myia(fn=None, *, backend=None, device="cpu"):
+@_user_facing
+def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
     """Compile `fn` with Myia; usable bare (`@myia`) or with options.
 
     `backend` is "vm" (the production VM) or "debug"; None means
-    `DEFAULT_BACKEND`.
+    `DEFAULT_BACKEND` ("vm" on `device="cuda"`).  With `device="cuda"` array
+    primitives run as CUDA kernels and results come back as numpy arrays, or
+    as numba device arrays with `device_arrays=True`.
     """
-    backend = backend or DEFAULT_BACKEND
+    backend = backend or ("vm" if device == "cuda" else DEFAULT_BACKEND)
+    pipeline.check_options(backend, device)
     if fn is None:
-        return lambda f: MyiaFunction(f, backend, device)
-    return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)
+        return lambda f: MyiaFunction(f, backend, device, device_arrays)
+    return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device, device_arrays)
 
 
 @_user_facing
@@ -84,6 +90,8 @@ class GradFunction:
         self.argnums = argnums
         self.value = value
         self.backend = getattr(fn, "backend", DEFAULT_BACKEND)
+        self.device = getattr(fn, "device", "cpu")
+        self.device_arrays = getattr(fn, "device_arrays", False)
         self._compiled = None
         kind = "value_and_grad" if value else "grad"
         self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"
@@ -93,7 +101,8 @@ class GradFunction:
 
     def __call__(self, *args):
         if self._compiled is None:
-            self._compiled = pipeline.compile(self, self.backend)
+            self._compiled = pipeline.compile(self, self.backend, self.device,
+                                              self.device_arrays)
         return self._compiled(*args)
 
 
