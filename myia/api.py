@@ -74,8 +74,11 @@ def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
 
 @_user_facing
 def ir(fn, *example_args, stage="parse"):
-    """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`)."""
-    return pipeline.graph_at(fn, stage)
+    """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`).
+
+    `stage="infer"` types every node for the types of `example_args`.
+    """
+    return pipeline.graph_at(fn, stage, example_args)
 
 
 class GradFunction:

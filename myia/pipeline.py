@@ -2,7 +2,8 @@
 
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
-    (inference and optimization join here in later stages)
+    graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
+    (optimization joins here in a later stage)
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
     program = production.compile(graph)   # myia/vm/production.py, backend="vm"
     program = cuda.compile(graph)         # myia/vm/cuda.py, device="cuda"
@@ -12,13 +13,15 @@ No stage logic lives here: each stage is a function of its own module.
 
 from .errors import MyiaError
 from .ir import Graph
-from .grad import grad_graph
+from .grad import fprop, grad_graph
+from .monomorphize import monomorphize
 from .parse import parse
+from .types import typeof
 from .vm import cuda, production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad")
+STAGES = ("parse", "grad", "infer")
 
 
 def to_graph(fn):
@@ -32,14 +35,21 @@ def to_graph(fn):
     return parse(fn)
 
 
-def graph_at(fn, stage="parse"):
-    """The IR of `fn` after `stage`."""
+def infer_stage(graph, args):
+    """`graph` typed and specialised for the types of the example `args`."""
+    return monomorphize(graph, [typeof(a) for a in args], fprop)
+
+
+def graph_at(fn, stage="parse", args=()):
+    """The IR of `fn` after `stage` (`infer` needs example arguments)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
     graph = to_graph(fn)
     if stage == "grad":
         return grad_graph(graph)
+    if stage == "infer":
+        return infer_stage(graph, args)
     return graph
 
 

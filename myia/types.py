@@ -72,7 +72,7 @@ Bool = _Named("bool")          # Python bool
 NoneType = _Named("None")
 ZeroType = _Named("ZERO")      # the symbolic zero sensitivity
 Bottom = _Named("bottom")      # no value yet (a recursion being inferred)
-Str = _Named("str")            # only ever static (attribute and argument names)
+Str = _Named("str")
 TypeType = _Named("type")      # a dtype or a class, only ever static
 Opaque = _Named("opaque")      # another Python value, only ever static
 
@@ -344,6 +344,8 @@ def typeof(value):
         return Float
     if value is None:
         return NoneType
+    if isinstance(value, str):
+        return Str
     if isinstance(value, np.ndarray):
         return Array(value.dtype, value.shape)
     if isinstance(value, tuple):
@@ -392,11 +394,11 @@ def static_value(a):
 def widen(a):
     """`a` without static numbers: `Const(0)` is `int`, `(int=1, f64)` is `(int, f64)`.
 
-    Strings, dtypes, functions and other values that only exist statically
+    Dtypes, classes, functions and other values that only exist statically
     stay static.
     """
     if isinstance(a, Const):
-        return a.base if a.base not in (Str, TypeType, Opaque) else a
+        return a.base if a.base not in (TypeType, Opaque) else a
     if isinstance(a, Tuple):
         return Tuple(widen(x) for x in a.items)
     if isinstance(a, Record):

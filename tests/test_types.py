@@ -58,7 +58,8 @@ def test_static_values():
     assert not T.is_static(T.Tuple([T.Const(2), T.Int]))
     assert str(T.Const(0)) == "int=0"
     assert T.widen(T.Tuple([T.Const(1), T.Float])) == T.Tuple([T.Int, T.Float])
-    assert T.widen(T.Const("axis")) == T.Const("axis")  # names stay static
+    assert T.widen(T.Const(np.float32)) == T.Const(np.float32)  # dtypes stay static
+    assert T.widen(T.Const("axis")) is T.Str
 
 
 def test_join():

@@ -64,8 +64,12 @@ def _comment(n):
     return "  ".join(parts)
 
 
+def _typed(n):
+    return f"{node_ref(n)}: {n.abstract}" if n.abstract is not None else node_ref(n)
+
+
 def graph_header(g):
-    params = ", ".join(node_ref(p) for p in g.parameters)
+    params = ", ".join(_typed(p) for p in g.parameters)
     loc = g.debug.loc
     where = f"{loc.file}:{loc.line}" if loc is not None else ""
     return f"graph {g.name}({params})", where
@@ -86,6 +90,8 @@ def print_graph(root, marker=None, values=None, manager=None):
         for n in mng.nodes[g]:
             mark = "->" if n is marker else "  "
             text = f"{mark}%{n.id} = {node_text(n)}"
+            if n.abstract is not None:  # once inferred
+                text += f" : {n.abstract}"
             comment = _comment(n)
             if values is not None and n in values:
                 comment = f"{comment}  = {short_value(values[n])}".strip()

@@ -15,7 +15,7 @@ closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
 """
 
 from .primitive import Primitive
-from . import adjoint, array, nn, scalar, structure
+from . import adjoint, array, nn, pymath, scalar, structure
 from .adjoint import (
     J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
     is_zero, record_sens, regroup, seed, ungroup,
@@ -35,6 +35,8 @@ from .scalar import (
     ge, gt, invert, le, log, lshift, lt, maximum, minimum, mod, mul, ne, neg,
     not_, pos, pow_, rshift, sign, sin, sinh, sqrt, sub, tan, tanh, cast,
     truediv, truth, arctan, log1p, expm1,
+)
+from .pymath import (
     math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
@@ -69,4 +71,4 @@ PRIMITIVES = (
     getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable, J,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "scalar", "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "pymath", "scalar", "structure"]

@@ -16,7 +16,10 @@ import types
 
 import numpy as np
 
+from .. import types as T
+from ..errors import MyiaTypeError
 from .primitive import Primitive
+from .rules import elementwise
 from .values import NEWENV, ZERO, Env, JFunction, Partial, Zero  # noqa: F401 (re-exported)
 
 
@@ -45,7 +48,35 @@ def _bprop_gadd(x, y, out, dout):
     return (dout, dout)
 
 
-gadd = Primitive("gadd", _gadd, bprop=_bprop_gadd)
+def _infer_gadd(x, y):
+    if x is T.ZeroType or x is T.Bottom:
+        return y
+    if y is T.ZeroType or y is T.Bottom:
+        return x
+    if isinstance(x, T.OrZero) or isinstance(y, T.OrZero):
+        # ZERO + y is y, x + ZERO is x: each case's type joins the sum's.
+        s = _infer_gadd(T.strip_zero(x), T.strip_zero(y))
+        out = s
+        if isinstance(x, T.OrZero):
+            out = T.join(out, y)
+        if isinstance(y, T.OrZero):
+            out = T.join(out, x)
+        return out
+    if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):
+        return T.Tuple(_infer_gadd(a, b) for a, b in zip(x.items, y.items))
+    if isinstance(x, T.EnvT) and isinstance(y, T.EnvT):
+        items = dict(x.items)
+        for k, v in y.items:
+            items[k] = _infer_gadd(items[k], v) if k in items else v
+        return T.EnvT(items)
+    if isinstance(x, T.Record):
+        return T.Record(x.cls, [(k, _infer_gadd(v, y.field(k))) for k, v in x.fields])
+    if x is T.NoneType:
+        return x
+    return T.widen(elementwise(gadd)(x, y))
+
+
+gadd = Primitive("gadd", _gadd, infer=_infer_gadd, bprop=_bprop_gadd)
 
 
 def _env_getitem(env, key, default):
@@ -66,15 +97,41 @@ def _bprop_env_setitem(env, key, value, out, dout):
     return (env_setitem(dout, key, ZERO), ZERO, env_getitem(dout, key, ZERO))
 
 
-env_getitem = Primitive("env_getitem", _env_getitem, bprop=_bprop_env_getitem)
-env_setitem = Primitive("env_setitem", _env_setitem, bprop=_bprop_env_setitem)
+def _env_key(key):
+    if not T.is_static(key):
+        raise MyiaTypeError(f"an Env key must be known at compile time, not {key}")
+    return T.static_value(key)
+
+
+def _infer_env_getitem(env, key, default):
+    env = T.strip_zero(env)
+    found = env.get(_env_key(key)) if isinstance(env, T.EnvT) else None
+    return default if found is None else found
+
+
+def _infer_env_setitem(env, key, value):
+    env = T.strip_zero(env)
+    items = dict(env.items) if isinstance(env, T.EnvT) else {}
+    items[_env_key(key)] = value
+    return T.EnvT(items)
+
+
+env_getitem = Primitive("env_getitem", _env_getitem, infer=_infer_env_getitem,
+                        bprop=_bprop_env_getitem)
+env_setitem = Primitive("env_setitem", _env_setitem, infer=_infer_env_setitem,
+                        bprop=_bprop_env_setitem)
 
 
 def _is_zero(x):
     return x is ZERO
 
 
-is_zero = Primitive("is_zero", _is_zero, differentiable=False)
+def _infer_is_zero(x):
+    # Static unless x is ZERO on some paths only: `switch(is_zero(d), ...)` folds.
+    return T.Bool if isinstance(x, T.OrZero) else T.Const(x is T.ZeroType)
+
+
+is_zero = Primitive("is_zero", _is_zero, infer=_infer_is_zero, differentiable=False)
 
 
 def _fill_zeros(sens, like):
@@ -112,7 +169,24 @@ def _bprop_fill_zeros(sens, like, out, dout):
     return (dout, ZERO)
 
 
-fill_zeros = Primitive("fill_zeros", _fill_zeros, bprop=_bprop_fill_zeros)
+def _infer_fill_zeros(sens, like):
+    sens, like = T.strip_zero(sens), T.widen(like)
+    if isinstance(like, T.Tuple):
+        parts = sens.items if isinstance(sens, T.Tuple) else (T.ZeroType,) * len(like.items)
+        return T.Tuple(_infer_fill_zeros(s, x) for s, x in zip(parts, like.items))
+    if isinstance(like, T.Record):
+        return T.Record(like.cls, [
+            (k, _infer_fill_zeros(sens.field(k) if isinstance(sens, T.Record) else T.ZeroType,
+                                  v)) for k, v in like.fields])
+    if like is T.NoneType or isinstance(like, T.FUNCTIONS):
+        return T.NoneType
+    if isinstance(like, (T.Array, T.Scalar)) or like in (T.Bool, T.Int, T.Float):
+        return like
+    return sens
+
+
+fill_zeros = Primitive("fill_zeros", _fill_zeros, infer=_infer_fill_zeros,
+                       bprop=_bprop_fill_zeros)
 
 
 def _seed(out):
@@ -127,7 +201,19 @@ def _seed(out):
     return np.ones_like(out)[()] if isinstance(out, (np.generic, np.ndarray)) else 1.0
 
 
-seed = Primitive("seed", _seed, differentiable=False)
+def _infer_seed(out):
+    out = T.widen(out)
+    if out is T.Int or out is T.Float:
+        return T.Float
+    if isinstance(out, T.Scalar) and out.dtype.kind != "b":
+        return T.Scalar(out.dtype if out.dtype.kind not in "iu" else np.float64)
+    if isinstance(out, T.Array) and out.shape == () and out.dtype.kind != "b":
+        return T.Scalar(out.dtype)
+    what = f"an array of shape {out.shape}" if isinstance(out, T.Array) else f"a {out}"
+    raise MyiaTypeError(f"grad needs a scalar output, but the function returns {what}")
+
+
+seed = Primitive("seed", _seed, infer=_infer_seed, differentiable=False)
 
 
 def _field_sens(dout, i):
@@ -151,8 +237,23 @@ def _bprop_record_sens(dout, i, d, out, ddout):
     return (ZERO, ZERO, field_sens(ddout, i))
 
 
-field_sens = Primitive("field_sens", _field_sens, bprop=_bprop_field_sens)
-record_sens = Primitive("record_sens", _record_sens, bprop=_bprop_record_sens)
+def _infer_field_sens(dout, i):
+    if dout is T.ZeroType:
+        return dout
+    d = T.strip_zero(dout).fields[T.static_value(i)][1]
+    return T.join(d, T.ZeroType) if isinstance(dout, T.OrZero) else d
+
+
+def _infer_record_sens(dout, i, d):
+    dout, i = T.strip_zero(dout), T.static_value(i)
+    return T.Record(dout.cls, [(k, d if j == i else T.ZeroType)
+                               for j, (k, _) in enumerate(dout.fields)])
+
+
+field_sens = Primitive("field_sens", _field_sens, infer=_infer_field_sens,
+                       bprop=_bprop_field_sens, static=("i",))
+record_sens = Primitive("record_sens", _record_sens, infer=_infer_record_sens,
+                        bprop=_bprop_record_sens, static=("i",))
 
 
 def _regroup(t, n):
@@ -186,8 +287,25 @@ def _bprop_ungroup(t, n, dout, out, ddout):
     return (ZERO, ZERO, regroup(ddout, n))
 
 
-regroup = Primitive("regroup", _regroup, bprop=_bprop_regroup)
-ungroup = Primitive("ungroup", _ungroup, bprop=_bprop_ungroup)
+def _infer_regroup(t, n):
+    items, n = T.strip_zero(t).items, T.static_value(n)
+    k = len(items) - n - 1
+    return T.Tuple(items) if k == 0 else T.Tuple((T.Tuple(items[:k + 1]),) + items[k + 1:])
+
+
+def _infer_ungroup(t, n, dout):
+    k = len(T.strip_zero(t).items) - T.static_value(n) - 1
+    if k == 0:
+        return dout
+    d = T.strip_zero(dout).items
+    head = (T.ZeroType,) * (k + 1) if d[0] is T.ZeroType else T.strip_zero(d[0]).items
+    return T.Tuple(tuple(head) + tuple(d[1:]))
+
+
+regroup = Primitive("regroup", _regroup, infer=_infer_regroup, bprop=_bprop_regroup,
+                    static=("n",))
+ungroup = Primitive("ungroup", _ungroup, infer=_infer_ungroup, bprop=_bprop_ungroup,
+                    static=("n",))
 
 
 def _J(f):
@@ -205,7 +323,18 @@ def _bprop_J(f, out, dout):
     return (dout,)
 
 
-J = Primitive("J", _J, bprop=_bprop_J)
+def _infer_J(f):
+    if isinstance(f, T.Tuple):
+        return T.Tuple(_infer_J(x) for x in f.items)
+    if isinstance(f, T.PartialFn):
+        return T.PartialFn(_infer_J(f.fn), f.args)
+    if isinstance(f, T.JFn) or (isinstance(f, T.Const) and
+                                isinstance(f.value, types.FunctionType)):
+        return T.JFn(f)
+    return f
+
+
+J = Primitive("J", _J, infer=_infer_J, bprop=_bprop_J)
 
 
 def _check_differentiable(x, name):
@@ -222,7 +351,17 @@ def _bprop_check_differentiable(x, name, out, dout):
     return (dout, ZERO)
 
 
+def _infer_check_differentiable(x, name):
+    w = T.widen(x)
+    if w in (T.Int, T.Bool) or (isinstance(w, (T.Scalar, T.Array)) and w.dtype.kind in "biu"):
+        raise MyiaTypeError(f"cannot differentiate with respect to argument "
+                            f"{T.static_value(name)!r}: it is {w}; only floats, float "
+                            "arrays and structures of them are differentiable")
+    return x
+
+
 check_differentiable = Primitive("check_differentiable", _check_differentiable,
+                                 infer=_infer_check_differentiable,
                                  bprop=_bprop_check_differentiable)
 
 

@@ -8,7 +8,10 @@ the two shape adapters the backward pass of broadcasting operations needs.
 
 import numpy as np
 
+from .. import types as T
 from .primitive import Primitive, elementwise_cuda
+from ..errors import MyiaTypeError
+from .rules import const_of, elementwise, sample, sampled
 from .values import ZERO
 
 
@@ -42,7 +45,7 @@ def _bprop_expand_reduced(dout, shape, axis, keepdims, out, ddout):
     return (np.sum(ddout, axis=axis, keepdims=keepdims), ZERO, ZERO, ZERO)
 
 
-expand_reduced = Primitive("expand_reduced", _expand_reduced, bprop=_bprop_expand_reduced)
+expand_reduced = Primitive("expand_reduced", _expand_reduced, infer=sampled, static=("shape", "axis", "keepdims"), bprop=_bprop_expand_reduced)
 
 
 def _bprop_sum(x, axis, keepdims, out, dout):
@@ -62,10 +65,10 @@ def _bprop_extremum(x, axis, keepdims, out, dout):
     return (expand_reduced(dout, np.shape(x), axis, keepdims) * hit / count, ZERO, ZERO)
 
 
-reduce_sum = Primitive("sum", _reduce_sum, bprop=_bprop_sum)
-mean = Primitive("mean", _mean, bprop=_bprop_mean)
-amax = Primitive("max", _amax, bprop=_bprop_extremum)
-amin = Primitive("min", _amin, bprop=_bprop_extremum)
+reduce_sum = Primitive("sum", _reduce_sum, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_sum)
+mean = Primitive("mean", _mean, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_mean)
+amax = Primitive("max", _amax, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_extremum)
+amin = Primitive("min", _amin, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_extremum)
 
 
 def _dot(a, b):
@@ -99,8 +102,8 @@ def _bprop_dot(x, y, out, dout):
     return _bprop_matmul(x, y, out, dout)
 
 
-dot = Primitive("dot", _dot, bprop=_bprop_dot)
-matmul = Primitive("matmul", _matmul, bprop=_bprop_matmul, dunder="__matmul__",
+dot = Primitive("dot", _dot, infer=sampled, bprop=_bprop_dot)
+matmul = Primitive("matmul", _matmul, infer=sampled, bprop=_bprop_matmul, dunder="__matmul__",
                    rdunder="__rmatmul__")
 
 
@@ -112,7 +115,7 @@ def _bprop_swapaxes(x, axis1, axis2, out, dout):
     return (swapaxes(dout, axis1, axis2), ZERO, ZERO)
 
 
-swapaxes = Primitive("swapaxes", _swapaxes, bprop=_bprop_swapaxes)
+swapaxes = Primitive("swapaxes", _swapaxes, infer=sampled, static=("axis1", "axis2"), bprop=_bprop_swapaxes)
 
 
 def _transpose(a, axes=None):
@@ -155,11 +158,11 @@ def _bprop_where(c, x, y, out, dout):
     return (ZERO, sum_to(dout * c, np.shape(x)), sum_to(dout * (c == False), np.shape(y)))  # noqa: E712
 
 
-transpose = Primitive("transpose", _transpose, bprop=_bprop_transpose)
-reshape = Primitive("reshape", _reshape, bprop=_bprop_reshape)
-concatenate = Primitive("concatenate", _concatenate, bprop=_bprop_concatenate)
-split = Primitive("split", _split, bprop=_bprop_split)
-where = Primitive("where", _where, bprop=_bprop_where)
+transpose = Primitive("transpose", _transpose, infer=sampled, static=("axes",), bprop=_bprop_transpose)
+reshape = Primitive("reshape", _reshape, infer=sampled, static=("shape",), bprop=_bprop_reshape)
+concatenate = Primitive("concatenate", _concatenate, infer=sampled, static=("axis",), bprop=_bprop_concatenate)
+split = Primitive("split", _split, infer=sampled, static=("indices_or_sections", "axis"), bprop=_bprop_split)
+where = Primitive("where", _where, infer=elementwise, bprop=_bprop_where)
 
 
 def _inverse_permutation(axes):
@@ -180,10 +183,22 @@ def _bprop_fill_like(douts, outs, out, dout):
     return (dout, ZERO)
 
 
-inverse_permutation = Primitive("inverse_permutation", _inverse_permutation,
+def _infer_split_points(xs, axis):
+    # Only the shapes matter: the points are static when they are known.
+    if not isinstance(xs, T.Tuple) or not T.is_static(axis):
+        return T.Tuple([T.Int])
+    dims = [x.shape[T.static_value(axis)] if isinstance(x, T.Array) else None
+            for x in xs.items]
+    if None in dims:
+        return T.Tuple([T.Int] * (len(dims) - 1))
+    return const_of(_split_points([np.empty(d) for d in dims], 0))
+
+
+inverse_permutation = Primitive("inverse_permutation", _inverse_permutation, infer=sampled,
                                 differentiable=False)
-split_points = Primitive("split_points", _split_points, differentiable=False)
-fill_like = Primitive("fill_like", _fill_like, bprop=_bprop_fill_like)
+split_points = Primitive("split_points", _split_points, infer=_infer_split_points,
+                           differentiable=False)
+fill_like = Primitive("fill_like", _fill_like, infer=sampled, bprop=_bprop_fill_like)
 
 
 def _shape(x):
@@ -194,8 +209,42 @@ def _size(x):
     return np.size(x)
 
 
-shape = Primitive("shape", _shape, differentiable=False)
-size = Primitive("size", _size, differentiable=False)
+def _shape_of(x):
+    if isinstance(x, T.Array):
+        return x.shape
+    if isinstance(x, (T.Scalar, T.Const)) or x in (T.Int, T.Float, T.Bool):
+        return ()
+    raise MyiaTypeError(f"{x} has no shape")
+
+
+def _infer_shape(x):
+    return T.Tuple(T.Int if d is None else T.Const(d) for d in _shape_of(x))
+
+
+def _infer_size(x):
+    dims = _shape_of(x)
+    return T.Int if None in dims else T.Const(int(np.prod(dims, dtype=int)))
+
+
+def _shape_of(x):
+    if isinstance(x, T.Array):
+        return x.shape
+    if isinstance(x, (T.Scalar, T.Const)) or x in (T.Int, T.Float, T.Bool):
+        return ()
+    raise MyiaTypeError(f"{x} has no shape")
+
+
+def _infer_shape(x):
+    return T.Tuple(T.Int if d is None else T.Const(d) for d in _shape_of(x))
+
+
+def _infer_size(x):
+    dims = _shape_of(x)
+    return T.Int if None in dims else T.Const(int(np.prod(dims, dtype=int)))
+
+
+shape = Primitive("shape", _shape, infer=_infer_shape, differentiable=False)
+size = Primitive("size", _size, infer=_infer_size, differentiable=False)
 
 
 def _zeros(shape, dtype=float):
@@ -222,16 +271,24 @@ def _arange(start, stop=None, step=None, dtype=None):
     return np.arange(start, stop, step, dtype)
 
 
-zeros = Primitive("zeros", _zeros, differentiable=False)
-ones = Primitive("ones", _ones, differentiable=False)
+def _infer_arange(start, stop, step, dtype):
+    bounds = (start, stop, step)
+    if all(T.is_static(a) for a in bounds):
+        return T.typeof(_arange(*map(T.static_value, bounds), T.static_value(dtype)))
+    # A runtime bound: the length is unknown, the dtype is numpy's for the types.
+    return T.Array(_arange(*map(sample, bounds), T.static_value(dtype)).dtype, (None,))
+
+
+zeros = Primitive("zeros", _zeros, infer=sampled, static=("shape", "dtype"), differentiable=False)
+ones = Primitive("ones", _ones, infer=sampled, static=("shape", "dtype"), differentiable=False)
 def _bprop_full(shape, fill_value, dtype, out, dout):
     return (ZERO, np.sum(dout), ZERO)
 
 
-full = Primitive("full", _full, bprop=_bprop_full)
-zeros_like = Primitive("zeros_like", _zeros_like, differentiable=False)
-ones_like = Primitive("ones_like", _ones_like, differentiable=False)
-arange = Primitive("arange", _arange, differentiable=False)
+full = Primitive("full", _full, infer=sampled, static=("shape", "dtype"), bprop=_bprop_full)
+zeros_like = Primitive("zeros_like", _zeros_like, infer=sampled, static=("dtype",), differentiable=False)
+ones_like = Primitive("ones_like", _ones_like, infer=sampled, static=("dtype",), differentiable=False)
+arange = Primitive("arange", _arange, infer=_infer_arange, static=("dtype",), differentiable=False)
 
 
 def _sum_to(x, shape):
@@ -261,8 +318,9 @@ def _bprop_broadcast_to(x, shape, out, dout):
     return (sum_to(dout, np.shape(x)), ZERO)
 
 
-sum_to = Primitive("sum_to", _sum_to, bprop=_bprop_sum_to)
-broadcast_to = Primitive("broadcast_to", _broadcast_to, bprop=_bprop_broadcast_to)
+sum_to = Primitive("sum_to", _sum_to, infer=sampled, static=("shape",), bprop=_bprop_sum_to)
+broadcast_to = Primitive("broadcast_to", _broadcast_to, infer=sampled, static=("shape",), bprop=_bprop_broadcast_to)
+
 
 
 # ----- CUDA facets (run by myia/vm/cuda.py on device arrays; `dev` is the device) ---

@@ -16,6 +16,7 @@ and its adjoint (gather from the arg-max) likewise.
 import numpy as np
 
 from .primitive import Primitive
+from .rules import sampled
 from .values import ZERO
 
 
@@ -86,10 +87,10 @@ def _bprop_conv2d_weight_grad(x, dout, wshape, stride, padding, out, ddw):
             conv2d(x, ddw, stride, padding), ZERO, ZERO, ZERO)
 
 
-conv2d = Primitive("conv2d", _conv2d, bprop=_bprop_conv2d)
-conv2d_input_grad = Primitive("conv2d_input_grad", _conv2d_input_grad,
+conv2d = Primitive("conv2d", _conv2d, infer=sampled, static=("stride", "padding"), bprop=_bprop_conv2d)
+conv2d_input_grad = Primitive("conv2d_input_grad", _conv2d_input_grad, infer=sampled, static=("xshape", "stride", "padding"),
                               bprop=_bprop_conv2d_input_grad)
-conv2d_weight_grad = Primitive("conv2d_weight_grad", _conv2d_weight_grad,
+conv2d_weight_grad = Primitive("conv2d_weight_grad", _conv2d_weight_grad, infer=sampled, static=("wshape", "stride", "padding"),
                                bprop=_bprop_conv2d_weight_grad)
 
 
@@ -145,10 +146,10 @@ def _bprop_max_pool2d_select(x, out, dx, size, stride, d, dd):
     return (ZERO, ZERO, max_pool2d_grad(x, out, dd, size, stride), ZERO, ZERO)
 
 
-max_pool2d = Primitive("max_pool2d", _max_pool2d, bprop=_bprop_max_pool2d)
-max_pool2d_grad = Primitive("max_pool2d_grad", _max_pool2d_grad,
+max_pool2d = Primitive("max_pool2d", _max_pool2d, infer=sampled, static=("size", "stride"), bprop=_bprop_max_pool2d)
+max_pool2d_grad = Primitive("max_pool2d_grad", _max_pool2d_grad, infer=sampled, static=("size", "stride"),
                             bprop=_bprop_max_pool2d_grad)
-max_pool2d_select = Primitive("max_pool2d_select", _max_pool2d_select,
+max_pool2d_select = Primitive("max_pool2d_select", _max_pool2d_select, infer=sampled, static=("size", "stride"),
                               bprop=_bprop_max_pool2d_select)
 
 

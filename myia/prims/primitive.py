@@ -1,4 +1,18 @@
-"""The `Primitive` class: one object per operation, holding all its facets."""
+"""The `Primitive` class: one object per operation, holding all its facets.
+
+    Primitive("add", _add, infer=elementwise, bprop=_bprop_add, dunder="__add__")
+
+* `impl`: the Python/numpy implementation, what the debug VM runs;
+* `infer`: the type and shape rule, from the arguments' abstract values
+  (`myia.types`) to the result's; `elementwise`/`sampled` (see `rules.py`)
+  build the rule of most numeric primitives from `impl` itself;
+* `bprop`: the backpropagator, a function in the Myia subset taking
+  `(*inputs, out, dout)` (None for non-differentiable primitives);
+* `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do
+  (None: the backend compiles `impl`);
+* `static`: the parameters that must be compile-time constants (`axis`,
+  `keepdims`, `dtype`, shapes).
+"""
 
 import inspect
 
@@ -16,7 +30,7 @@ class Primitive:
         defaults: parameter name -> default value.
         dunder: for operators, the special method (`"__add__"`) that a
             dataclass operand may define; `rdunder` the reflected one.
-        infer, bprop, kernel: the other facets (see the module docstring).
+        infer, bprop, kernel, static: the other facets (see the module docstring).
         cuda_kernel: `(dev, *args) -> value`, the primitive on the GPU, run by
             myia/vm/cuda.py with `dev` its device operations (None: the impl
             runs on the host, for primitives that only move values around).
@@ -24,16 +38,16 @@ class Primitive:
             (comparisons, casts to int/bool, shape queries).
     """
 
-    def __init__(self, name, impl, *, bprop=None, dunder=None, rdunder=None,
-                 differentiable=True, variadic=False):
+    def __init__(self, name, impl, *, infer, bprop=None, kernel=None, static=(),
+                 dunder=None, rdunder=None, differentiable=True, variadic=False):
         self.name = name
         self.impl = impl
         self.dunder = dunder
         self.rdunder = rdunder
         self.differentiable = differentiable
-        self.infer = None
         self.bprop = bprop
-        self.kernel = None
+        self.kernel = kernel
+        self.static = tuple(static)
         self.cuda_kernel = None
         if variadic:
             self.params, self.defaults = None, {}
@@ -44,6 +58,8 @@ class Primitive:
                 k: p.default for k, p in sig.parameters.items()
                 if p.default is not inspect.Parameter.empty
             }
+        # A rule maker (`rules.elementwise`) builds the rule from the primitive.
+        self.infer = infer(self) if getattr(infer, "makes_rule", False) else infer
 
     def __abstract__(self):
         return T.PrimFn(self)

@@ -6,19 +6,20 @@ semantics are exactly CPython's and numpy's (`7 / 2 == 3.5`, `-7 // 2 == -4`,
 float32 stays float32).
 """
 
-import math
-
 import numpy as np
 
+from .. import types as T
+from ..errors import MyiaTypeError
 from .primitive import Primitive, elementwise_cuda, host_cuda
+from .rules import elementwise, sampled
 from .values import ZERO
 from .array import shape, sum_to
 
 
-def _op(name, impl, dunder=None, bprop=None, differentiable=True):
+def _op(name, impl, dunder=None, bprop=None, differentiable=True, infer=elementwise):
     rd = None if dunder is None else "__r" + dunder[2:]
-    return Primitive(name, impl, bprop=bprop, dunder=dunder, rdunder=rd,
-                     differentiable=differentiable)
+    return Primitive(name, impl, infer=infer, bprop=bprop, dunder=dunder,
+                     rdunder=rd, differentiable=differentiable)
 
 
 def _add(x, y):
@@ -81,7 +82,17 @@ mul = _op("mul", _mul, "__mul__", _bprop_mul)
 truediv = _op("truediv", _truediv, "__truediv__", _bprop_truediv)
 floordiv = _op("floordiv", _floordiv, "__floordiv__", differentiable=False)
 mod = _op("mod", _mod, "__mod__", _bprop_mod)
-pow_ = _op("pow", _pow, "__pow__", _bprop_pow)
+def _infer_pow(x, y):
+    # `2 ** -1` is 0.5: for Python ints the type depends on the exponent's sign.
+    if T.widen(x) is T.Int and T.widen(y) is T.Int and not (
+            T.is_static(y) and T.static_value(y) >= 0):
+        raise MyiaTypeError("int ** int is an int or a float depending on the sign of "
+                            "the exponent, known only at run time; use a float base "
+                            "or a constant exponent")
+    return elementwise(pow_)(x, y)
+
+
+pow_ = _op("pow", _pow, "__pow__", _bprop_pow, infer=_infer_pow)
 
 
 def _neg(x):
@@ -100,8 +111,8 @@ def _bprop_pos(x, out, dout):
     return (dout,)
 
 
-neg = Primitive("neg", _neg, bprop=_bprop_neg, dunder="__neg__")
-pos = Primitive("pos", _pos, bprop=_bprop_pos, dunder="__pos__")
+neg = Primitive("neg", _neg, infer=elementwise, bprop=_bprop_neg, dunder="__neg__")
+pos = Primitive("pos", _pos, infer=elementwise, bprop=_bprop_pos, dunder="__pos__")
 
 
 def _lt(x, y):
@@ -128,13 +139,17 @@ def _ne(x, y):
     return x != y
 
 
-lt = Primitive("lt", _lt, dunder="__lt__", rdunder="__gt__", differentiable=False)
-le = Primitive("le", _le, dunder="__le__", rdunder="__ge__", differentiable=False)
-gt = Primitive("gt", _gt, dunder="__gt__", rdunder="__lt__", differentiable=False)
-ge = Primitive("ge", _ge, dunder="__ge__", rdunder="__le__", differentiable=False)
+lt = Primitive("lt", _lt, infer=elementwise, dunder="__lt__", rdunder="__gt__",
+                differentiable=False)
+le = Primitive("le", _le, infer=elementwise, dunder="__le__", rdunder="__ge__",
+                differentiable=False)
+gt = Primitive("gt", _gt, infer=elementwise, dunder="__gt__", rdunder="__lt__",
+                differentiable=False)
+ge = Primitive("ge", _ge, infer=elementwise, dunder="__ge__", rdunder="__le__",
+                differentiable=False)
 # `==` on dataclasses keeps Python's generated field-by-field comparison.
-eq = Primitive("eq", _eq, differentiable=False)
-ne = Primitive("ne", _ne, differentiable=False)
+eq = Primitive("eq", _eq, infer=elementwise, differentiable=False)
+ne = Primitive("ne", _ne, infer=elementwise, differentiable=False)
 
 
 def _not(x):
@@ -145,8 +160,8 @@ def _truth(x):
     return bool(x)
 
 
-not_ = Primitive("not", _not, differentiable=False)
-truth = Primitive("truth", _truth, differentiable=False)
+not_ = Primitive("not", _not, infer=elementwise, differentiable=False)
+truth = Primitive("truth", _truth, infer=elementwise, differentiable=False)
 
 
 def _bitand(x, y):
@@ -176,7 +191,8 @@ def _rshift(x, y):
 bitand = _op("bitand", _bitand, "__and__", differentiable=False)
 bitor = _op("bitor", _bitor, "__or__", differentiable=False)
 bitxor = _op("bitxor", _bitxor, "__xor__", differentiable=False)
-invert = Primitive("invert", _invert, dunder="__invert__", differentiable=False)
+invert = Primitive("invert", _invert, infer=elementwise, dunder="__invert__",
+                   differentiable=False)
 lshift = _op("lshift", _lshift, "__lshift__", differentiable=False)
 rshift = _op("rshift", _rshift, "__rshift__", differentiable=False)
 
@@ -314,55 +330,24 @@ def _bprop_minimum(x, y, out, dout):
     return (sum_to(dout * (x <= y), shape(x)), sum_to(dout * (x > y), shape(y)))
 
 
-exp = Primitive("exp", _exp, bprop=_bprop_exp)
-log = Primitive("log", _log, bprop=_bprop_log)
-log1p = Primitive("log1p", _log1p, bprop=_bprop_log1p)
-expm1 = Primitive("expm1", _expm1, bprop=_bprop_expm1)
-sqrt = Primitive("sqrt", _sqrt, bprop=_bprop_sqrt)
-sin = Primitive("sin", _sin, bprop=_bprop_sin)
-cos = Primitive("cos", _cos, bprop=_bprop_cos)
-tan = Primitive("tan", _tan, bprop=_bprop_tan)
-tanh = Primitive("tanh", _tanh, bprop=_bprop_tanh)
-sinh = Primitive("sinh", _sinh, bprop=_bprop_sinh)
-cosh = Primitive("cosh", _cosh, bprop=_bprop_cosh)
-arctan = Primitive("arctan", _arctan, bprop=_bprop_arctan)
-abs_ = Primitive("abs", _abs, bprop=_bprop_abs, dunder="__abs__")
-floor = Primitive("floor", _floor, differentiable=False)
-ceil = Primitive("ceil", _ceil, differentiable=False)
-sign = Primitive("sign", _sign, differentiable=False)
-maximum = Primitive("maximum", _maximum, bprop=_bprop_maximum)
-minimum = Primitive("minimum", _minimum, bprop=_bprop_minimum)
-
-
-# `math.*` functions are CPython's own: they take and return Python floats
-# (`math.exp(np.float32(1))` is a float) and can differ from numpy's
-# vectorized loops in the last bit (`np.tanh`), so they are not the numpy
-# primitives above.  `math.floor`/`math.ceil` return exact ints.
-math_exp = Primitive("math.exp", math.exp, bprop=_bprop_exp)
-
-
-def _math_log(x, base=None):
-    # math.log has no introspectable signature (it is `log(x[, base])`).
-    return math.log(x) if base is None else math.log(x, base)
-
-
-def _bprop_math_log(x, base, out, dout):
-    return (dout / x if base is None else dout / (x * np.log(base)), ZERO)
-
-
-math_log = Primitive("math.log", _math_log, bprop=_bprop_math_log)
-math_log1p = Primitive("math.log1p", math.log1p, bprop=_bprop_log1p)
-math_expm1 = Primitive("math.expm1", math.expm1, bprop=_bprop_expm1)
-math_sqrt = Primitive("math.sqrt", math.sqrt, bprop=_bprop_sqrt)
-math_sin = Primitive("math.sin", math.sin, bprop=_bprop_sin)
-math_cos = Primitive("math.cos", math.cos, bprop=_bprop_cos)
-math_tan = Primitive("math.tan", math.tan, bprop=_bprop_tan)
-math_tanh = Primitive("math.tanh", math.tanh, bprop=_bprop_tanh)
-math_sinh = Primitive("math.sinh", math.sinh, bprop=_bprop_sinh)
-math_cosh = Primitive("math.cosh", math.cosh, bprop=_bprop_cosh)
-math_atan = Primitive("math.atan", math.atan, bprop=_bprop_arctan)
-math_floor = Primitive("math.floor", math.floor, differentiable=False)
-math_ceil = Primitive("math.ceil", math.ceil, differentiable=False)
+exp = Primitive("exp", _exp, infer=elementwise, bprop=_bprop_exp)
+log = Primitive("log", _log, infer=elementwise, bprop=_bprop_log)
+log1p = Primitive("log1p", _log1p, infer=elementwise, bprop=_bprop_log1p)
+expm1 = Primitive("expm1", _expm1, infer=elementwise, bprop=_bprop_expm1)
+sqrt = Primitive("sqrt", _sqrt, infer=elementwise, bprop=_bprop_sqrt)
+sin = Primitive("sin", _sin, infer=elementwise, bprop=_bprop_sin)
+cos = Primitive("cos", _cos, infer=elementwise, bprop=_bprop_cos)
+tan = Primitive("tan", _tan, infer=elementwise, bprop=_bprop_tan)
+tanh = Primitive("tanh", _tanh, infer=elementwise, bprop=_bprop_tanh)
+sinh = Primitive("sinh", _sinh, infer=elementwise, bprop=_bprop_sinh)
+cosh = Primitive("cosh", _cosh, infer=elementwise, bprop=_bprop_cosh)
+arctan = Primitive("arctan", _arctan, infer=elementwise, bprop=_bprop_arctan)
+abs_ = Primitive("abs", _abs, infer=elementwise, bprop=_bprop_abs, dunder="__abs__")
+floor = Primitive("floor", _floor, infer=elementwise, differentiable=False)
+ceil = Primitive("ceil", _ceil, infer=elementwise, differentiable=False)
+sign = Primitive("sign", _sign, infer=elementwise, differentiable=False)
+maximum = Primitive("maximum", _maximum, infer=elementwise, bprop=_bprop_maximum)
+minimum = Primitive("minimum", _minimum, infer=elementwise, bprop=_bprop_minimum)
 
 
 def _cast(x, dtype):
@@ -375,7 +360,7 @@ def _bprop_cast(x, dtype, out, dout):
 
 
 # `int(x)`, `float(x)`, `np.float32(x)`...: calling a type is a cast to it.
-cast = Primitive("cast", _cast, bprop=_bprop_cast)
+cast = Primitive("cast", _cast, infer=sampled, bprop=_bprop_cast, static=("dtype",))
 
 # CUDA facets (run by myia/vm/cuda.py): each elementwise primitive is its impl,
 # compiled per element into a kernel fused with its elementwise neighbours.

@@ -11,7 +11,11 @@ import dataclasses
 
 import numpy as np
 
+from .. import types as T
+from ..errors import MyiaShapeError, MyiaTypeError
+from .array import shape, size
 from .primitive import Primitive
+from .rules import const_of, run_impl, sample, sampled
 from .values import ZERO, Partial, dunder_method  # noqa: F401 (re-exported)
 
 
@@ -125,22 +129,170 @@ def _bprop_identity(x, out, dout):
 def _bprop_stop_gradient(x, out, dout):
     return (ZERO,)
 
+# ----- inference rules -------------------------------------------------------
 
-make_tuple = Primitive("make_tuple", _make_tuple, variadic=True)
-getitem = Primitive("getitem", _getitem, bprop=_bprop_getitem)
-len_ = Primitive("len", _len, differentiable=False)
-switch = Primitive("switch", _switch, bprop=_bprop_switch)
-partial = Primitive("partial", _partial, variadic=True)
-bind_keywords = Primitive("bind_keywords", _bind_keywords, variadic=True)
-make_record = Primitive("make_record", _make_record, variadic=True)
-getattr_ = Primitive("getattr", _getattr, bprop=_bprop_getattr)
-make_slice = Primitive("make_slice", _make_slice, differentiable=False)
-is_ = Primitive("is", _is, differentiable=False)
-is_not = Primitive("is_not", _is_not, differentiable=False)
-identity = Primitive("identity", _identity, bprop=_bprop_identity)
-is_method = Primitive("is_method", _is_method, differentiable=False)
-find_dunder = Primitive("find_dunder", _find_dunder, bprop=_bprop_find_dunder)
-stop_gradient = Primitive("stop_gradient", _identity, bprop=_bprop_stop_gradient)
+
+def _static(a, what):
+    if not T.is_static(a):
+        raise MyiaTypeError(f"{what} must be known at compile time, but it is a runtime {a}")
+    return T.static_value(a)
+
+
+def _infer_make_tuple(*xs):
+    return T.Tuple(xs)
+
+
+def _infer_getitem(x, index):
+    if isinstance(x, T.Tuple) and index is T.Int and not x.items:
+        return T.Bottom  # never read: a loop over an empty tuple
+    if isinstance(x, T.Tuple) and index is T.Int:
+        # Any item may be read: they must share one type (a loop over a tuple).
+        out = x.items[0]
+        for item in x.items[1:]:
+            try:
+                out = T.join(out, item)
+            except MyiaTypeError:
+                raise MyiaTypeError(f"a runtime index into {x} needs items of one type; "
+                                    "index it with a constant instead") from None
+        return T.widen(out)
+    if isinstance(x, T.Tuple):
+        i = _static(index, "a tuple index")
+        if isinstance(i, slice):
+            return T.Tuple(x.items[i])
+        try:
+            return x.items[i]
+        except (IndexError, TypeError):
+            raise MyiaShapeError(f"index {i!r} is out of range for a tuple of "
+                                 f"{len(x.items)} items") from None
+    if isinstance(x, T.Array):
+        parts = index.items if isinstance(index, T.Tuple) else (index,)
+        exact = all(T.is_static(p) or p is T.Int for p in parts)
+        idx = tuple(0 if p is T.Int else sample(p) for p in parts)
+        out = T.typeof(run_impl(getitem, [sample(x), idx if isinstance(index, T.Tuple)
+                                          else idx[0]]))
+        if isinstance(out, T.Array) and (not exact or None in x.shape):
+            return T.Array(out.dtype, (None,) * len(out.shape))
+        return out
+    raise MyiaTypeError(f"{x} cannot be indexed")
+
+
+def _infer_len(x):
+    if isinstance(x, T.Tuple):
+        return T.Const(len(x.items))
+    if isinstance(x, T.Array) and x.shape:
+        return T.Int if x.shape[0] is None else T.Const(x.shape[0])
+    raise MyiaTypeError(f"{x} has no len()")
+
+
+def _infer_switch(cond, a, b):
+    if T.is_static(cond):  # only the branch taken is inferred
+        return a if T.static_value(cond) else b
+    return T.join(a, b)
+
+
+def _infer_partial(fn, *args):
+    return T.PartialFn(fn, args)
+
+
+def _infer_bind_keywords(fn, names, *values):
+    return T.PartialFn(fn, (), zip(_static(names, "keyword names"), values))
+
+
+def _infer_make_record(cls, *fields):
+    c = _static(cls, "a record's class")
+    names = [f.name for f in dataclasses.fields(c)]
+    if len(names) != len(fields):
+        raise MyiaTypeError(f"{c.__name__}() takes {len(names)} fields, "
+                            f"{len(fields)} given")
+    return T.Record(c, zip(names, fields))
+
+
+def _infer_getattr(x, name):
+    n = _static(name, "an attribute name")
+    if isinstance(x, T.Record):
+        field = x.field(n)
+        if field is not None:
+            return field
+        if callable(getattr(x.cls, n, None)):
+            return T.PartialFn(T.Const(getattr(x.cls, n), T.Opaque), (x,))
+    elif n == "T" and isinstance(x, T.Array):
+        return T.Array(x.dtype, x.shape[::-1])
+    elif n in ("shape", "ndim", "size", "dtype", "T"):
+        return T.typeof(_getattr(sample(x), n)) if n == "T" else {
+            "shape": shape.infer, "size": size.infer,
+            "ndim": lambda a: T.Const(len(shape.infer(a).items)),
+            "dtype": lambda a: T.Const(np.dtype(getattr(a, "dtype", type(sample(a)))),
+                                       T.TypeType)}[n](x)
+    raise MyiaTypeError(f"{x} has no attribute {n!r} in Myia")
+
+
+def _infer_is(x, y):
+    for a, b in ((x, y), (y, x)):
+        if b is T.NoneType or b is T.ZeroType:  # singletons: decided by type
+            if isinstance(a, T.OrZero) and b is T.ZeroType:
+                return T.Bool
+            return T.Const(a == b)
+    return T.Bool
+
+
+def _infer_is_not(x, y):
+    r = _infer_is(x, y)
+    return T.Const(not r.value) if isinstance(r, T.Const) else r
+
+
+def _infer_is_method(x, name):
+    n = _static(name, "a method name")
+    return T.Const(isinstance(x, T.Record) and x.field(n) is None)
+
+
+def dunder_types(dunder, rdunder, args):
+    """`dunder_method` on types: `(method, args, perm)` or None."""
+    if dunder is None or not args:
+        return None
+    if isinstance(args[0], T.Record) and getattr(args[0].cls, dunder, None) is not None:
+        return getattr(args[0].cls, dunder), list(args), tuple(range(len(args)))
+    if rdunder is not None and len(args) == 2 and isinstance(args[1], T.Record) and \
+            getattr(args[1].cls, rdunder, None) is not None:
+        return getattr(args[1].cls, rdunder), [args[1], args[0]], (1, 0)
+    return None
+
+
+def _infer_find_dunder(names, x, y):
+    dunder, rdunder, n = _static(names, "operator names")
+    found = dunder_types(dunder, rdunder, [x, y][:n])
+    if found is None:
+        return T.NoneType
+    method, args, perm = found
+    return T.Tuple([T.PartialFn(T.Const(method, T.Opaque), args),
+                    const_of(tuple(i + 1 for i in perm))])
+
+
+def _infer_identity(x):
+    return x
+
+
+make_tuple = Primitive("make_tuple", _make_tuple, infer=_infer_make_tuple, variadic=True)
+getitem = Primitive("getitem", _getitem, infer=_infer_getitem, bprop=_bprop_getitem)
+len_ = Primitive("len", _len, infer=_infer_len, differentiable=False)
+switch = Primitive("switch", _switch, infer=_infer_switch, bprop=_bprop_switch)
+partial = Primitive("partial", _partial, infer=_infer_partial, variadic=True)
+bind_keywords = Primitive("bind_keywords", _bind_keywords, infer=_infer_bind_keywords,
+                          variadic=True)
+make_record = Primitive("make_record", _make_record, infer=_infer_make_record,
+                        variadic=True)
+getattr_ = Primitive("getattr", _getattr, infer=_infer_getattr, bprop=_bprop_getattr,
+                     static=("name",))
+make_slice = Primitive("make_slice", _make_slice, infer=lambda *xs: T.SliceT(xs),
+                       differentiable=False)
+is_ = Primitive("is", _is, infer=_infer_is, differentiable=False)
+is_not = Primitive("is_not", _is_not, infer=_infer_is_not, differentiable=False)
+identity = Primitive("identity", _identity, infer=_infer_identity, bprop=_bprop_identity)
+is_method = Primitive("is_method", _is_method, infer=_infer_is_method,
+                      differentiable=False)
+find_dunder = Primitive("find_dunder", _find_dunder, infer=_infer_find_dunder,
+                        bprop=_bprop_find_dunder)
+stop_gradient = Primitive("stop_gradient", _identity, infer=_infer_identity,
+                          bprop=_bprop_stop_gradient)
 
 
 # The sensitivities of indexing and attribute access (used by the bprops above).
@@ -164,7 +316,22 @@ def _bprop_getitem_sens(x, index, dout, out, ddout):
     return (ZERO, ZERO, ddout[index])
 
 
-getitem_sens = Primitive("getitem_sens", _getitem_sens, bprop=_bprop_getitem_sens)
+def _infer_getitem_sens(x, index, dout):
+    if isinstance(x, T.Tuple):
+        i = _static(index, "a tuple index")
+        out = [T.ZeroType] * len(x.items)
+        if isinstance(i, slice):
+            for j, d in zip(range(*i.indices(len(out))), _infer_getitem(dout, T.Const(
+                    slice(None))).items if isinstance(dout, T.Tuple) else ()):
+                out[j] = d
+        else:
+            out[i] = dout
+        return T.Tuple(out)
+    return sampled(getitem_sens)(x, index, T.strip_zero(dout))
+
+
+getitem_sens = Primitive("getitem_sens", _getitem_sens, infer=_infer_getitem_sens,
+                         bprop=_bprop_getitem_sens)
 
 
 def _getattr_sens(x, name, dout):
@@ -193,7 +360,23 @@ def _bprop_getattr_sens(x, name, dout, out, ddout):
     return (ZERO, ZERO, getattr_(ddout, name))
 
 
-getattr_sens = Primitive("getattr_sens", _getattr_sens, bprop=_bprop_getattr_sens)
+def _infer_getattr_sens(x, name, dout):
+    n = _static(name, "an attribute name")
+    if isinstance(x, T.Record) and x.field(n) is None:  # a method: (∂method, ∂x)
+        if dout is T.ZeroType:
+            return T.ZeroType
+        d = _infer_getitem(T.strip_zero(dout), T.Const(1))
+        return T.join(d, T.ZeroType) if isinstance(dout, T.OrZero) else d
+    if isinstance(x, T.Record):
+        return T.Record(x.cls, [(k, dout if k == n else T.ZeroType) for k, _ in x.fields])
+    if n == "T":
+        return _infer_getattr(T.strip_zero(dout), name)
+    return T.ZeroType
+
+
+getattr_sens = Primitive("getattr_sens", _getattr_sens, infer=_infer_getattr_sens,
+                         bprop=_bprop_getattr_sens, static=("name",))
+
 
 
 # ----- CUDA facets (myia/vm/cuda.py): indexing and attributes of device arrays ----
