@@ -6,6 +6,7 @@ from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .parse import parse
+from .types import typeof
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 DEFAULT_BACKEND = "debug"
@@ -33,8 +34,9 @@ def _user_facing(fn):
 class MyiaFunction:
     """A Python function compiled by Myia when called.
 
-    Compiled code is cached per backend; the debug VM needs no per-signature
-    compilation, later backends key their cache on argument types.
+    The production VM keeps one compiled program per argument signature
+    (`myia.types.typeof` of each argument); the debug VM needs no
+    per-signature compilation and keeps one.
     """
 
     def __init__(self, fn, backend, device, device_arrays=False):
@@ -43,17 +45,28 @@ class MyiaFunction:
         self.backend = backend
         self.device = device
         self.device_arrays = device_arrays
-        self._compiled = None
+        self._compiled = {}
 
     @_user_facing
     def __call__(self, *args):
-        if self._compiled is None:
-            self._compiled = pipeline.compile(self.__myia_fn__, self.backend, self.device,
-                                              self.device_arrays)
-        return self._compiled(*args)
+        return _program(self, self.__myia_fn__, args)(*args)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
+
+
+def _program(owner, fn, args):
+    """The compiled program of `fn` for `args` on `owner`'s backend (cached)."""
+    key = tuple(map(typeof, args)) if owner.backend == "vm" and owner.device == "cpu" \
+        else None
+    options = (owner.backend, owner.device, owner.device_arrays)
+    try:
+        program = owner._compiled.get(key)
+    except TypeError:  # an unhashable static value: nothing to share
+        return pipeline.compile(fn, *options)
+    if program is None:
+        program = owner._compiled[key] = pipeline.compile(fn, *options)
+    return program
 
 
 @_user_facing
@@ -77,6 +90,8 @@ def ir(fn, *example_args, stage="parse"):
     """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`).
 
     `stage="infer"` types every node for the types of `example_args`.
+    `stage="kernels"` runs `fn(*example_args)` on the production VM and gives
+    the source of the Numba kernels it compiled.
     """
     return pipeline.graph_at(fn, stage, example_args)
 
@@ -95,7 +110,7 @@ class GradFunction:
         self.backend = getattr(fn, "backend", DEFAULT_BACKEND)
         self.device = getattr(fn, "device", "cpu")
         self.device_arrays = getattr(fn, "device_arrays", False)
-        self._compiled = None
+        self._compiled = {}
         kind = "value_and_grad" if value else "grad"
         self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"
 
@@ -103,10 +118,7 @@ class GradFunction:
         return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
 
     def __call__(self, *args):
-        if self._compiled is None:
-            self._compiled = pipeline.compile(self, self.backend, self.device,
-                                              self.device_arrays)
-        return self._compiled(*args)
+        return _program(self, self, args)(*args)
 
 
 def grad(fn, argnums=0):

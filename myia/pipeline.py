@@ -21,7 +21,7 @@ from .vm import cuda, production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "infer")
+STAGES = ("parse", "grad", "infer", "kernels")
 
 
 def to_graph(fn):
@@ -41,7 +41,8 @@ def infer_stage(graph, args):
 
 
 def graph_at(fn, stage="parse", args=()):
-    """The IR of `fn` after `stage` (`infer` needs example arguments)."""
+    """The IR of `fn` after `stage` (`infer` needs example arguments; for
+    "kernels": the kernels `fn(*args)` runs)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")
@@ -50,6 +51,8 @@ def graph_at(fn, stage="parse", args=()):
         return grad_graph(graph)
     if stage == "infer":
         return infer_stage(graph, args)
+    if stage == "kernels":
+        return production.kernel_listing(graph, args)
     return graph
 
 

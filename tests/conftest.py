@@ -1,6 +1,7 @@
 """Shared test helpers: run a function on each backend and on CPython."""
 
 import dataclasses
+import os
 
 import numpy as np
 import pytest
@@ -35,6 +36,12 @@ def same(a, b):
 
 
 BACKENDS = ("debug", "vm")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def kernel_cache(tmp_path_factory):
+    """Generated kernels go to a fresh folder: the tests start cold."""
+    os.environ["MYIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("myia-cache"))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -32,6 +32,7 @@ import os
 
 from ..ir import Apply, Constant, Graph, Manager
 from ..prims import Primitive, switch
+from . import kernels, native
 
 _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -51,7 +52,7 @@ class Code:
     """
 
     __slots__ = ("graph", "nparams", "fvs", "fv_index", "rest", "insts", "library",
-                 "slots", "kernels")
+                 "slots", "nodes", "branches")
 
     def __init__(self, graph, fvs):
         self.graph = graph
@@ -63,7 +64,8 @@ class Code:
         loc = graph.debug.loc
         self.library = loc is not None and os.path.abspath(loc.file).startswith(_LIBRARY)
         self.slots = None
-        self.kernels = []
+        self.nodes = None
+        self.branches = None
 
     @property
     def name(self):
@@ -103,6 +105,11 @@ def code_of(graph):
             _codes[g] = Code(g, sorted(m.free_variables[g], key=lambda n: n.id))
         for g in new:
             _Lowering(_codes[g], m.nodes[g], m).run()
+        for g in new:  # a closure-free loop header runs its loop natively
+            loop = native.find_loop(_codes[g], code_of)
+            if loop is not None:
+                from .production import ProductionVM
+                _codes[g].insts.insert(0, (ProductionVM.inst_native, loop))
         code = _codes[graph]
     return code
 
@@ -139,7 +146,7 @@ class _Lowering:
         for n in nodes:
             for i in n.inputs:
                 uses[i] = uses.get(i, 0) + 1
-        captured = set().union(*manager.free_variables.values())
+        captured = self.captured = set().union(*manager.free_variables.values())
         self.branches = {
             n.inputs[0] for n in nodes
             if _is_switch(n.inputs[0]) and uses.get(n.inputs[0]) == 1
@@ -187,8 +194,22 @@ class _Lowering:
             self.emit(self.VM.inst_return, self.operand(out))
         code = self.code
         code.rest = self.rest
-        code.insts = self.insts
+        code.insts = kernels.fuse(self.insts, self.readers(), self.rest, self.base, self.VM)
         code.slots = self.slot
+        code.nodes = self.nodes
+        code.branches = self.branches
+
+    def readers(self):
+        """Register -> the nodes reading it (None: read by a closure or the return)."""
+        out = {}
+        for n in self.nodes:
+            for i in n.inputs:
+                if i in self.slot:
+                    out.setdefault(self.slot[i], set()).add(n)
+        for n in [*self.captured, self.graph.output]:
+            if n in self.slot:
+                out[self.slot[n]] = None
+        return out
 
     def lower(self, n, tail):
         VM = self.VM

@@ -24,13 +24,17 @@ import numpy as np
 
 from ..errors import MyiaTypeError
 from ..grad import fprop_value
-from ..ir import Constant, Graph
+from ..ir import Constant, Graph, reachable_graphs
 from ..parse import parse
 from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
 from .debug import _bind, _dunder, user_error, user_node
+from . import kernels, native
+from .kernels import on_miss
 from .lower import Closure, code_of, gather
+
+_MISSING = object()
 
 # Values that cannot carry an operator override (`__add__` of a dataclass).
 _PLAIN = frozenset({
@@ -165,6 +169,61 @@ class ProductionVM:
     def inst_op(self, f, inst):
         _, d, prim, args, node = inst
         return self._primitive(f, prim, list(args(f.regs)), {}, node, d)
+
+    def inst_kernel(self, f, inst):
+        """A fused run of scalar primitives: its Numba kernel, if it has one.
+
+        On success the run's own instructions (which follow) are skipped;
+        otherwise they run: they are the exact semantics (kernels.py).
+        """
+        seg = inst[1]
+        args = seg.gather_ins(f.regs)
+        key = tuple(map(type, args))
+        kernel = seg.compiled.get(key, _MISSING)
+        if kernel is _MISSING:
+            on_miss(seg, key)
+            return f
+        if kernel is not None:
+            try:
+                outs = kernel(*args)
+            except Exception:  # declined: Python decides
+                return f
+            r = f.regs
+            for s, v in zip(seg.outs, outs):
+                r[s] = v
+            f.pc += len(seg.insts)
+        return f
+
+    def inst_native(self, f, inst):
+        """A whole loop in native code (native.py), or nothing if it declines."""
+        loop = inst[1]
+        r = f.regs
+        args = loop.gather(r)
+        key = tuple(map(type, args))
+        fn = loop.compiled.get(key, _MISSING)
+        if fn is _MISSING:
+            loop.on_miss(key)
+            return f
+        if fn is None:
+            return f
+        p = loop.nparams
+        while True:
+            try:
+                out = fn(*args, native.BUDGET)
+            except Exception:  # declined: the VM goes on from the last state
+                loop.declined(key)
+                return f
+            if out[0]:
+                break
+            r[:p] = out[2:]  # between chunks: Ctrl-C can stop an endless loop
+            args = (*out[2:], *args[p:])
+        v = out[1]
+        caller = f.caller
+        if caller is None:
+            self.result = v
+            return None
+        caller.regs[f.ret] = v
+        return caller
 
     # ----- closures, calls, branches, returns --------------------------------
 
@@ -309,6 +368,33 @@ def _default_values(closure):
 
 def _loc(node):
     return node.loc if node is not None else None
+
+
+class Listing:
+    """The generated kernel sources of a program (`myia.ir(..., stage="kernels")`)."""
+
+    def __init__(self, sources):
+        self.sources = sources
+
+    def __str__(self):
+        if not self.sources:
+            return "# no kernels: nothing here is a run of scalar primitives\n"
+        return "\n\n".join(self.sources)
+
+
+def kernel_listing(graph, args):
+    """Run `graph` on `args` once, compiling every kernel it meets; their sources."""
+    saved, kernels.HOT = kernels.HOT, 1
+    try:
+        ProductionVM().run(graph, args)
+    finally:
+        kernels.HOT = saved
+    sources = []
+    for g in reachable_graphs(graph):
+        for inst in code_of(g).insts:
+            if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native):
+                sources += [s for s in inst[1].sources.values() if s not in sources]
+    return Listing(sources)
 
 
 def compile(graph):

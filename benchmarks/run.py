@@ -1,0 +1,126 @@
+"""Run by hand: `python benchmarks/run.py [--quick]` -> benchmarks/results.json.
+
+Measures, in one run, each program's gradient on the debug VM and on the
+production VM against hand-written Numba (and NumPy, for the array models)
+forward+backward, warm (best of several calls); the first call (parse, grad,
+compile, run) in a fresh process with an empty kernel cache and again with
+the cache warm; and the warm cost of calling a Myia function that does
+nothing (dispatch overhead).
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+import myia  # noqa: E402
+import programs as P  # noqa: E402
+
+
+def best(fn, args, budget=1.0, reps=None):
+    """Best time of one call, over repeated calls for about `budget` seconds."""
+    fn(*args)  # warm
+    times = []
+    start = time.perf_counter()
+    while (len(times) < (reps or 3) or time.perf_counter() - start < budget) and \
+            len(times) < (reps or 10**6):
+        t = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def cases(quick):
+    r = np.random.default_rng(0)
+    for n in (100, 10_000, 100_000):
+        yield ("scalar_loop", f"N={n}", P.scalar_loop, (1.5, n), 0,
+               {"numba": (P.scalar_loop_hand, (1.5, n))})
+    for n in (50, 500):
+        yield ("rec_pow", f"depth={n}", P.rec_pow, (1.001, n), 0,
+               {"numba": (P.rec_pow_hand, (1.001, n))})
+    for dt in (np.float32, np.float64):
+        args = (r.normal(size=(784, 256)).astype(dt) * dt(0.05), np.zeros(256, dt),
+                r.normal(size=(256, 10)).astype(dt) * dt(0.05), np.zeros(10, dt),
+                r.normal(size=(64, 784)).astype(dt), r.normal(size=(64, 10)).astype(dt))
+        yield ("mlp", f"784-256-10 b64 {np.dtype(dt).name}", P.mlp, args, (0, 1, 2, 3),
+               {"numpy": (P.mlp_numpy, args), "numba": (P.mlp_numba, args)})
+    args = (r.normal(size=(64, 128)) * 0.1, r.normal(size=(128, 128)) * 0.1, np.zeros(128),
+            r.normal(size=(50, 32, 64)), np.zeros((32, 128)))
+    yield ("rnn", "T=50 h128 b32 float64", P.rnn, args, (0, 1, 2),
+           {"numpy": (P.rnn_numpy, args), "numba": (P.rnn_numba, args)})
+
+
+FIRST = """
+import sys, time
+sys.path[:0] = [{here!r}, {root!r}]
+import numpy as np
+import myia, programs as P
+args = {args}
+t = time.perf_counter()
+myia.grad(myia.myia(P.{name}, backend="vm"), {argnums!r})(*args)
+print(time.perf_counter() - t)
+"""
+
+FIRST_ARGS = {
+    "scalar_loop": "(1.5, {n})", "rec_pow": "(1.001, {n})",
+    "mlp": "tuple(np.ones(s) * 0.01 for s in [(784, 256), 256, (256, 10), 10, (64, 784), (64, 10)])",
+    "rnn": "tuple(np.ones(s) * 0.01 for s in [(64, 128), (128, 128), 128, (50, 32, 64), (32, 128)])",
+}
+
+
+def first_calls(name, argnums, n):
+    """(cold, warm-disk) seconds of the first call, each in a new process."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, MYIA_CACHE_DIR=cache)
+        src = FIRST.format(here=str(HERE), root=str(HERE.parent), name=name,
+                           argnums=argnums, args=FIRST_ARGS[name].format(n=n))
+        out = []
+        for _ in range(2):
+            p = subprocess.run([sys.executable, "-c", src], env=env, capture_output=True,
+                               text=True, timeout=600)
+            if p.returncode:
+                raise RuntimeError(p.stderr)
+            out.append(float(p.stdout.split()[-1]))
+        return out
+
+
+def main(quick=False):
+    rows = []
+    for name, size, fn, args, argnums, refs in cases(quick):
+        row = {"program": name, "size": size}
+        ref = {k: best(f, a) for k, (f, a) in refs.items()}
+        row.update({f"hand_{k}_s": v for k, v in ref.items()})
+        vm = myia.grad(myia.myia(fn, backend="vm"), argnums)
+        dbg = myia.grad(myia.myia(fn, backend="debug"), argnums)
+        row["vm_s"] = best(vm, args)
+        slow = size in ("N=100000",) or quick
+        row["debug_s"] = best(dbg, args, budget=0.0 if slow else 1.0, reps=1 if slow else None)
+        for k, v in ref.items():
+            row[f"vm_vs_hand_{k}"] = row["vm_s"] / v
+            row[f"debug_vs_hand_{k}"] = row["debug_s"] / v
+        n = int(size.split("=")[1]) if "=" in size and name in FIRST_ARGS and \
+            name in ("scalar_loop", "rec_pow") else 0
+        if name in ("scalar_loop", "rec_pow") or size.endswith("float64"):
+            row["first_call_cold_s"], row["first_call_warm_disk_s"] = \
+                first_calls(name, argnums, n)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    ident = myia.myia(P.ident, backend="vm")
+    dispatch = {"program": "ident", "size": "x=1.0",
+                "vm_call_s": best(ident, (1.0,), budget=0.5),
+                "python_call_s": best(P.ident, (1.0,), budget=0.5)}
+    rows.append(dispatch)
+    print(json.dumps(dispatch))
+    (HERE / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main("--quick" in sys.argv)
