@@ -120,6 +120,34 @@ def main(quick=False):
     rows.append(dispatch)
     print(json.dumps(dispatch))
     (HERE / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+    print(table(rows))
+
+
+def table(rows):
+    """The markdown summary of `rows` (pasted into benchmarks/README.md)."""
+    def ms(x):
+        return "" if x is None else f"{x * 1e3:.3g}"
+
+    def ratio(x):
+        return "" if x is None else f"{x:.3g}x"
+
+    out = ["| program | size | hand Numba ms | hand NumPy ms | debug VM ms | production VM ms "
+           "| VM / Numba | VM / NumPy | debug / Numba | first call s (cold / warm disk) |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "vm_s" not in r:
+            continue
+        first = (f"{r['first_call_cold_s']:.2f} / {r['first_call_warm_disk_s']:.2f}"
+                 if "first_call_cold_s" in r else "")
+        out.append(f"| {r['program']} | {r['size']} | {ms(r.get('hand_numba_s'))} | "
+                   f"{ms(r.get('hand_numpy_s'))} | {ms(r['debug_s'])} | {ms(r['vm_s'])} | "
+                   f"{ratio(r.get('vm_vs_hand_numba'))} | {ratio(r.get('vm_vs_hand_numpy'))} | "
+                   f"{ratio(r.get('debug_vs_hand_numba'))} | {first} |")
+    d = rows[-1]
+    out.append("")
+    out.append(f"Warm call of `ident(x)` on the production VM: {d['vm_call_s'] * 1e6:.2f} us "
+               f"(plain Python call: {d['python_call_s'] * 1e6:.3f} us).")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -57,13 +57,16 @@ class MyiaFunction:
 
 def _program(owner, fn, args):
     """The compiled program of `fn` for `args` on `owner`'s backend (cached)."""
-    key = tuple(map(typeof, args)) if owner.backend == "vm" and owner.device == "cpu" \
-        else None
     options = (owner.backend, owner.device, owner.device_arrays)
     try:
+        typed = owner.backend == "vm" and owner.device == "cpu"
+        key = tuple(map(typeof, args)) if typed else None
         program = owner._compiled.get(key)
-    except TypeError:  # an unhashable static value: nothing to share
-        return pipeline.compile(fn, *options)
+    except (TypeError, RecursionError):
+        # An unhashable value, or a structure too deep to type (a linked list
+        # 20,000 long): such arguments share the untyped program.
+        key = None
+        program = owner._compiled.get(key)
     if program is None:
         program = owner._compiled[key] = pipeline.compile(fn, *options)
     return program
