@@ -85,7 +85,7 @@ class _Expr:
         return " + ".join(terms)
 
     def emit(self, e):
-        from .cuda import Lazy, View
+        from .cuda_values import Lazy, View
         if isinstance(e, Lazy) and e.value is not None:
             e = e.value   # computed already
         name = self.seen.get(id(e))

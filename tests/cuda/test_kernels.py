@@ -16,7 +16,7 @@ import pytest
 import myia
 from myia import prims as P
 from myia.prims.values import ZERO
-from myia.vm.cuda import DeviceValue
+from myia.vm.cuda_values import DeviceValue
 
 from ..test_prims import TABLE, row_id
 
