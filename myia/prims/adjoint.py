@@ -394,3 +394,16 @@ def _cuda_check_differentiable(dev, x, name):
 
 fill_zeros.cuda_kernel = _cuda_fill_zeros
 check_differentiable.cuda_kernel = _cuda_check_differentiable
+
+
+def _cuda_J(dev, f):
+    # The forward version of a method made into a device graph by `getattr`.
+    if isinstance(f, tuple):
+        return tuple(_cuda_J(dev, x) for x in f)
+    if isinstance(f, Partial):
+        return Partial(_cuda_J(dev, f.fn), f.args)
+    out = _J(dev.origin(f))
+    return dev.function(out) if isinstance(out, JFunction) else out
+
+
+J.cuda_kernel = _cuda_J

@@ -8,6 +8,7 @@ arguments bound), used for bound methods and by AD's backpropagators;
 """
 
 import dataclasses
+import types
 
 import numpy as np
 
@@ -393,7 +394,10 @@ def _cuda_getitem(dev, x, index):
 def _cuda_getattr(dev, x, name):
     if _device_array(dev, x) and name in ("shape", "T", "ndim", "size", "dtype"):
         return dev.transpose(x) if name == "T" else getattr(dev.value(x), name)
-    return _getattr(x, name)
+    out = _getattr(x, name)
+    if isinstance(out, Partial) and isinstance(out.fn, types.FunctionType):
+        return Partial(dev.function(out.fn), out.args)  # a method, run on the device
+    return out
 
 
 def _cuda_getitem_sens(dev, x, index, dout):

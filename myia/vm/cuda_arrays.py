@@ -13,6 +13,8 @@ import dataclasses
 
 import numpy as np
 
+from ..ir import Graph
+from ..prims.values import JFunction
 from .cuda_values import DeviceValue, Lazy, View, _c_strides, _same
 
 MAX_FUSED = 32   # Lazy nodes per fused kernel before the inputs are computed
@@ -26,6 +28,27 @@ class Device:
         self.cuda = cuda
         self.kernels = cuda_kernels
         self.counts = cuda_kernels.counts
+        self.functions, self.origins = {}, {}
+
+    # ----- functions met at run time ------------------------------------------
+
+    def function(self, fn):
+        """The device graph of a function only known at run time: a dataclass's
+        method (`layer.apply`), or its forward version under grad (a `JFunction`)."""
+        key = _function_key(fn)
+        g = self.functions.get(key)
+        if g is None:
+            from ..grad import fprop_value
+            from ..parse import parse
+            from .cuda import on_device
+            g = on_device(fprop_value(fn) if isinstance(fn, JFunction) else parse(fn), self)
+            self.functions[key] = g
+            self.origins[g] = fn
+        return g
+
+    def origin(self, fn):
+        """The function a graph made by `function` came from (else `fn` itself)."""
+        return self.origins.get(fn, fn) if isinstance(fn, Graph) else fn
 
     # ----- values and transfers --------------------------------------------
 
@@ -193,6 +216,11 @@ class Device:
 
     def getitem(self, x, index):
         """Basic indexing (ints, slices, None, ...) as a view; a 0-d result is a scalar."""
+        out = self.view(x, index)
+        return self.scalar(out) if not out.shape else out
+
+    def view(self, x, index):
+        """The `View` of `x[index]` for a basic index (0-d for a single element)."""
         v = self.value(x)
         v = v if isinstance(v, View) else self.materialize(v)
         index = index if isinstance(index, tuple) else (index,)
@@ -224,18 +252,12 @@ class Device:
             d += 1
         shape += v.shape[d:]
         strides += v.strides[d:]
-        out = View(v.buf, offset, shape, strides, v.dtype)
-        return self.scalar(out) if not shape else out
+        return View(v.buf, offset, shape, strides, v.dtype)
 
     def setitem_new(self, shape, dtype, index, value):
         """A new array of zeros of `shape` with `value` written at `index`."""
         z = self.materialize(self.full(shape, 0, dtype))
-        dest = self.getitem(z, index)
-        if isinstance(dest, View):
-            self.kernels.fill(dest, self.value(value))
-        else:  # a single element
-            self.kernels.fill(View(z.buf, _offset(z, index), (), (), dtype),
-                              self.value(value))
+        self.kernels.fill(self.view(z, index), self.value(value))
         return z
 
     def concatenate(self, xs, axis=0):
@@ -254,7 +276,7 @@ class Device:
         start = 0
         for x in xs:
             n = x.shape[axis]
-            dest = self.getitem(out, (slice(None),) * axis + (slice(start, start + n),))
+            dest = self.view(out, (slice(None),) * axis + (slice(start, start + n),))
             self.kernels.fill(dest, x)
             start += n
         return out
@@ -345,7 +367,6 @@ class Device:
         return res
 
 
-def _offset(v, index):
-    index = index if isinstance(index, tuple) else (index,)
-    return v.offset + sum((i % n) * s for i, n, s in zip(index, v.shape, v.strides))
+def _function_key(fn):
+    return ("J", _function_key(fn.fn)) if isinstance(fn, JFunction) else fn
 

@@ -108,7 +108,6 @@ class Lazy(DeviceValue):
         self.value = None   # the View, once computed
 
 
-
 def _device():
     from .cuda import device
     return device()

@@ -7,6 +7,8 @@ launches and transfers by kind) show where arrays live: copied in once,
 copied out once, whatever the loop in between does.
 """
 
+import dataclasses
+import math
 import os
 import subprocess
 import sys
@@ -61,6 +63,51 @@ def test_gradient_equals_cpu(loss, make, dtype, rtol):
     assert np.asarray(value).dtype == np.asarray(want_value).dtype
     np.testing.assert_allclose(value, want_value, rtol=rtol)
     assert_same_grads(grads, want, rtol)
+
+
+@dataclasses.dataclass
+class Linear:
+    w: np.ndarray
+    b: np.ndarray
+
+    def apply(self, x):
+        return np.tanh(self.w @ x + self.b)
+
+
+def layer_loss(layer, x):
+    return np.sum(layer.apply(x) ** 2)
+
+
+def test_gradient_through_a_dataclass_method():
+    rng = np.random.default_rng(4)
+    layer, x = Linear(rng.normal(size=(2, 3)), rng.normal(size=(2,))), rng.normal(size=(3,))
+    got = myia.grad(myia.myia(layer_loss, device="cuda"))(layer, x)
+    want = myia.grad(layer_loss)(layer, x)
+    assert type(got) is Linear
+    np.testing.assert_allclose(got.w, want.w, rtol=1e-12)
+    np.testing.assert_allclose(got.b, want.b, rtol=1e-12)
+
+
+def grad_norm(x, w):
+    gx = myia.grad(mlp_loss, 2)(x, x[:, :2], w, w[0], w[:, :2], w[:2, 0])
+    return np.sum(gx * gx)
+
+
+def test_second_order_gradient_equals_cpu():
+    rng = np.random.default_rng(5)
+    x, w = rng.normal(size=(4, 3)), rng.normal(size=(3, 3))
+    got = myia.grad(myia.myia(grad_norm, device="cuda"), (0, 1))(x, w)
+    assert_same_grads(got, myia.grad(grad_norm, (0, 1))(x, w), 1e-11)
+
+
+def host_only(x):
+    return math.exp(x)
+
+
+def test_a_host_function_given_a_device_array_is_a_clear_error():
+    with pytest.raises(myia.MyiaTypeError) as info:
+        myia.myia(host_only, device="cuda")(np.ones(3))
+    assert info.value.location.file == __file__
 
 
 def loop(x, w, n):
