@@ -92,7 +92,7 @@ def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
 def ir(fn, *example_args, stage="parse"):
     """The IR graph of `fn` at `stage` (`str()` for the listing, `.to_dot()`).
 
-    `stage="infer"` types every node for the types of `example_args`.
+    `stage="infer"` types every node for the types of `example_args`;
     `stage="kernels"` runs `fn(*example_args)` on the production VM and gives
     the source of the Numba kernels it compiled.
     """

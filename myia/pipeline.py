@@ -41,8 +41,7 @@ def infer_stage(graph, args):
 
 
 def graph_at(fn, stage="parse", args=()):
-    """The IR of `fn` after `stage` (`infer` needs example arguments; for
-    "kernels": the kernels `fn(*args)` runs)."""
+    """The IR of `fn` after `stage` (`infer` and `kernels` need example arguments)."""
     if stage not in STAGES:
         raise ValueError(f"unknown or not yet available stage {stage!r}; "
                          f"available: {', '.join(STAGES)}")

@@ -206,3 +206,17 @@ def test_no_device_and_no_simulator_is_a_clear_error(tmp_path):
                          text=True, timeout=120).stdout
     assert "MyiaError: device='cuda': no CUDA device was found" in out
     assert "NUMBA_ENABLE_CUDASIM=1" in out
+
+
+def convnet_loss(x, w, v):
+    h = np.tanh(myia.nn.conv2d(x, w, 1, 1))
+    p = myia.nn.max_pool2d(h, 2)
+    return np.sum(p * v)
+
+
+def test_convnet_gradient_equals_cpu():
+    rng = np.random.default_rng(6)
+    x, w, v = rng.normal(size=(1, 2, 4, 4)), rng.normal(size=(2, 2, 3, 3)), \
+        rng.normal(size=(1, 2, 2, 2))
+    got = myia.grad(myia.myia(convnet_loss, device="cuda"), (0, 1))(x, w, v)
+    assert_same_grads(got, myia.grad(convnet_loss, (0, 1))(x, w, v), 1e-12)
