@@ -37,6 +37,17 @@ def scalar_loop_hand(x, n):
     return gx
 
 
+@numba.njit(cache=True)
+def scalar_loop_fwd(x, n):
+    """scalar_loop itself, by hand in Numba."""
+    s = 0.0
+    i = 0
+    while i < n:
+        s = s + x * s * 0.001 + x
+        i += 1
+    return s
+
+
 # ----- rec_pow: self-recursion ------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Run by hand: `python benchmarks/run.py [--quick]` -> benchmarks/results.json.
+"""Run by hand: `python benchmarks/run.py [--only PROGRAM,...]` -> benchmarks/results.json.
 
 Measures, in one run, each program's gradient on the debug VM and on the
 production VM against hand-written Numba (and NumPy, for the array models)
@@ -43,6 +43,9 @@ def cases(quick):
     for n in (100, 10_000, 100_000):
         yield ("scalar_loop", f"N={n}", P.scalar_loop, (1.5, n), 0,
                {"numba": (P.scalar_loop_hand, (1.5, n))})
+    for n in (100, 10_000, 100_000):  # no gradient: the loop runs natively
+        yield ("scalar_loop forward", f"N={n}", P.scalar_loop, (1.5, n), None,
+               {"numba": (P.scalar_loop_fwd, (1.5, n))})
     for n in (50, 500):
         yield ("rec_pow", f"depth={n}", P.rec_pow, (1.001, n), 0,
                {"numba": (P.rec_pow_hand, (1.001, n))})
@@ -92,14 +95,17 @@ def first_calls(name, argnums, n):
         return out
 
 
-def main(quick=False):
+def main(quick=False, only=None):
     rows = []
     for name, size, fn, args, argnums, refs in cases(quick):
+        if only and name not in only.split(","):
+            continue
         row = {"program": name, "size": size}
         ref = {k: best(f, a) for k, (f, a) in refs.items()}
         row.update({f"hand_{k}_s": v for k, v in ref.items()})
-        vm = myia.grad(myia.myia(fn, backend="vm"), argnums)
-        dbg = myia.grad(myia.myia(fn, backend="debug"), argnums)
+        vm, dbg = myia.myia(fn, backend="vm"), myia.myia(fn, backend="debug")
+        if argnums is not None:
+            vm, dbg = myia.grad(vm, argnums), myia.grad(dbg, argnums)
         row["vm_s"] = best(vm, args)
         slow = size in ("N=100000",) or quick
         row["debug_s"] = best(dbg, args, budget=0.0 if slow else 1.0, reps=1 if slow else None)
@@ -108,7 +114,8 @@ def main(quick=False):
             row[f"debug_vs_hand_{k}"] = row["debug_s"] / v
         n = int(size.split("=")[1]) if "=" in size and name in FIRST_ARGS and \
             name in ("scalar_loop", "rec_pow") else 0
-        if name in ("scalar_loop", "rec_pow") or size.endswith("float64"):
+        if name in ("scalar_loop", "rec_pow") or name.startswith("mlp") and \
+                size.endswith("float64") or name == "rnn":
             row["first_call_cold_s"], row["first_call_warm_disk_s"] = \
                 first_calls(name, argnums, n)
         rows.append(row)
@@ -119,7 +126,12 @@ def main(quick=False):
                 "python_call_s": best(P.ident, (1.0,), budget=0.5)}
     rows.append(dispatch)
     print(json.dumps(dispatch))
-    (HERE / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+    path = HERE / "results.json"
+    if only and path.exists():  # keep the other programs' rows
+        done = {(r["program"], r["size"]): r for r in json.loads(path.read_text())}
+        done.update({(r["program"], r["size"]): r for r in rows})
+        rows = [r for k, r in done.items() if k[0] != "ident"] + [rows[-1]]
+    path.write_text(json.dumps(rows, indent=1) + "\n")
     print(table(rows))
 
 
@@ -151,4 +163,5 @@ def table(rows):
 
 
 if __name__ == "__main__":
-    main("--quick" in sys.argv)
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    main("--quick" in sys.argv, only)

@@ -9,7 +9,7 @@ from .parse import parse
 from .types import typeof
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
-DEFAULT_BACKEND = "debug"
+DEFAULT_BACKEND = "vm"  # the production VM; "debug" is the reference
 
 
 def _user_facing(fn):

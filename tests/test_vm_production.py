@@ -87,3 +87,18 @@ def test_ctrl_c_stops_an_endless_loop(tmp_path):
         proc.kill()
     assert proc.returncode != 0
     assert "KeyboardInterrupt" in err
+
+
+def test_one_program_per_argument_signature():
+    f = myia.myia(count_down, backend="vm")
+    assert f(3) == 0 and f(40) == 0
+    assert len(f._compiled) == 1  # int, int: one signature
+    assert f(3.5) == -0.5
+    assert len(f._compiled) == 2
+    g = myia.grad(f)
+    assert g(2.5) == 1.0 and g(7.5) == 1.0 and len(g._compiled) == 1
+
+
+def test_the_default_backend_is_the_production_vm():
+    assert myia.myia(count_down).backend == "vm"
+    assert myia.grad(count_down).backend == "vm"

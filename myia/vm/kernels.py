@@ -171,6 +171,18 @@ def repr_literal(v):
     return f"({v!r})"
 
 
+class Listing:
+    """The generated kernel sources of a program (`myia.ir(..., stage="kernels")`)."""
+
+    def __init__(self, sources):
+        self.sources = sources
+
+    def __str__(self):
+        if not self.sources:
+            return "# no kernels: nothing here is a run of scalar primitives\n"
+        return "\n\n".join(self.sources)
+
+
 def cache_dir():
     """Where generated kernel modules live (`$MYIA_CACHE_DIR` overrides)."""
     root = os.environ.get("MYIA_CACHE_DIR") or os.path.join(

@@ -370,18 +370,6 @@ def _loc(node):
     return node.loc if node is not None else None
 
 
-class Listing:
-    """The generated kernel sources of a program (`myia.ir(..., stage="kernels")`)."""
-
-    def __init__(self, sources):
-        self.sources = sources
-
-    def __str__(self):
-        if not self.sources:
-            return "# no kernels: nothing here is a run of scalar primitives\n"
-        return "\n\n".join(self.sources)
-
-
 def kernel_listing(graph, args):
     """Run `graph` on `args` once, compiling every kernel it meets; their sources."""
     saved, kernels.HOT = kernels.HOT, 1
@@ -394,7 +382,7 @@ def kernel_listing(graph, args):
         for inst in code_of(g).insts:
             if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native):
                 sources += [s for s in inst[1].sources.values() if s not in sources]
-    return Listing(sources)
+    return kernels.Listing(sources)
 
 
 def compile(graph):
