@@ -39,11 +39,12 @@ class MyiaFunction:
     per-signature compilation and keeps one.
     """
 
-    def __init__(self, fn, backend, device):
+    def __init__(self, fn, backend, device, device_arrays=False):
         functools.update_wrapper(self, fn)
         self.__myia_fn__ = fn
         self.backend = backend
         self.device = device
+        self.device_arrays = device_arrays
         self._compiled = {}
 
     @_user_facing
@@ -56,8 +57,10 @@ class MyiaFunction:
 
 def _program(owner, fn, args):
     """The compiled program of `fn` for `args` on `owner`'s backend (cached)."""
+    options = (owner.backend, owner.device, owner.device_arrays)
     try:
-        key = tuple(map(typeof, args)) if owner.backend == "vm" else None
+        typed = owner.backend == "vm" and owner.device == "cpu"
+        key = tuple(map(typeof, args)) if typed else None
         program = owner._compiled.get(key)
     except (TypeError, RecursionError):
         # An unhashable value, or a structure too deep to type (a linked list
@@ -65,20 +68,24 @@ def _program(owner, fn, args):
         key = None
         program = owner._compiled.get(key)
     if program is None:
-        program = owner._compiled[key] = pipeline.compile(fn, owner.backend)
+        program = owner._compiled[key] = pipeline.compile(fn, *options)
     return program
 
 
-def myia(fn=None, *, backend=None, device="cpu"):
+@_user_facing
+def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
     """Compile `fn` with Myia; usable bare (`@myia`) or with options.
 
     `backend` is "vm" (the production VM) or "debug"; None means
-    `DEFAULT_BACKEND`.
+    `DEFAULT_BACKEND` ("vm" on `device="cuda"`).  With `device="cuda"` array
+    primitives run as CUDA kernels and results come back as numpy arrays, or
+    as numba device arrays with `device_arrays=True`.
     """
-    backend = backend or DEFAULT_BACKEND
+    backend = backend or ("vm" if device == "cuda" else DEFAULT_BACKEND)
+    pipeline.check_options(backend, device)
     if fn is None:
-        return lambda f: MyiaFunction(f, backend, device)
-    return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)
+        return lambda f: MyiaFunction(f, backend, device, device_arrays)
+    return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device, device_arrays)
 
 
 @_user_facing
@@ -104,6 +111,8 @@ class GradFunction:
         self.argnums = argnums
         self.value = value
         self.backend = getattr(fn, "backend", DEFAULT_BACKEND)
+        self.device = getattr(fn, "device", "cpu")
+        self.device_arrays = getattr(fn, "device_arrays", False)
         self._compiled = {}
         kind = "value_and_grad" if value else "grad"
         self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"

@@ -6,17 +6,19 @@
     graph = optimize(graph)               # myia/opt/
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
     program = production.compile(graph)   # myia/vm/production.py, backend="vm"
+    program = cuda.compile(graph)         # myia/vm/cuda.py, device="cuda"
 
 No stage logic lives here: each stage is a function of its own module.
 """
 
+from .errors import MyiaError
 from .ir import Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
 from .opt import optimize
 from .parse import parse
 from .types import typeof
-from .vm import production
+from .vm import cuda, production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
@@ -56,11 +58,21 @@ def graph_at(fn, stage="parse", args=()):
     return graph
 
 
-def compile(fn, backend="debug"):
-    """A Python callable running `fn` on `backend`."""
+def check_options(backend, device):
+    """Raise a `MyiaError` for an unknown device or one the backend cannot use."""
+    cuda.check_device(device)
+    if device == "cuda" and backend == "debug":
+        raise MyiaError("device='cuda' runs on the production VM (backend='vm'); the "
+                        "debug VM runs on the host")
+
+
+def compile(fn, backend="debug", device="cpu", device_arrays=False):
+    """A Python callable running `fn` on `backend`, its arrays on `device`."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     graph = to_graph(fn)
+    if device == "cuda":
+        return cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
     if backend == "vm":
         return production.compile(graph)   # myia/vm/production.py
 

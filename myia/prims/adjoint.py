@@ -364,3 +364,46 @@ check_differentiable = Primitive("check_differentiable", _check_differentiable,
                                  infer=_infer_check_differentiable,
                                  bprop=_bprop_check_differentiable)
 
+
+
+# ----- CUDA facets (myia/vm/cuda.py) -----------------------------------------------
+# `gadd` needs none: `x + y` of device arrays is `add`'s kernel (cuda.DeviceValue).
+
+def _cuda_fill_zeros(dev, sens, like):
+    if isinstance(like, tuple):
+        parts = (ZERO,) * len(like) if sens is ZERO else sens
+        return tuple(_cuda_fill_zeros(dev, s, x) for s, x in zip(parts, like))
+    if dataclasses.is_dataclass(like) and not isinstance(like, type):
+        return dataclasses.replace(like, **{
+            f.name: _cuda_fill_zeros(dev, ZERO if sens is ZERO else getattr(sens, f.name),
+                                     getattr(like, f.name))
+            for f in dataclasses.fields(like)})
+    if not dev.is_array(like):
+        return _fill_zeros(sens, like)
+    if sens is ZERO or like.dtype.kind in "biu":
+        return dev.full(np.shape(like), 0, like.dtype)
+    return dev.reshape(dev.astype(sens, like.dtype), np.shape(like))
+
+
+def _cuda_check_differentiable(dev, x, name):
+    if dev.is_array(x) and not isinstance(x, tuple):
+        _check_differentiable(np.empty(0, x.dtype), name)  # numpy's message for its dtype
+        return x
+    return _check_differentiable(x, name)
+
+
+fill_zeros.cuda_kernel = _cuda_fill_zeros
+check_differentiable.cuda_kernel = _cuda_check_differentiable
+
+
+def _cuda_J(dev, f):
+    # The forward version of a method made into a device graph by `getattr`.
+    if isinstance(f, tuple):
+        return tuple(_cuda_J(dev, x) for x in f)
+    if isinstance(f, Partial):
+        return Partial(_cuda_J(dev, f.fn), f.args)
+    out = _J(dev.origin(f))
+    return dev.function(out) if isinstance(out, JFunction) else out
+
+
+J.cuda_kernel = _cuda_J

@@ -9,7 +9,7 @@ the two shape adapters the backward pass of broadcasting operations needs.
 import numpy as np
 
 from .. import types as T
-from .primitive import Primitive
+from .primitive import Primitive, elementwise_cuda
 from ..errors import MyiaTypeError
 from .rules import const_of, elementwise, sample, sampled
 from .values import ZERO
@@ -320,3 +320,133 @@ def _bprop_broadcast_to(x, shape, out, dout):
 
 sum_to = Primitive("sum_to", _sum_to, infer=sampled, static=("shape",), bprop=_bprop_sum_to)
 broadcast_to = Primitive("broadcast_to", _broadcast_to, infer=sampled, static=("shape",), bprop=_bprop_broadcast_to)
+
+
+
+# ----- CUDA facets (run by myia/vm/cuda.py on device arrays; `dev` is the device) ---
+
+def _cuda_reduction(op, impl):
+    def cuda_kernel(dev, a, axis=None, keepdims=False):
+        if dev.host(a):
+            return impl(a, axis, keepdims)
+        return dev.reduce(a, op, axis, keepdims, impl)
+
+    return cuda_kernel
+
+
+reduce_sum.cuda_kernel = _cuda_reduction("sum", _reduce_sum)
+mean.cuda_kernel = _cuda_reduction("mean", _mean)
+amax.cuda_kernel = _cuda_reduction("max", _amax)
+amin.cuda_kernel = _cuda_reduction("min", _amin)
+
+
+def _times(x, y):
+    return x * y
+
+
+def _cuda_dot(dev, a, b):
+    if dev.host(a, b):
+        return _dot(a, b)
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return dev.elementwise(dot, (a, b), _times)
+    if np.ndim(b) > 2:
+        raise NotImplementedError("dot of an array of more than 2 dimensions is not "
+                                  "supported with device='cuda' (use matmul)")
+    return dev.matmul(a, b)
+
+
+def _cuda_matmul(dev, x, y):
+    return _matmul(x, y) if dev.host(x, y) else dev.matmul(x, y)
+
+
+def _cuda_swapaxes(dev, x, axis1, axis2):
+    if dev.host(x):
+        return _swapaxes(x, axis1, axis2)
+    axes = list(range(np.ndim(x)))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return dev.transpose(x, axes)
+
+
+def _cuda_transpose(dev, a, axes=None):
+    return _transpose(a, axes) if dev.host(a) else dev.transpose(a, axes)
+
+
+def _cuda_reshape(dev, x, shape):
+    return _reshape(x, shape) if dev.host(x) else dev.reshape(x, shape)
+
+
+def _cuda_concatenate(dev, xs, axis=0):
+    return _concatenate(xs, axis) if dev.host(xs) else dev.concatenate(xs, axis)
+
+
+def _cuda_split(dev, ary, indices_or_sections, axis=0):
+    if dev.host(ary):
+        return _split(ary, indices_or_sections, axis)
+    return dev.split(ary, indices_or_sections, axis)
+
+
+def _pick(c, x, y):
+    return x if c else y
+
+
+dot.cuda_kernel, matmul.cuda_kernel = _cuda_dot, _cuda_matmul
+swapaxes.cuda_kernel, transpose.cuda_kernel = _cuda_swapaxes, _cuda_transpose
+reshape.cuda_kernel, concatenate.cuda_kernel = _cuda_reshape, _cuda_concatenate
+split.cuda_kernel, where.cuda_kernel = _cuda_split, elementwise_cuda(where, _pick)
+
+
+def _cuda_fill_like(dev, douts, outs):
+    return tuple((dev.full(np.shape(o), 0, o.dtype) if dev.is_array(o) else
+                  np.zeros_like(o)) if d is ZERO else d for d, o in zip(douts, outs))
+
+
+def _cuda_zeros(dev, shape, dtype=float):
+    return dev.full(shape, 0, dtype)
+
+
+def _cuda_ones(dev, shape, dtype=float):
+    return dev.full(shape, 1, dtype)
+
+
+def _cuda_full(dev, shape, fill_value, dtype=None):
+    return dev.full(shape, fill_value, dtype)
+
+
+def _cuda_like(value, impl):
+    def cuda_kernel(dev, a, dtype=None):
+        if dev.host(a):
+            return impl(a, dtype)
+        return dev.full(np.shape(a), value, a.dtype if dtype is None else dtype)
+
+    return cuda_kernel
+
+
+fill_like.cuda_kernel = _cuda_fill_like
+zeros.cuda_kernel, ones.cuda_kernel, full.cuda_kernel = _cuda_zeros, _cuda_ones, _cuda_full
+zeros_like.cuda_kernel = _cuda_like(0, _zeros_like)
+ones_like.cuda_kernel = _cuda_like(1, _ones_like)
+
+
+def _cuda_sum_to(dev, x, shape):
+    if np.shape(x) == tuple(shape) or dev.host(x):
+        return x if np.shape(x) == tuple(shape) else _sum_to(x, shape)
+    lead = len(np.shape(x)) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and np.shape(x)[lead + i] != 1)
+    return dev.reshape(dev.reduce(x, "sum", axes, True, _reduce_sum), shape)
+
+
+def _cuda_broadcast_to(dev, x, shape):
+    return x if np.shape(x) == tuple(shape) else dev.broadcast_to(x, shape)
+
+
+def _cuda_expand_reduced(dev, dout, shape, axis, keepdims):
+    if not keepdims and len(shape):
+        axes = range(len(shape)) if axis is None else \
+            [a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))]
+        dout = dev.reshape(dout, tuple(1 if d in axes else n for d, n in enumerate(shape)))
+    return dev.broadcast_to(dout, shape)
+
+
+sum_to.cuda_kernel, broadcast_to.cuda_kernel = _cuda_sum_to, _cuda_broadcast_to
+expand_reduced.cuda_kernel = _cuda_expand_reduced

@@ -31,6 +31,9 @@ class Primitive:
         dunder: for operators, the special method (`"__add__"`) that a
             dataclass operand may define; `rdunder` the reflected one.
         infer, bprop, kernel, static: the other facets (see the module docstring).
+        cuda_kernel: `(dev, *args) -> value`, the primitive on the GPU, run by
+            myia/vm/cuda.py with `dev` its device operations (None: the impl
+            runs on the host, for primitives that only move values around).
         differentiable: False for primitives whose outputs carry no gradient
             (comparisons, casts to int/bool, shape queries).
     """
@@ -45,6 +48,7 @@ class Primitive:
         self.bprop = bprop
         self.kernel = kernel
         self.static = tuple(static)
+        self.cuda_kernel = None
         if variadic:
             self.params, self.defaults = None, {}
         else:
@@ -65,3 +69,22 @@ class Primitive:
 
     def __repr__(self):
         return f"P.{self.name}"
+
+
+def elementwise_cuda(prim, scalar=None):
+    """The CUDA facet of an elementwise primitive: one generated kernel whose
+    body calls `scalar` (default: the impl) per element, fused with its
+    elementwise neighbours by the device runtime."""
+    def cuda_kernel(dev, *args):
+        return dev.elementwise(prim, args, scalar)
+
+    return cuda_kernel
+
+
+def host_cuda(prim):
+    """The CUDA facet of a primitive whose result lives on the host (`bool(x)`):
+    device arguments are copied back, then the impl runs."""
+    def cuda_kernel(dev, *args):
+        return prim.impl(*[dev.to_host(a, False) for a in args])
+
+    return cuda_kernel

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import types as T
 from ..errors import MyiaTypeError
-from .primitive import Primitive
+from .primitive import Primitive, elementwise_cuda, host_cuda
 from .rules import elementwise, sampled
 from .values import ZERO
 from .array import shape, sum_to
@@ -361,6 +361,34 @@ def _bprop_cast(x, dtype, out, dout):
 
 # `int(x)`, `float(x)`, `np.float32(x)`...: calling a type is a cast to it.
 cast = Primitive("cast", _cast, infer=sampled, bprop=_bprop_cast, static=("dtype",))
+
+# CUDA facets (run by myia/vm/cuda.py): each elementwise primitive is its impl,
+# compiled per element into a kernel fused with its elementwise neighbours.
+for _p in (add, sub, mul, truediv, floordiv, mod, pow_, neg, pos, lt, le, gt, ge, eq, ne,
+           bitand, bitor, bitxor, lshift, rshift, exp, log, log1p, expm1, sqrt, sin, cos,
+           tan, tanh, sinh, cosh, arctan, abs_, floor, ceil, sign, maximum, minimum):
+    _p.cuda_kernel = elementwise_cuda(_p)
+_invert_bits, _invert_bools = elementwise_cuda(invert), elementwise_cuda(invert, _not)
+
+
+def _cuda_invert(dev, x):
+    # `~` of a bool is `not` (numba, like Python, makes ~True the int -2).
+    bools = getattr(x, "dtype", None) == np.bool_
+    return (_invert_bools if bools else _invert_bits)(dev, x)
+
+
+invert.cuda_kernel = _cuda_invert
+not_.cuda_kernel, truth.cuda_kernel = host_cuda(not_), host_cuda(truth)
+
+
+def _cuda_cast(dev, x, dtype):
+    # To a numpy type: elementwise; to int/float/bool: a host value, as numpy.
+    if dev.host(x) or not (isinstance(dtype, type) and issubclass(dtype, np.generic)):
+        return _cast(dev.to_host(x, False), dtype)
+    return dev.astype(x, np.dtype(dtype))
+
+
+cast.cuda_kernel = _cuda_cast
 
 # Python's operator module spelling of each binary operator, for the parser.
 BINARY = {

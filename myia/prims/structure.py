@@ -8,6 +8,7 @@ arguments bound), used for bound methods and by AD's backpropagators;
 """
 
 import dataclasses
+import types
 
 import numpy as np
 
@@ -376,3 +377,41 @@ def _infer_getattr_sens(x, name, dout):
 
 getattr_sens = Primitive("getattr_sens", _getattr_sens, infer=_infer_getattr_sens,
                          bprop=_bprop_getattr_sens, static=("name",))
+
+
+
+# ----- CUDA facets (myia/vm/cuda.py): indexing and attributes of device arrays ----
+# The other structural primitives move device arrays around untouched.
+
+def _device_array(dev, x):
+    return dev.is_array(x) and not isinstance(x, tuple)
+
+
+def _cuda_getitem(dev, x, index):
+    return dev.getitem(x, index) if _device_array(dev, x) else _getitem(x, index)
+
+
+def _cuda_getattr(dev, x, name):
+    if _device_array(dev, x) and name in ("shape", "T", "ndim", "size", "dtype"):
+        return dev.transpose(x) if name == "T" else getattr(dev.value(x), name)
+    out = _getattr(x, name)
+    if isinstance(out, Partial) and isinstance(out.fn, types.FunctionType):
+        return Partial(dev.function(out.fn), out.args)  # a method, run on the device
+    return out
+
+
+def _cuda_getitem_sens(dev, x, index, dout):
+    if not _device_array(dev, x):
+        return _getitem_sens(x, index, dout)
+    dtype = np.result_type(dev.value(x).dtype, getattr(dout, "dtype", dout))
+    return dev.setitem_new(np.shape(x), dtype, index, dout)
+
+
+def _cuda_getattr_sens(dev, x, name, dout):
+    if name == "T" and _device_array(dev, dout) and not dataclasses.is_dataclass(x):
+        return dev.transpose(dout)
+    return _getattr_sens(x, name, dout)
+
+
+getitem.cuda_kernel, getattr_.cuda_kernel = _cuda_getitem, _cuda_getattr
+getitem_sens.cuda_kernel, getattr_sens.cuda_kernel = _cuda_getitem_sens, _cuda_getattr_sens
