@@ -418,6 +418,7 @@ class _Parser:
     def stmt_Return(self, block, s):
         value = Constant(None) if s.value is None else self.expr(block, s.value)
         block.graph.output = value
+        block.graph.return_loc = self.loc(s)
         return None
 
     def stmt_FunctionDef(self, block, s):

@@ -2,7 +2,11 @@
 
 import os
 
+from myia.ir import printer
+
+from . import render
 from .engine import DebugError
+from .trace import user_loc
 
 
 def _int(arg, what="a step number"):
@@ -62,12 +66,22 @@ class RunCommands:
     do_ni = do_nexti
 
     def _show_node(self):
+        """The node about to run, and the user's operation it is part of (under
+        --grad, AD's nodes point back at the user's node they come from)."""
         if self.mode == "source":
             node = self.session.trace.next_node(self.session.pos)
             if node is not None:
-                from myia.ir import printer
+                self.write(f"   next: %{node.id} = {printer.node_text(node)}"
+                           f"{self._user_operation(node)}")
 
-                self.write(f"   next: %{node.id} = {printer.node_text(node)}")
+    @staticmethod
+    def _user_operation(node):
+        primal, loc = node, user_loc(node)
+        while primal.debug.origin is not None and primal.debug.role is not None:
+            primal = primal.debug.origin
+        if loc is None or not getattr(primal, "inputs", None):
+            return ""
+        return f"  [{render.expr_text(primal)} at {os.path.basename(loc.file)}:{loc.line}]"
 
     def do_restart(self, arg):
         """restart / run: run the program again from the start; breakpoints and options stay."""

@@ -13,13 +13,13 @@ the prompt comes back.
 import os
 import shlex
 
-from . import render
+from . import catches, render
 from .cmd_break import BreakCommands
 from .cmd_inspect import InspectCommands
 from .cmd_run import RunCommands
 from .cmd_source import SourceCommands
 from .breakpoints import UNDEFINED
-from .engine import DebugError
+from .engine import DebugError, Sensitivities
 
 OPTIONS = {"context": 5, "precision": None, "threshold": 20, "types": False,
            "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False}
@@ -122,7 +122,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             elif text != "finished":
                 self.write(text)
         if stop.catch is not None:
-            self.out(self._catch_report(stop.catch))
+            self.out(catches.report(s, stop, self.fmt, self.d))
         for name, old, new in stop.changes:
             if name.startswith("∂"):
                 self.write(f"Watch {self.d(name[1:])}: += {self.fmt(new)}")
@@ -164,14 +164,6 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if self.options["sticky"]:
             self.do_list(".")
 
-    def _catch_report(self, catch):
-        """Where a non-finite value was born: the operation and its (finite) inputs."""
-        kind, ev = catch
-        inputs = [f"{render.label(i)} = {self.fmt(ev.frame.lookup(i))}"
-                  for i in ev.node.inputs[1:] if i.graph is not None]
-        return [f"Catch {kind}: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
-                f"from finite inputs", "  inputs: " + (", ".join(inputs) or "constants")]
-
     def show_displays(self):
         for i, d in enumerate(self.displays, 1):
             try:
@@ -190,6 +182,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         return f"d{name}" if name.startswith("(") else f"d({name})"
 
     def fmt(self, v, pretty=False):
+        if isinstance(v, Sensitivities):  # a backward pass's return: by argument name
+            return ", ".join(f"{self.d(k)} = {self.fmt(x, pretty)}" for k, x in v.items())
         return render.value_text(v, self.options["precision"], self.options["threshold"],
                                  pretty)
 

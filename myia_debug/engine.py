@@ -13,12 +13,14 @@ source line of the node about to run, as pdb shows the line about to run.
 
 import dataclasses
 
+import numpy as np
+
 import myia
 from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
-from .trace import Trace, user_loc
+from .trace import Trace, return_loc, user_loc
 
 
 class DebugError(Exception):
@@ -39,6 +41,15 @@ class Stop:
     changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
 
 
+
+
+def _integral(v):
+    """Integers and booleans: not differentiable, so no adjoint is shown."""
+    return isinstance(v, (bool, int, np.integer, np.bool_))
+
+
+class Sensitivities(dict):
+    """What a function's backward pass returns: argument name -> sensitivity."""
 
 
 class Session:
@@ -159,9 +170,31 @@ class Session:
                         self.phase == "bwd":
                     return Stop(self.pos, ["Boundary between the passes"])
                 if stop_here(self.pos):
-                    return Stop(self.pos)
+                    return self._returned(Stop(self.pos))
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
+
+    def _returned(self, stop):
+        """At a return stop (pdb's `--Return--`): the value the function returns."""
+        if stop.pos in self.trace.returns and not stop.reasons:
+            stop.retval, stop.returned = self.return_value(stop.pos), True
+            self.last_retval = stop.retval
+        return stop
+
+    def return_value(self, pos):
+        """What the user function returning at `pos` returns, as the user sees it:
+        its value (not AD's `(value, backpropagator)`), or in the backward
+        pass the sensitivities of its arguments by name."""
+        frame = self.trace.frame_at(pos)
+        value = self.vm.value(frame, frame.graph.output)
+        role = frame.graph.debug.role
+        if role == "fprop":
+            return value[0]
+        if role == "bprop":
+            names = [p.debug.name for p in self.trace.inv_of[frame.id].graph.parameters]
+            return Sensitivities((k, v) for k, v in zip(names, value[1:])
+                                 if type(v).__name__ != "Zero" and not _integral(v))
+        return value
 
     def begin(self):
         """The first stop: the first source line of the function."""
@@ -180,7 +213,7 @@ class Session:
         while self.pos > 0:
             self.pos -= 1
             if stop_here(self.pos):
-                return Stop(self.pos)
+                return self._returned(Stop(self.pos))
         return Stop(0, ["start of the recorded history"])
 
     def _check(self, pos):
@@ -205,26 +238,22 @@ class Session:
 
     def step(self):
         self._guard()
-        return self._run(lambda p: self.trace.linestop[p] is not None)
+        return self._run(self.trace.is_stop)
 
     def next(self):
         self._guard()
         depth = self.trace.depth(self.pos)
-        return self._run(lambda p: self.trace.linestop[p] is not None
-                         and self.trace.depth(p) <= depth)
+        return self._run(lambda p: self.trace.is_stop(p) and self.trace.depth(p) <= depth)
 
     def finish(self):
-        """Run until the current source frame returns; the stop holds its value."""
+        """Run to the return stop of the selected source frame (pdb's `--Return--`,
+        still in the function); from a return stop, to the caller's."""
         self._guard()
-        inv, frame, _ = self.current_frame()
         depth = self.trace.depth(self.pos) - self.frame_index
-        stop = self._run(lambda p: self.trace.depth(p) < depth
-                         or self.trace.frame_at(p) is None)
-        if not stop.reasons and not stop.hits:
-            ev = self.trace.events[stop.pos]
-            stop.retval, stop.returned = ev.value, True
-            self.last_retval = ev.value
-        return stop
+        if self.pos in self.trace.returns and self.frame_index == 0:
+            depth -= 1
+        return self._run(lambda p: self.trace.depth(p) < depth or self.trace.frame_at(p) is None
+                         or (p in self.trace.returns and self.trace.depth(p) == depth))
 
     def until(self, line=None):
         """Run to a line greater than the current one (or >= `line`) in this frame."""
@@ -237,6 +266,8 @@ class Session:
         def arrived(p):
             if self.trace.depth(p) < depth or self.trace.frame_at(p) is None:
                 return True
+            if p in self.trace.returns and self.trace.invocation(p) is inv:
+                return True
             return (self.trace.invocation(p) is inv and self.trace.linestop[p] is not None
                     and self.trace.linestop[p][1] >= target)
 
@@ -247,14 +278,16 @@ class Session:
         return self._run(lambda p: False)
 
     def stepi(self):
+        """One IR node of the user's frames; Myia's machinery (a primitive's
+        forward wrapper, its backpropagator) runs as one step."""
         self._guard()
-        return self._run(lambda p: True)
+        return self._run(self.trace.visible)
 
     def nexti(self):
         self._guard()
         depth = len(self.trace.frame_at(self.pos).stack())
-        return self._run(lambda p: self.trace.frame_at(p) is None
-                         or len(self.trace.frame_at(p).stack()) <= depth)
+        return self._run(lambda p: self.trace.frame_at(p) is None or (
+            self.trace.visible(p) and len(self.trace.frame_at(p).stack()) <= depth))
 
     def backward(self):
         """Run to the first step of the backward pass."""
@@ -277,12 +310,11 @@ class Session:
     # ----- controls: time travel ------------------------------------------------
 
     def reverse_step(self):
-        return self._back(lambda p: self.trace.linestop[p] is not None)
+        return self._back(self.trace.is_stop)
 
     def reverse_next(self):
         depth = self.trace.depth(self.pos)
-        return self._back(lambda p: self.trace.linestop[p] is not None
-                          and self.trace.depth(p) <= depth)
+        return self._back(lambda p: self.trace.is_stop(p) and self.trace.depth(p) <= depth)
 
     def reverse_finish(self):
         inv = self.current_frame()[0]
@@ -291,7 +323,7 @@ class Session:
         return Stop(self.pos)
 
     def reverse_stepi(self):
-        return self._back(lambda p: True)
+        return self._back(self.trace.visible)
 
     def reverse_cont(self):
         """Back to the previous position where a breakpoint, catch or watch fires."""
@@ -313,15 +345,21 @@ class Session:
     def current_frame(self, pos=None):
         """(invocation, vm frame, node) of the selected source frame."""
         stack = self.stack(pos)
-        if not stack:  # finished: the outermost invocation, at its output
+        if not stack:  # finished, or in the `grad` wrapper: the outermost invocation
+            pos = self.pos if pos is None else pos
+            frame = self.trace.frame_at(pos)
+            node = self.trace.next_node(pos) if frame is not None else None
             inv = self.trace.invocations[0]
-            return inv, inv.frames[-1], inv.frames[-1].graph.output
+            frame = frame or inv.frames[-1]
+            return self.trace.inv_of[frame.id], frame, node or frame.graph.output
         return stack[min(self.frame_index, len(stack) - 1)]
 
     def location(self, pos=None, node=None):
         """The user location shown for a stop: its node's, or the nearest one before."""
         pos = self.pos if pos is None else pos
         inv, frame, cur = self.current_frame(pos)
+        if node is None and pos in self.trace.returns and self.frame_index == 0:
+            return return_loc(inv)
         for n in (node, cur):
             loc = user_loc(n) if n is not None else None
             if loc is not None:
@@ -364,7 +402,9 @@ class Session:
     def graphs(self):
         """Every graph the program can reach: nested ones and the ones it calls."""
         if self._graphs is None:
-            seen, todo = [], [self.program()]
+            # The primal too: under --grad the user's functions are reached
+            # through their forward graphs only, but `b FUNC` names them.
+            seen, todo = [], [self.program(), self.primal]
             while todo:
                 m = Manager(todo.pop())
                 for g in m.graphs:

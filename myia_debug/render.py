@@ -106,14 +106,14 @@ def function_lines(graph):
 def stack_lines(session):
     """`where`: one line per source frame, outermost first, the selected one marked."""
     stack = session.stack()
+    done = not stack  # finished (or in the grad wrapper): the outermost function
     out = []
-    for i, (inv, frame, node) in reversed(list(enumerate(stack))):
-        loc = user_loc(node) or inv.graph.debug.loc
+    for i, (inv, frame, node) in reversed(list(enumerate(stack or [session.current_frame()]))):
+        loc = session.location(node=node) if done else user_loc(node) or user_loc(inv.graph)
         where = f"{os.path.basename(loc.file)}({loc.line})" if loc else "<unknown>"
-        from .trace import phase_of
-
         mark = ">" if i == session.frame_index else " "
-        out.append(f"{mark} {where}{inv.name}() [{phase_of(frame.graph)}]")
+        phase = session.phase if done else session.trace.frame_phase(frame)
+        out.append(f"{mark} {where}{inv.name}() [{phase}]")
     return out
 
 

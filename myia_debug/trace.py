@@ -21,6 +21,7 @@ import os
 import numpy as np
 
 import myia
+from myia.ir import Graph
 
 LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
 LOOP_ROLES = ("while", "for")
@@ -49,6 +50,42 @@ def user_graph(g):
     while g.debug.role not in (None, "grad") and g.debug.origin is not None:
         g = g.debug.origin
     return g
+
+
+def is_machinery(g):
+    """Myia's own frames, never shown: primitive wrappers (`J(log)`) and their
+    backpropagators (flag "core"), library helpers and primitives' bprops
+    written in the subset (no user location), and the wrapper `grad` puts
+    around a function (role "grad").  Their steps fold into the user frame
+    that called them, at the call's line."""
+    return "core" in g.flags or g.debug.role == "grad" or user_loc(g) is None
+
+
+def return_loc(inv):
+    """Where invocation `inv` returns: the `return` statement of the block it
+    ran last (forwards), the function's `def` line (the end of its backward
+    pass, which runs the lines upwards)."""
+    g = inv.frames[-1].graph
+    if phase_of(g) == "bwd":
+        return user_loc(inv.graph)
+    while g.return_loc is None and g.debug.role is not None \
+            and isinstance(g.debug.origin, type(g)):
+        g = g.debug.origin
+    return g.return_loc or user_loc(inv.graph)
+
+
+def is_control(node):
+    """Whether a primal node is control flow: the call of a block of its own
+    function (loop header, branch, join) or of a `switch`'s choice."""
+    fn = node.inputs[0] if hasattr(node, "inputs") and node.inputs else None
+    if fn is None:
+        return False
+    value = getattr(fn, "value", None)
+    if isinstance(value, Graph):
+        return value.debug.role is not None
+    inner = getattr(fn, "inputs", None)
+    prim = getattr(inner[0], "value", None) if inner else None
+    return type(prim).__name__ == "Primitive" and prim.name == "switch"
 
 
 def is_entry(g):
@@ -82,10 +119,12 @@ class Invocation:
         self.first_stop = None  # position of its first line stop
         self.steps = {}  # name -> steps its versions were born at, increasing
         self.defs = {}   # name -> (frame, node) of those versions
+        self.hidden = is_machinery(graph)
 
     @property
     def name(self):
-        return self.graph.name
+        g = self.graph
+        return g.debug.origin.name if g.debug.role == "grad" else g.name
 
 
 class Trace:
@@ -101,6 +140,7 @@ class Trace:
         self.linestop = []  # position -> (file, line) or None
         self.invocations = []
         self.bwd_start = None  # the first position in the backward pass
+        self.returns = set()   # positions where a user function is about to return
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
         self._record(0)
@@ -158,6 +198,8 @@ class Trace:
         loc = user_loc(node) if node is not None and self._stops_at(frame, node) else None
         if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
             self.bwd_start = pos
+        if node is None and frame is not None and self._returning(frame):
+            self.returns.add(pos)
         if loc is not None:
             inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
@@ -169,15 +211,33 @@ class Trace:
             inv.last_line, inv.last_frame = here, frame
         self.linestop.append(stop)
 
+    def _returning(self, frame):
+        """Whether `frame` returning ends a user invocation (pdb's return event)."""
+        inv = self.inv_of[frame.id]
+        return not inv.hidden and (frame.caller is None or self.inv_of[frame.caller.id] is not inv)
+
+    def is_stop(self, pos):
+        """A line stop or a return stop."""
+        return self.linestop[pos] is not None or pos in self.returns
+
     @staticmethod
     def _stops_at(frame, node):
-        """Backward line stops are the backward ops of user lines that receive a
-        sensitivity; the adjoint bookkeeping around them is for `si`."""
-        if frame.graph.debug.role == "grad":
+        """Whether `node` can be a line stop, so that `--grad` stops where the
+        plain program does.
+
+        Forwards, in a graph AD made, only the forward call of a user node
+        (role "fprop_call"): the unpacking of its `(value, backpropagator)`
+        is for `si`.  Backwards, the backward call of a user node that
+        receives a sensitivity, unless that node is control flow (the call
+        of a loop header or an `if` branch, whose backward computes nothing
+        the user wrote).
+        """
+        role = frame.graph.debug.role
+        if role == "grad":
             return False
         if phase_of(frame.graph) != "bwd":
-            return True
-        if node.debug.role != "bprop_call":
+            return role != "fprop" or node.debug.role == "fprop_call"
+        if node.debug.role != "bprop_call" or is_control(node.debug.origin):
             return False
         sens = node.inputs[1]
         return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
@@ -199,17 +259,30 @@ class Trace:
         return self.inv_of[frame.id] if frame is not None else None
 
     def stack(self, pos):
-        """Source frames innermost first: (invocation, vm frame, current node)."""
+        """Source frames innermost first: (invocation, vm frame, current node).
+
+        Myia's machinery (see `is_machinery`) is no frame: a step inside it
+        belongs to the user frame that called it, at the call node.
+        """
         frame = self.frame_at(pos)
         node = self.next_node(pos)
         out = []
         while frame is not None:
             inv = self.inv_of[frame.id]
-            if not out or out[-1][0] is not inv:
+            if not inv.hidden and (not out or out[-1][0] is not inv):
                 out.append((inv, frame, node if node is not None else frame.graph.output))
             node = frame.call_node
             frame = frame.caller
         return out
+
+    def frame_phase(self, frame):
+        """The phase tag of a VM frame: "fwd" or "bwd"."""
+        return phase_of(frame.graph)
+
+    def visible(self, pos):
+        """Whether the step at `pos` runs in a user frame (not Myia's machinery)."""
+        frame = self.frame_at(pos)
+        return frame is None or not self.inv_of[frame.id].hidden
 
     def depth(self, pos):
         return len(self.stack(pos))

@@ -155,6 +155,8 @@ class Graph:
             value node, used to resolve keyword arguments and omitted ones.
         flags: free-form markers set by stages (e.g. "core" for library code
             the debugger should not stop in).
+        return_loc: for a graph parsed from a block ending in `return`, the
+            `Location` of that statement (the debugger's return stop).
     """
 
     def __init__(self, debug=None):
@@ -165,6 +167,7 @@ class Graph:
         self.defaults = {}
         self.kwonly = set()
         self.flags = set()
+        self.return_loc = None
 
     def add_parameter(self, name=None, loc=None):
         p = Parameter(self, DebugInfo(name, loc))

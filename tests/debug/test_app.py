@@ -173,3 +173,35 @@ def test_debug_function_runs_batch_on_stdin(monkeypatch, capsys):
     assert myia_debug.debug(P.straight, 1.5, 2.0, grad=0) == 0
     out = capsys.readouterr().out
     assert "(myia fwd) p a\n3.0" in out and "(24.0, (28.0,))" in out
+
+
+def test_stepi_under_grad_shows_the_users_operation_not_the_machinery():
+    from . import gradprogs as G
+
+    _, lines = batch_lines(G.logs, (3.0, 2.0), ["si", "si", "si", "rsi", "ni"], grad=(0,))
+    nexts = [line for line in lines if "next:" in line]
+    # One step over the forward wrapper of mul: never inside J(mul)/find_dunder.
+    assert re.fullmatch(r"   next: %\d+ = getitem\(%\d+, 0\)  \[mul\(x, y\) at gradprogs.py:27\]",
+                        nexts[0])
+    assert re.fullmatch(r"   next: %\d+ = @J\(sub\)\(%\d+, 4.0\)  \[sub\(a, 4.0\) at gradprogs.py:28\]",
+                        nexts[2])
+    assert not any("find_dunder" in line or "J(mul)()" in line for line in lines)
+    headers = [line for line in lines if line.startswith(">")]
+    assert all(h.startswith("> gradprogs.py(2") and "logs()" in h for h in headers)
+    assert [h.split("[")[1] for h in headers] == [  # rsi/ni: one user node back and forth
+        "fwd #2]", "fwd #11]", "fwd #12]", "fwd #13]", "fwd #12]", "fwd #13]"]
+
+
+def test_trace_file_under_grad_has_no_stop_in_the_grad_wrapper(tmp_path, monkeypatch):
+    from . import gradprogs as G
+
+    trace = tmp_path / "t.jsonl"
+    monkeypatch.setattr("sys.stdin", io.StringIO("c\n"))
+    assert main([G.__file__, "logs", "3.0", "2.0", "--grad", "--norc", "--trace",
+                 str(trace)]) == 0
+    rows = [json.loads(line) for line in trace.read_text().splitlines()]
+    wrapper = [r for r in rows if r["graph"] == "grad(logs)"]
+    assert wrapper and all(r["line"] is None and not r["stop"] for r in wrapper)
+    stops = [(r["phase"], r["line"]) for r in rows if r["stop"]]
+    assert stops == [("fwd", 27), ("fwd", 28), ("fwd", 29), ("fwd", 29),  # return stop
+                     ("bwd", 29), ("bwd", 28), ("bwd", 27), ("bwd", 26)]  # bwd ends at def

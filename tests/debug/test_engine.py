@@ -21,7 +21,7 @@ def lines_of(s, move):
         stop = move()
         if "finished" in stop.reasons:
             break
-        out.append(where(s, stop))
+        out.append(where(s, stop) + (("return",) if stop.returned else ()))
     return out
 
 
@@ -35,21 +35,23 @@ def test_begin_stops_at_the_first_line():
 def test_step_enters_calls():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    assert lines_of(s, s.step) == [("straight", 14), ("sq", 9), ("straight", 15),
-                                   ("straight", 16)]
+    assert lines_of(s, s.step) == [("straight", 14), ("sq", 9), ("sq", 9, "return"),
+                                   ("straight", 15), ("straight", 16),
+                                   ("straight", 16, "return")]
     assert s.result == P.straight(1.5, 2.0)
 
 
 def test_next_steps_over_calls():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    assert lines_of(s, s.next) == [("straight", 14), ("straight", 15), ("straight", 16)]
+    assert lines_of(s, s.next) == [("straight", 14), ("straight", 15), ("straight", 16),
+                                   ("straight", 16, "return")]
 
 
 def test_branches_fold_into_the_function():
     s = Session(P.branch, (-2.0,))
     s.begin()
-    assert lines_of(s, s.step) == [("branch", 23), ("branch", 24)]
+    assert lines_of(s, s.step) == [("branch", 23), ("branch", 24), ("branch", 25, "return")]
     assert len(s.stack()) == 0 and s.phase == "done"
 
 
@@ -62,9 +64,9 @@ def test_loop_iterations_and_variables():
         if "finished" in stop.reasons:
             break
         seen.append((where(s)[1], s.variables().get("i")))
-    # `s = 0.0` and `return s` compute nothing: no node, no stop on those lines.
+    # `s = 0.0` computes nothing: no node, no stop; `return s` is a return stop.
     assert seen == [(31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
-                    (31, 2), (32, 2), (30, 3)]
+                    (31, 2), (32, 2), (30, 3), (33, 3)]
     assert len(s.stack()) == 0
 
 
@@ -74,9 +76,11 @@ def test_finish_returns_the_value():
     s.step()
     s.step()
     assert where(s) == ("sq", 9)
-    stop = s.finish()
+    stop = s.finish()  # pdb's return event: still in the function, at its return
     assert stop.returned and stop.retval == 9.0
-    assert where(s)[0] == "straight"
+    assert where(s) == ("sq", 9)
+    stop = s.finish()  # from there: the caller's return
+    assert stop.returned and stop.retval == 24.0 and where(s) == ("straight", 16)
 
 
 def test_until_leaves_the_loop():
@@ -111,7 +115,9 @@ def test_finish_in_recursion_returns_one_level():
     stop = s.cont()
     assert stop.hits == [b] and s.variables()["n"] == 1
     stop = s.finish()
-    assert stop.retval == 1.0 and len(s.stack()) == 2
+    assert stop.retval == 1.0 and len(s.stack()) == 3 and s.variables()["n"] == 1
+    stop = s.finish()
+    assert stop.retval == 2.0 and len(s.stack()) == 2 and s.variables()["n"] == 2
 
 
 def test_line_breakpoint_condition_ignore_and_temporary():
@@ -217,9 +223,11 @@ def test_reverse_step_and_reverse_finish_in_a_call():
     call_pos = s.pos
     s.step()
     s.step()
+    s.step()
     assert where(s) == ("straight", 15)
-    s.reverse_step()
-    assert where(s) == ("sq", 9)
+    stop = s.reverse_step()  # back to sq's return stop, then its line
+    assert where(s) == ("sq", 9) and stop.returned and stop.retval == 9.0
+    assert not s.reverse_step().returned and where(s) == ("sq", 9)
     s.reverse_finish()
     assert s.pos == call_pos and where(s) == ("straight", 14)
 

@@ -58,6 +58,9 @@ def test_stepping_shows_each_line():
     command(child, "s")
     child.expect(r"\(9\)sq")
     command(child, "n")
+    child.expect(r"--Return-- 9\.0")  # pdb's return event, still in sq
+    child.expect(r"\(9\)sq")
+    command(child, "n")
     child.expect(r"\(15\)straight")
     command(child, "q")
     finish(child)

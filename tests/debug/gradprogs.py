@@ -1,0 +1,58 @@
+"""Programs for the debugger's `--grad` sessions (line numbers matter)."""
+
+import math
+
+import numpy as np
+
+import myia
+
+
+def layer(w, x):
+    h = np.tanh(w * x)
+    return h * 2.0
+
+
+def net(w, x, n):
+    r = 1.0
+    for i in range(n):
+        h = layer(w, x)
+        if h > 0.9:
+            r = r * h
+        else:
+            r = r + h
+    return r
+
+
+def logs(x, y):
+    a = x * y
+    b = np.log(a - 4.0)
+    return b + a
+
+
+def root(x):
+    y = x ** 0.5
+    return y + x
+
+
+def sqrt_error(x):
+    a = x + 1.0
+    b = math.sqrt(a)
+    return b
+
+
+def sq_loss(w, x):
+    e = w * x - 1.0
+    return e * e
+
+
+def train(w, x):
+    for i in range(2):
+        gw = myia.grad(sq_loss)(w, x)
+        w = w - 0.1 * gw
+    return w
+
+
+def total(u):
+    v = u * u
+    k = 3
+    return v * k + u * u
