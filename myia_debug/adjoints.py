@@ -142,7 +142,9 @@ def version(session, name, pos):
                 found.append((step, frame, node.debug.origin))
     before = [f for f in found if f[0] <= until]
     if not found or (not before and view is None):
-        raise DebugError(f"{name!r} has no value yet here")
+        from .gradients import not_yet
+
+        raise not_yet(session, name, pos)
     best = max(before, key=lambda f: f[0]) if before else min(found, key=lambda f: f[0])
     return best[1], best[2]
 

@@ -122,7 +122,9 @@ class InspectCommands:
         at this bwd step, or the final gradients when done."""
         s = self.session
         if arg:
-            self.write(f"{self.d('out')}/{self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+            how = "" if s.grad is not None else "  (finite differences: no --grad)"
+            self.write(f"{self.d('out')}/{self.d(arg)} = "
+                       f"{self.fmt(gradients.adjoint(s, arg, s.pos))}{how}")
             return
         if s.grad is None:
             raise DebugError("'grad' with no name needs --grad; try 'grad NAME'")

@@ -92,11 +92,19 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             return self._dispatch(self._expand(cmd, arg))
         method = getattr(self, "do_" + cmd.replace("-", "_"), None)
         if method is None:
-            if cmd.isidentifier() and cmd not in self.session.variables() and \
+            # A bare name is an expression (pdb: `*** NameError` when unknown);
+            # `word word` that is no Python is an unknown command.
+            if cmd.isidentifier() and arg.strip() and cmd not in self._names() and \
                     not arg.strip()[:1] in ("(", "[", ".", "+", "-", "*", "/", "=", "<", ">"):
                 raise DebugError(f"Unknown command {cmd!r}; type 'help' for the list.")
             return self.do_p(line)
         return method(arg.strip())
+
+    def _names(self):
+        try:
+            return self.session.variables()
+        except Exception:  # no frame to read: every word is then a command
+            return {}
 
     def _expand(self, name, arg):
         args = arg.split()
@@ -261,6 +269,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
                 f"%{bp.node_id}" if bp.kind == "node" else f"{bp.file}:{bp.line}")
             cmd = "tbreak" if bp.temporary else "break"
             yield f"{cmd} {where} {bp.phase}" + (f" if {bp.cond}" if bp.cond else "")
+            if bp.commands:  # `commands` alone: the breakpoint just set
+                yield from ["commands", *bp.commands, "end"]
         for c in s.points.catches:
             yield f"catch {c.kind} {c.phase}"
         for w in s.points.watches:

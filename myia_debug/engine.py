@@ -66,6 +66,7 @@ class Session:
         self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
+        self.user_names = {}  # bound by `!NAME = ...`
         self.restart()
 
     # ----- controls: program --------------------------------------------------

@@ -1,5 +1,6 @@
 """Programs for the debugger's `--grad` sessions (line numbers matter)."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -56,3 +57,19 @@ def total(u):
     v = u * u
     k = 3
     return v * k + u * u
+
+
+@dataclasses.dataclass
+class Tree:
+    value: float
+    left: object
+    right: object
+
+
+def tree_value(t):
+    v = t.value * 2.0
+    return v
+
+
+def no_arguments():
+    return 1.0

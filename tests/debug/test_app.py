@@ -84,6 +84,13 @@ def test_completion_offers_commands_variables_and_functions():
     assert "x" in complete("p ") and "a" in complete("p ")
     assert complete("b s") == {"sq", "straight"}
     assert complete("set st") == {"stop-at-boundary", "sticky"}
+    assert complete("set sticky o") == {"on", "off"} and complete("set context ") == set()
+    assert complete("mode i") == {"ir"} and complete("mode ir ") == set()
+    assert complete("catch n") == {"nan", "nonfinite"} and complete("catch nan b") == {"bwd", "both"}
+    assert complete("help wh") == {"whatis", "where"}
+    assert {"programs.py:13", "programs.py:16"} <= complete("b programs.py:1")
+    assert complete("p x + ") >= {"x", "y", "a"} and complete("p (x + a") == {"adj"}
+    assert complete("p max(x, y) * n") == {"np"}
     assert "phase" not in toolbar(d) and "step #1/" in toolbar(d)
 
 
@@ -151,6 +158,16 @@ def test_usage_errors_exit_with_2(capsys):
     assert main([P.__file__, "nosuch"]) == 2
     assert main([P.__file__, "straight", "1.5", "oops("]) == 2
     assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "x"]) == 2
+    assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "2"]) == 2  # argnum range
+    assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "-3"]) == 2
+    assert main([P.__file__, "straight", "1.5"]) == 2  # argument count
+    assert main([P.__file__, "straight", "1.5", "2.0", "3.0"]) == 2
+    from . import gradprogs as G
+
+    assert main([G.__file__, "no_arguments", "--grad"]) == 2
+    err = capsys.readouterr().err
+    assert "--grad 2: straight() takes 2 arguments" in err
+    assert "missing a required argument: 'y'" in err and "takes no arguments" in err
     with pytest.raises(SystemExit) as e:
         main([])
     assert e.value.code == 2
@@ -181,9 +198,9 @@ def test_stepi_under_grad_shows_the_users_operation_not_the_machinery():
     _, lines = batch_lines(G.logs, (3.0, 2.0), ["si", "si", "si", "rsi", "ni"], grad=(0,))
     nexts = [line for line in lines if "next:" in line]
     # One step over the forward wrapper of mul: never inside J(mul)/find_dunder.
-    assert re.fullmatch(r"   next: %\d+ = getitem\(%\d+, 0\)  \[mul\(x, y\) at gradprogs.py:27\]",
+    assert re.fullmatch(r"   next: %\d+ = getitem\(%\d+, 0\)  \[mul\(x, y\) at gradprogs.py:28\]",
                         nexts[0])
-    assert re.fullmatch(r"   next: %\d+ = @J\(sub\)\(%\d+, 4.0\)  \[sub\(a, 4.0\) at gradprogs.py:28\]",
+    assert re.fullmatch(r"   next: %\d+ = @J\(sub\)\(%\d+, 4.0\)  \[sub\(a, 4.0\) at gradprogs.py:29\]",
                         nexts[2])
     assert not any("find_dunder" in line or "J(mul)()" in line for line in lines)
     headers = [line for line in lines if line.startswith(">")]
@@ -203,5 +220,5 @@ def test_trace_file_under_grad_has_no_stop_in_the_grad_wrapper(tmp_path, monkeyp
     wrapper = [r for r in rows if r["graph"] == "grad(logs)"]
     assert wrapper and all(r["line"] is None and not r["stop"] for r in wrapper)
     stops = [(r["phase"], r["line"]) for r in rows if r["stop"]]
-    assert stops == [("fwd", 27), ("fwd", 28), ("fwd", 29), ("fwd", 29),  # return stop
-                     ("bwd", 29), ("bwd", 28), ("bwd", 27), ("bwd", 26)]  # bwd ends at def
+    assert stops == [("fwd", 28), ("fwd", 29), ("fwd", 30), ("fwd", 30),  # return stop
+                     ("bwd", 30), ("bwd", 29), ("bwd", 28), ("bwd", 27)]  # bwd ends at def

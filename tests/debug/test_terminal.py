@@ -121,10 +121,17 @@ def test_tab_completes_commands_and_variables():
     child.send("\r")
     child.expect(r"long_names\(\) \[fwd\]")
     prompt(child)
-    child.send("p beta_v\t")
-    child.expect("beta_value")
+    child.send("p 1 + beta_v\t")  # a name inside an expression
+    child.expect("alue")  # the terminal redraws only the completed suffix
     child.send("\r")
-    child.expect("3.0")
+    child.expect("4.0")  # `beta_v` alone would be a NameError
+    prompt(child)
+    child.send("mode i\t")  # arguments complete too
+    child.expect("r")
+    child.send("\r")
+    command(child, "p 6 * 7")
+    child.expect("42")
+    assert "usage: mode" not in child.before
     command(child, "q")
     finish(child)
 
