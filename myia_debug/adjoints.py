@@ -16,9 +16,9 @@ program is pure: it is the look-ahead on a fork that DEBUGGER.md asks for.
 
 from myia.ir import Constant, Parameter
 
-from .engine import DebugError
-from .render import label
-from .trace import user_loc
+from .engine import DebugError, integral
+from .render import expr_text, label
+from .trace import is_control, user_loc
 
 
 def is_zero(v):
@@ -72,12 +72,24 @@ def flow_at(session, pos):
                       or trace.inv_of[frame.id] is None)
     sens = _value(frame, call.inputs[1])
     primal = call.debug.origin
+    inputs = forward_inputs(frame, primal)
     outs = []
     for n in parts:
-        if n in frame.values and is_number(frame.values[n]):
-            inp = primal.inputs[n.inputs[2].value]
-            outs.append((label(inp), frame.values[n]))
+        i = n.inputs[2].value
+        if n in frame.values and is_number(frame.values[n]) and \
+                not integral(inputs.get(i, 0.0)):  # integers have no adjoint
+            outs.append((label(primal.inputs[i]), frame.values[n]))
     return (label(primal), 0.0 if is_zero(sens) else sens), outs
+
+
+def forward_inputs(bframe, primal):
+    """Input index -> forward value of the user node `primal`, seen from its backward."""
+    fframe = fprop_frame(bframe)
+    call = next((n for n in fframe.values if n.debug.role == "fprop_call"
+                 and n.debug.origin is primal), None) if fframe is not None else None
+    if call is None:
+        return {}
+    return {i: _value(fframe, a) for i, a in enumerate(call.inputs) if i}
 
 
 def _value(frame, node):
@@ -152,12 +164,17 @@ def version(session, name, pos):
 def recorded_adjoint(session, name, pos):
     """∂out/∂name for the version of `name` current at `pos`."""
     fframe, primal = version(session, name, pos)
+    return version_adjoint(session, fframe, primal)
+
+
+def version_adjoint(session, fframe, primal):
+    """∂out/∂ the version of user node `primal` computed in forward frame `fframe`."""
     trace = session.trace
     session.lookahead(lambda: False)  # the whole run: every adjoint is then known
     bframes = [f for f in trace.frames.values()
                if f.graph.debug.role == "bprop" and f.env is fframe]
     if not bframes:
-        raise DebugError(f"no backward pass reached {name!r}")
+        raise DebugError(f"no backward pass reached {label(primal)!r}")
     bframe = bframes[0]
     if isinstance(primal, Parameter):
         out = bframe.values.get(bframe.graph.output)
@@ -198,8 +215,39 @@ def contributions(session, name):
             use = n.inputs[1].debug.origin
             if use.inputs[n.inputs[2].value] is primal and not is_zero(bframe.values[n]):
                 step = session.trace.born[bframe.id][n]
-                rows.append((step, _describe(use, step), bframe.values[n]))
+                where = _describe(session.trace, use, fprop_frame(bframe), step)
+                rows.append((step, where, bframe.values[n]))
     return [(where, value) for _, where, value in sorted(rows, key=lambda r: r[0])], total
+
+
+def history(session, name, pos):
+    """(step, value, ∂out/∂ that version or None) for every version of `name` so far.
+
+    At a bwd stop and at `done` (with --grad), each version has the adjoint
+    its own backward received: one per loop iteration for a loop variable.
+    """
+    trace = session.trace
+    inv, until = session.current_frame(pos)[0], pos
+    if trace.phase(pos) == "bwd":
+        inv, _, until = forward_view(session, pos) or (inv, None, until)
+    elif trace.frame_at(pos) is None:
+        inv = forward_invocation(session, pos)
+    steps = inv.steps.get(name, [])
+    rows = []
+    for step, (frame, node) in zip(steps, inv.defs.get(name, [])):
+        if step > until:
+            break
+        value, adj = frame.values[node], None
+        if rows and isinstance(node, Parameter) and value is rows[-1][1]:
+            continue  # passed on unchanged to the next block: the same version
+        if session.grad is not None and trace.phase(pos) in ("bwd", "done") \
+                and node.debug.origin is not None and not integral(value):
+            try:
+                adj = version_adjoint(session, frame, node.debug.origin)
+            except DebugError:  # a version the backward pass never reached
+                adj = None
+        rows.append((step, value, adj))
+    return inv, rows
 
 
 def _sees(frame, target):
@@ -210,7 +258,15 @@ def _sees(frame, target):
     return False
 
 
-def _describe(use, step):
+def _describe(trace, use, fframe, step):
+    """`line 31, iteration 2, mul(x, i) (#304)`: where a use of a variable is."""
     loc = user_loc(use)
-    where = f"line {loc.line}" if loc is not None else "passed to the next block"
-    return f"{where} (#{step})"
+    if loc is None or is_control(use):
+        return f"passed to the next block (#{step})"
+    parts = [f"line {loc.line}"]
+    inv = trace.inv_of.get(fframe.id) if fframe is not None else None
+    same = [f for f in inv.frames if f.graph is fframe.graph] if inv is not None else []
+    if len(same) > 1:  # a loop body: which iteration
+        parts.append(f"iteration {same.index(fframe) + 1}")
+    parts.append(expr_text(use))
+    return f"{', '.join(parts)} (#{step})"

@@ -64,22 +64,19 @@ class InspectCommands:
 
     def do_history(self, arg):
         """history NAME: every value NAME took so far in this function (SSA versions,
-        loop iterations), with the step it was set at."""
+        loop iterations), with the step it was set at; in bwd and done, with the
+        adjoint each version received."""
         if not arg.isidentifier():
             raise DebugError("usage: history NAME")
-        s = self.session
-        inv, _, until = s.current_frame()[0], None, s.pos
-        if s.phase == "bwd":
-            from .adjoints import forward_view
+        from .adjoints import history
 
-            inv, _, until = forward_view(s, s.pos) or (inv, None, until)
-        versions = s.trace.versions(inv, arg, until)
-        if not versions:
-            raise DebugError(f"{arg!r} has no value yet in {inv.name}()")
-        for step, value in versions:
-            self.write(f"#{step:<5} {arg} = {self.fmt(value)}")
-        if s.grad is not None and s.phase in ("bwd", "done"):
-            self.write(f"   {self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+        s = self.session
+        inv, rows = history(s, arg, s.pos)
+        if not rows:
+            raise gradients.not_yet(s, arg, s.pos)
+        for step, value, adj in rows:
+            self.write(f"#{step:<5} {arg} = {self.fmt(value)}" +
+                       (f"   {self.d(arg)} = {self.fmt(adj)}" if adj is not None else ""))
 
     def do_display(self, arg):
         """display [EXPR]: show EXPR at every stop where it changed; no argument lists them."""

@@ -43,7 +43,7 @@ class Stop:
 
 
 
-def _integral(v):
+def integral(v):
     """Integers and booleans: not differentiable, so no adjoint is shown."""
     return isinstance(v, (bool, int, np.integer, np.bool_))
 
@@ -194,7 +194,7 @@ class Session:
         if role == "bprop":
             names = [p.debug.name for p in self.trace.inv_of[frame.id].graph.parameters]
             return Sensitivities((k, v) for k, v in zip(names, value[1:])
-                                 if type(v).__name__ != "Zero" and not _integral(v))
+                                 if type(v).__name__ != "Zero" and not integral(v))
         return value
 
     def begin(self):
@@ -291,12 +291,13 @@ class Session:
             self.trace.visible(p) and len(self.trace.frame_at(p).stack()) <= depth))
 
     def backward(self):
-        """Run to the first step of the backward pass."""
+        """Run to the first line stop of the backward pass."""
         if self.grad is None:
             raise DebugError("'bwd' needs the gradient program: start with --grad.")
         if self.phase != "fwd":
             raise DebugError("Already past the forward pass.")
-        return self._run(lambda p: self.trace.phase(p) == "bwd", check=False)
+        return self._run(lambda p: self.trace.phase(p) == "bwd" and self.trace.is_stop(p),
+                         check=False)
 
     def goto(self, n):
         """Go to global step `n`, running forwards if it was not reached yet."""

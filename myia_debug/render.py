@@ -66,9 +66,21 @@ def adjoint_line(flow, ascii=False):
         (lambda n: f"∂{n}")
     arrow = "->" if ascii else "→"
     (name, value), outs = flow
-    parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
+    grouped = {}
+    for n, v in outs:  # `u * u` sends two contributions to ∂u: show their sum too
+        grouped.setdefault(n, []).append(v)
+    parts = ", ".join(f"{d(n)} += {short(vs[0])}" if len(vs) == 1 else
+                      f"{d(n)} = {short(_sum(vs))} ({', '.join('+= ' + short(v) for v in vs)})"
+                      for n, vs in grouped.items())
     line = f"   {d(name)} = {value_text(value)}"
     return f"{line}  {arrow}  {parts}" if parts else line
+
+
+def _sum(values):
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
 
 
 def listing(file, first, last, current=None, breaks=()):

@@ -116,22 +116,29 @@ def test_tab_completes_commands_and_variables():
     child = spawn("long_names", "1.5")
     command(child, "n")
     prompt(child)
+    # The terminal redraws only what changed, so each completion is checked
+    # by what the completed command does (the bare prefix would fail).
     child.send("wher\t")
-    child.expect("where")
+    time.sleep(0.3)
     child.send("\r")
     child.expect(r"long_names\(\) \[fwd\]")
     prompt(child)
     child.send("p 1 + beta_v\t")  # a name inside an expression
-    child.expect("alue")  # the terminal redraws only the completed suffix
+    time.sleep(0.3)
     child.send("\r")
     child.expect("4.0")  # `beta_v` alone would be a NameError
+    command(child, "q")
+    finish(child)
+
+
+def test_tab_completes_command_arguments():
+    child = spawn("long_names", "1.5", "--no-color")
     prompt(child)
-    child.send("mode i\t")  # arguments complete too
-    child.expect("r")
+    child.send("mode i\t")
+    time.sleep(0.3)
     child.send("\r")
-    command(child, "p 6 * 7")
-    child.expect("42")
-    assert "usage: mode" not in child.before
+    command(child, "n")
+    child.expect(r"-> %\d+ = add\(%\d+, 1.0\)")  # IR view: `mode i` alone would be refused
     command(child, "q")
     finish(child)
 
