@@ -7,7 +7,7 @@ from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
-from .trace import user_graph, user_loc
+from .trace import grad_call, user_graph, user_loc
 
 CATCH_KINDS = ("nan", "inf", "nonfinite", "error")
 
@@ -87,7 +87,8 @@ class BreakCommands:
         loc, phase, cond = split_spec(arg)
         if loc is None:
             return self._list_breakpoints()
-        if phase == "bwd" and self.session.grad is None:
+        if phase == "bwd" and self.session.grad is None and \
+                not any(grad_call(g) for g in self.session.graphs()):
             self.write("Note: no backward pass without --grad; this breakpoint will not fire.")
         if cond is not None:
             compile(cond, "<condition>", "eval")

@@ -133,7 +133,7 @@ class RunCommands:
         """timeline [N]: list the recorded line stops around this one (N each side, default 5)."""
         n = _int(arg, "a count") if arg else 5
         s = self.session
-        stops = [p for p in range(s.end + 1) if s.trace.linestop[p] is not None]
+        stops = [p for p in range(s.end + 1) if s.trace.is_stop(p)]
         before = [p for p in stops if p < s.pos][-n:]
         after = [p for p in stops if p > s.pos][:n]
         for p in before + [s.pos] + after:
@@ -142,4 +142,4 @@ class RunCommands:
             where = f"{os.path.basename(loc.file)}:{loc.line}" if loc else "?"
             mark = ">" if p == s.pos else " "
             name = inv.name if inv is not None else "-"
-            self.write(f"{mark} #{p:<5} {s.trace.phase(p):4} {where:16} {name}")
+            self.write(f"{mark} #{p:<5} {s.trace.phase_label(p):4} {where:16} {name}")

@@ -54,7 +54,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     @property
     def prompt(self):
-        return f"(myia {self.session.phase}) "
+        return f"(myia {self.session.phase_label}) "
 
     def ended(self):
         """Whether the session is over: an error with `catch error` removed."""

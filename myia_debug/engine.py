@@ -110,6 +110,13 @@ class Session:
             return "pm"
         return self.trace.phase(self.pos)
 
+    @property
+    def phase_label(self):
+        """The phase as shown: `fwd grad(loss)` inside a grad call of the program."""
+        if self.error is not None and self.pos == self.end:
+            return "pm"
+        return self.trace.phase_label(self.pos)
+
     # ----- the atomic move ------------------------------------------------------
 
     def _forward(self):
@@ -168,7 +175,7 @@ class Session:
                 if stop is not None:
                     return stop
                 if self.options["stop-at-boundary"] and start_phase == "fwd" and \
-                        self.phase == "bwd":
+                        self.trace.session_bwd(self.pos):
                     return Stop(self.pos, ["Boundary between the passes"])
                 if stop_here(self.pos):
                     return self._returned(Stop(self.pos))
@@ -188,10 +195,10 @@ class Session:
         pass the sensitivities of its arguments by name."""
         frame = self.trace.frame_at(pos)
         value = self.vm.value(frame, frame.graph.output)
-        role = frame.graph.debug.role
-        if role == "fprop":
-            return value[0]
-        if role == "bprop":
+        g = frame.graph
+        while g.debug.role == "fprop" and isinstance(g.debug.origin, Graph):
+            value, g = value[0], g.debug.origin  # a forward graph of a forward graph...
+        if g.debug.role == "bprop":
             names = [p.debug.name for p in self.trace.inv_of[frame.id].graph.parameters]
             return Sensitivities((k, v) for k, v in zip(names, value[1:])
                                  if type(v).__name__ != "Zero" and not integral(v))
@@ -294,9 +301,9 @@ class Session:
         """Run to the first line stop of the backward pass."""
         if self.grad is None:
             raise DebugError("'bwd' needs the gradient program: start with --grad.")
-        if self.phase != "fwd":
+        if self.trace.session_bwd(self.pos) or self.phase in ("done", "pm"):
             raise DebugError("Already past the forward pass.")
-        return self._run(lambda p: self.trace.phase(p) == "bwd" and self.trace.is_stop(p),
+        return self._run(lambda p: self.trace.session_bwd(p) and self.trace.is_stop(p),
                          check=False)
 
     def goto(self, n):

@@ -25,7 +25,7 @@ def prompt(debugger):
 def toolbar(debugger):
     s = debugger.session
     inv = s.current_frame()[0]
-    return f" {s.phase}  step #{s.pos}/{s.end}  {inv.name}()  " \
+    return f" {s.phase_label}  step #{s.pos}/{s.end}  {inv.name}()  " \
            f"[F10 next  F11 step  S-F11 return  F5 continue  F8 back  C-d quit]"
 
 

@@ -55,7 +55,8 @@ def header(session, stop, ascii=False):
     if loc is None:
         return [f"> <unknown>()  {inv.name}() [{session.phase} #{pos}]"]
     phase = session.phase if pos == session.pos else session.trace.phase(pos)
-    text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{phase} #{pos}]",
+    label = session.phase_label if pos == session.pos else session.trace.phase_label(pos)
+    text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{label} #{pos}]",
             f"{ARROWS.get(phase, '->')} {source_line(loc.file, loc.line).strip()}"]
     return text
 
@@ -124,7 +125,7 @@ def stack_lines(session):
         loc = session.location(node=node) if done else user_loc(node) or user_loc(inv.graph)
         where = f"{os.path.basename(loc.file)}({loc.line})" if loc else "<unknown>"
         mark = ">" if i == session.frame_index else " "
-        phase = session.phase if done else session.trace.frame_phase(frame)
+        phase = session.phase_label if done else session.trace.frame_phase(frame)
         out.append(f"{mark} {where}{inv.name}() [{phase}]")
     return out
 

@@ -56,9 +56,10 @@ def is_machinery(g):
     """Myia's own frames, never shown: primitive wrappers (`J(log)`) and their
     backpropagators (flag "core"), library helpers and primitives' bprops
     written in the subset (no user location), and the wrapper `grad` puts
-    around a function (role "grad").  Their steps fold into the user frame
+    around a function (role "grad", and what AD makes of it when the program
+    calls `grad` under `--grad`).  Their steps fold into the user frame
     that called them, at the call's line."""
-    return "core" in g.flags or g.debug.role == "grad" or user_loc(g) is None
+    return "core" in g.flags or grad_call(g) is not None or user_loc(g) is None
 
 
 def return_loc(inv):
@@ -72,6 +73,23 @@ def return_loc(inv):
             and isinstance(g.debug.origin, type(g)):
         g = g.debug.origin
     return g.return_loc or user_loc(inv.graph)
+
+
+def block_role(g):
+    """The parser's role of the block a graph is (itself or the one AD made it from)."""
+    while g.debug.role in ("fprop", "bprop") and isinstance(g.debug.origin, Graph):
+        g = g.debug.origin
+    return g.debug.role
+
+
+def grad_call(g):
+    """`grad(f)` if graph `g` is the wrapper `grad` makes, or a graph AD made of one."""
+    while g is not None:
+        if g.debug.role == "grad":
+            return g.name
+        g = g.debug.origin if g.debug.role in ("fprop", "bprop") and \
+            isinstance(g.debug.origin, Graph) else None
+    return None
 
 
 def is_control(node):
@@ -141,6 +159,7 @@ class Trace:
         self.invocations = []
         self.bwd_start = None  # the first position in the backward pass
         self.returns = set()   # positions where a user function is about to return
+        self.tags = {}         # frame id -> (pass, name of the inner grad call or None)
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
         self._record(0)
@@ -154,6 +173,7 @@ class Trace:
         """Attach a new VM frame to its invocation (see module docstring)."""
         self.born[frame.id] = {}
         self.frames[frame.id] = frame
+        self.tags[frame.id] = self._tag(frame)
         tail = prev is not None and frame.caller is not prev
         parent = prev if tail else frame.caller
         inv = self.inv_of.get(parent.id) if parent is not None else None
@@ -195,15 +215,16 @@ class Trace:
         self.states.append((frame, frame.pc if frame is not None else 0))
         stop = None
         node = self.next_node(pos)
-        loc = user_loc(node) if node is not None and self._stops_at(frame, node) else None
-        if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
+        loc = user_loc(node) if node is not None and not self.inv_of[frame.id].hidden \
+            and self._stops_at(frame, node) else None
+        if frame is not None and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
             self.bwd_start = pos
         if node is None and frame is not None and self._returning(frame):
             self.returns.add(pos)
         if loc is not None:
             inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
-            looped = inv.last_frame is not frame and frame.graph.debug.role in LOOP_ROLES
+            looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
             if here != inv.last_line or looped:
                 stop = here
                 if inv.first_stop is None:
@@ -275,9 +296,33 @@ class Trace:
             frame = frame.caller
         return out
 
+    def _tag(self, frame):
+        """(pass, inner grad) of a new VM frame, from its caller's.
+
+        A `grad(f)` called inside the program opens a context of its own:
+        its forward and backward passes are tagged `fwd grad(f)` and
+        `bwd grad(f)` while the program around it stays in its own pass.
+        """
+        caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
+        inner = grad_call(frame.graph)
+        if inner is not None:
+            return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
+        ctx = caller[1] if caller is not None else None
+        if phase_of(frame.graph) == "bwd":
+            return "bwd", ctx
+        return (caller[0] if caller is not None else "fwd"), ctx
+
     def frame_phase(self, frame):
-        """The phase tag of a VM frame: "fwd" or "bwd"."""
-        return phase_of(frame.graph)
+        """The phase label of a VM frame: `fwd`, `bwd`, `fwd grad(f)`..."""
+        phase, inner = self.tags[frame.id]
+        return f"{phase} {inner}" if inner else phase
+
+    def phase_label(self, pos):
+        """The phase shown for a position: its pass, and the inner grad call if any."""
+        frame = self.frame_at(pos)
+        if frame is None or self.tags[frame.id][1] is None:
+            return self.phase(pos)
+        return self.frame_phase(frame)
 
     def visible(self, pos):
         """Whether the step at `pos` runs in a user frame (not Myia's machinery)."""
@@ -288,9 +333,19 @@ class Trace:
         return len(self.stack(pos))
 
     def phase(self, pos):
-        if self.frame_at(pos) is None:
+        """`fwd`, `bwd` (the session's backward pass, or an inner grad call's), `done`."""
+        frame = self.frame_at(pos)
+        if frame is None:
             return "done"
-        return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
+        phase, inner = self.tags[frame.id]
+        if inner is None and frame.caller is None:  # the --grad wrapper around it all
+            return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
+        return phase
+
+    def session_bwd(self, pos):
+        """Whether `pos` is in the session's own backward pass (`--grad`)."""
+        return self.bwd_start is not None and pos >= self.bwd_start and \
+            self.phase(pos) == "bwd" and self.tags[self.frame_at(pos).id][1] is None
 
     def variables(self, inv, pos):
         """Named values of an invocation at `pos`: each name's latest version."""
