@@ -47,6 +47,8 @@ class Breakpoint:
             node = trace.next_node(pos)
             return node is not None and node.id == self.node_id
         stop = trace.linestop[pos]
+        if stop is None and pos in trace.returns and self.kind == "line":
+            stop = trace.return_line(pos)  # `return s`: its only stop
         if stop is None:
             return False
         if self.kind == "func":

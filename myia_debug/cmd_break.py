@@ -7,7 +7,7 @@ from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
-from .trace import grad_call, user_graph, user_loc
+from .trace import bare_return, grad_call, user_graph, user_loc
 
 CATCH_KINDS = ("nan", "inf", "nonfinite", "error")
 
@@ -38,10 +38,12 @@ class BreakCommands:
     def code_lines(self):
         """(file, line) pairs that have code in the program being run."""
         if getattr(self, "_code_lines", None) is None:
+            graphs = self.session.graphs()
             self._code_lines = {(os.path.abspath(loc.file), loc.line)
-                                for g in self.session.graphs()
-                                for n in graph_nodes(g)
+                                for g in graphs for n in graph_nodes(g)
                                 for loc in [user_loc(n)] if loc is not None}
+            self._code_lines |= {(os.path.abspath(loc.file), loc.line) for g in graphs
+                                 for loc in [bare_return(g)] if loc is not None}
         return self._code_lines
 
     def resolve(self, loc):
@@ -79,9 +81,34 @@ class BreakCommands:
             raise DebugError(f"no code of this program in {file!r}")
         path = matches.pop()
         if (path, line) not in self.code_lines():
-            raise DebugError(f"line {line} of {os.path.basename(path)} has no code "
-                             "(blank, comment, or not run by Myia)")
+            moved = self._next_code_line(path, line)
+            if moved is None:
+                raise DebugError(f"line {line} of {os.path.basename(path)} has no code "
+                                 "(blank, comment, or not run by Myia)")
+            self.write(f"Line {line} computes nothing (a constant or a name); the "
+                       f"breakpoint goes to line {moved}, the next one that does.")
+            line = moved
         return {"kind": "line", "file": path, "line": line}
+
+    def _next_code_line(self, path, line):
+        """For a statement that computes nothing (`r = 1.0`), the next line of its
+        function that has code, as gdb moves a breakpoint; None for blank lines."""
+        import linecache
+
+        from .render import function_lines
+
+        text = linecache.getline(path, line).strip()
+        if not text or text.startswith("#"):
+            return None
+        for g in self.session.graphs():
+            if g.debug.role is not None or user_loc(g) is None or \
+                    not same_file(g.debug.loc.file, path):
+                continue
+            _, first, last = function_lines(g)
+            if first < line <= last:
+                after = [n for f, n in self.code_lines() if f == path and line < n <= last]
+                return min(after, default=None)
+        return None
 
     def _set(self, arg, temporary):
         loc, phase, cond = split_spec(arg)

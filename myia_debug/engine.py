@@ -173,7 +173,7 @@ class Session:
                     return self._end_stop()
                 stop = self._check(self.pos) if check else None
                 if stop is not None:
-                    return stop
+                    return self._returned(stop)
                 if self.options["stop-at-boundary"] and start_phase == "fwd" and \
                         self.trace.session_bwd(self.pos):
                     return Stop(self.pos, ["Boundary between the passes"])

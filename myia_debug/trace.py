@@ -75,6 +75,17 @@ def return_loc(inv):
     return g.return_loc or user_loc(inv.graph)
 
 
+def bare_return(g):
+    """The location of `return NAME` ending block `g` (a primal graph), when the
+    statement computes nothing on its line: the line has a stop only as a
+    return stop, so a breakpoint there fires at that return."""
+    loc = g.return_loc
+    if loc is None:
+        return None
+    out = g.output.loc if not isinstance(g.output, Graph) else None
+    return loc if out is None or out.line != loc.line or out.file != loc.file else None
+
+
 def block_role(g):
     """The parser's role of the block a graph is (itself or the one AD made it from)."""
     while g.debug.role in ("fprop", "bprop") and isinstance(g.debug.origin, Graph):
@@ -236,6 +247,18 @@ class Trace:
         """Whether `frame` returning ends a user invocation (pdb's return event)."""
         inv = self.inv_of[frame.id]
         return not inv.hidden and (frame.caller is None or self.inv_of[frame.caller.id] is not inv)
+
+    def return_line(self, pos):
+        """At a forward return stop of `return NAME`: (file, line) of that statement."""
+        inv = self.invocation(pos)
+        g = inv.frames[-1].graph
+        if phase_of(g) == "bwd":
+            return None
+        while g.return_loc is None and g.debug.role is not None \
+                and isinstance(g.debug.origin, Graph):
+            g = g.debug.origin
+        loc = bare_return(g)
+        return (loc.file, loc.line) if loc is not None else None
 
     def is_stop(self, pos):
         """A line stop or a return stop."""
