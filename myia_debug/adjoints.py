@@ -63,7 +63,7 @@ def flow_at(session, pos):
     frame = trace.frame_at(pos)
     if frame is None or bwd_frame(trace, pos) is not frame:  # inside a primitive's bprop
         return None
-    call = bprop_call(frame, trace.states[pos][1])
+    call = bprop_call(frame, trace.pc_at(pos))
     if call is None:
         return None
     parts = [n for n in frame.nodes if n.debug.role == "adjoint" and len(n.inputs) == 3
@@ -105,9 +105,11 @@ def forward_time(session, pos):
     fframe = fprop_frame(bframe) if bframe is not None else None
     if fframe is None:
         return pos
-    pc = trace.states[pos][1] if bframe is trace.frame_at(pos) else 0
+    pc = trace.pc_at(pos) if bframe is trace.frame_at(pos) else 0
     call = bprop_call(bframe, pc)
-    born = trace.born[fframe.id]
+    born = trace.born.get(fframe.id)
+    if born is None:  # beyond the horizon of the recorded history
+        return pos
     if call is not None:
         for node, step in born.items():
             if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
@@ -119,7 +121,7 @@ def forward_view(session, pos):
     """(invocation, frame, step) whose values a bwd stop shows, or None."""
     bframe = bwd_frame(session.trace, pos)
     fframe = fprop_frame(bframe) if bframe is not None else None
-    if fframe is None:
+    if fframe is None or fframe.id not in session.trace.inv_of:  # beyond the horizon
         return None
     return session.trace.inv_of[fframe.id], fframe, forward_time(session, pos)
 

@@ -133,7 +133,7 @@ class RunCommands:
         """timeline [N]: list the recorded line stops around this one (N each side, default 5)."""
         n = _int(arg, "a count") if arg else 5
         s = self.session
-        stops = [p for p in range(s.end + 1) if s.trace.is_stop(p)]
+        stops = [p for p in range(s.trace.base, s.end + 1) if s.trace.is_stop(p)]
         before = [p for p in stops if p < s.pos][-n:]
         after = [p for p in stops if p > s.pos][:n]
         for p in before + [s.pos] + after:

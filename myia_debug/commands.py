@@ -19,10 +19,11 @@ from .cmd_inspect import InspectCommands
 from .cmd_run import RunCommands
 from .cmd_source import SourceCommands
 from .breakpoints import UNDEFINED
-from .engine import DebugError, Sensitivities
+from .engine import HISTORY, DebugError, Sensitivities
 
 OPTIONS = {"context": 5, "precision": None, "threshold": 20, "types": False,
-           "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False}
+           "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False,
+           "history": HISTORY}
 BOOLEAN = ("types", "color", "ascii", "stop-at-boundary", "sticky")
 
 
@@ -283,7 +284,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def do_set(self, arg):
         """set OPTION VALUE: context, precision, threshold, types, color, ascii,
-        stop-at-boundary, sticky (on/off for the last five)."""
+        stop-at-boundary, sticky (on/off for these five), history (the recorded
+        steps kept for time travel; older ones are dropped; 0 keeps all)."""
         try:
             name, value = shlex.split(arg)
         except ValueError:
@@ -297,9 +299,15 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             self.session.options["stop-at-boundary"] = self.options["stop-at-boundary"]
         else:
             try:
-                self.options[name] = int(value)
+                number = int(value)
             except ValueError:
                 raise DebugError(f"{name} takes a whole number") from None
+            if name == "history" and number < 0:
+                raise DebugError("history takes a number of steps (0: all)")
+            self.options[name] = number
+            if name == "history":
+                self.session.options["history"] = number
+                self.session.trace.limit = self.options[name] or None
 
     def do_show(self, arg):
         """show [OPTION]: show one option, or all."""

@@ -23,6 +23,11 @@ from .breakpoints import Points
 from .trace import Trace, return_loc, user_loc
 
 
+HISTORY = 1_000_000  # positions kept by default (`set history N`; 0 keeps all)
+HORIZON = ("reached the horizon of the recorded history (#{}): older steps were "
+           "dropped; 'set history N' keeps more (0: all)")
+
+
 class DebugError(Exception):
     """A command the engine cannot carry out; its message is for the user."""
 
@@ -62,7 +67,7 @@ class Session:
         self.seed = seed
         self.primal = fn if isinstance(fn, Graph) else myia.ir(fn)
         self.points = Points()
-        self.options = {"stop-at-boundary": False}
+        self.options = {"stop-at-boundary": False, "history": HISTORY}
         self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
@@ -83,7 +88,7 @@ class Session:
         """Run again from the start; breakpoints, watches and options stay."""
         self.vm = DebugVM(record=False)
         self.vm.start(self.program(), self.args)
-        self.trace = Trace(self.vm)
+        self.trace = Trace(self.vm, self.options["history"] or None)
         self.pos = 0
         self.error = None
         self.interrupted = False
@@ -121,7 +126,8 @@ class Session:
 
     def _forward(self):
         """Move one position forwards; False at the end of the program or on error."""
-        if self.pos < self.end:
+        trace = self.trace
+        if self.pos < trace.base + len(trace.sframes) - 1:  # replaying the recorded past
             self.pos += 1
             return True
         if self.vm.finished or self.error is not None:
@@ -150,35 +156,39 @@ class Session:
         Exact because the program is pure: this is the future the session
         will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
         """
-        while not done() and not self.vm.finished and self.error is None:
-            try:
-                ev = self.trace.advance()
-            except myia.MyiaError as e:
-                self.error = e
-                return
-            self._apply_seed(ev)
-            if self.trace_hook is not None:
-                self.trace_hook(ev, self.trace)
+        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+            while not done() and not self.vm.finished and self.error is None:
+                try:
+                    ev = self.trace.advance()
+                except myia.MyiaError as e:
+                    self.error = e
+                    return
+                self._apply_seed(ev)
+                if self.trace_hook is not None:
+                    self.trace_hook(ev, self.trace)
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
         self.frame_index = 0
         start_phase = self.phase
+        points = self.points
+        boundary = self.options["stop-at-boundary"] and start_phase == "fwd"
         try:
-            while True:
-                if self.interrupted:
-                    self.interrupted = False
-                    return Stop(self.pos, ["Interrupted"])
-                if not self._forward():
-                    return self._end_stop()
-                stop = self._check(self.pos) if check else None
-                if stop is not None:
-                    return self._returned(stop)
-                if self.options["stop-at-boundary"] and start_phase == "fwd" and \
-                        self.trace.session_bwd(self.pos):
-                    return Stop(self.pos, ["Boundary between the passes"])
-                if stop_here(self.pos):
-                    return self._returned(Stop(self.pos))
+            with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch
+                while True:
+                    if self.interrupted:
+                        self.interrupted = False
+                        return Stop(self.pos, ["Interrupted"])
+                    if not self._forward():
+                        return self._end_stop()
+                    if check and (points.breakpoints or points.catches or points.watches):
+                        stop = self._check(self.pos)
+                        if stop is not None:
+                            return self._returned(stop)
+                    if boundary and self.trace.session_bwd(self.pos):
+                        return Stop(self.pos, ["Boundary between the passes"])
+                    if stop_here(self.pos):
+                        return self._returned(Stop(self.pos))
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
 
@@ -206,9 +216,9 @@ class Session:
 
     def begin(self):
         """The first stop: the first source line of the function."""
-        if self.trace.linestop[0] is not None:
+        if self.trace.line_stop(0) is not None:
             return Stop(0)
-        return self._run(lambda p: self.trace.linestop[p] is not None)
+        return self._run(lambda p: self.trace.line_stop(p) is not None)
 
     def _end_stop(self):
         if self.error is not None:
@@ -218,10 +228,12 @@ class Session:
     def _back(self, stop_here):
         """Move backwards until `stop_here(pos)` (or the start)."""
         self.frame_index = 0
-        while self.pos > 0:
+        while self.pos > self.trace.base:
             self.pos -= 1
             if stop_here(self.pos):
                 return self._returned(Stop(self.pos))
+        if self.trace.base:
+            return Stop(self.pos, [HORIZON.format(self.trace.base)])
         return Stop(0, ["start of the recorded history"])
 
     def _check(self, pos):
@@ -276,8 +288,8 @@ class Session:
                 return True
             if p in self.trace.returns and self.trace.invocation(p) is inv:
                 return True
-            return (self.trace.invocation(p) is inv and self.trace.linestop[p] is not None
-                    and self.trace.linestop[p][1] >= target)
+            stop = self.trace.line_stop(p)
+            return self.trace.invocation(p) is inv and stop is not None and stop[1] >= target
 
         return self._run(arrived)
 
@@ -310,6 +322,8 @@ class Session:
         """Go to global step `n`, running forwards if it was not reached yet."""
         if n < 0:
             raise DebugError("Step numbers start at 0.")
+        if n < self.trace.base:
+            raise DebugError(HORIZON.format(self.trace.base))
         if n <= self.end:
             self.pos = n
             self.frame_index = 0
@@ -327,6 +341,9 @@ class Session:
 
     def reverse_finish(self):
         inv = self.current_frame()[0]
+        if inv.caller_pos < self.trace.base:
+            raise DebugError(f"{inv.name}() was called before the horizon: "
+                             + HORIZON.format(self.trace.base))
         self.pos = inv.caller_pos
         self.frame_index = 0
         return Stop(self.pos)
@@ -373,8 +390,8 @@ class Session:
             loc = user_loc(n) if n is not None else None
             if loc is not None:
                 return loc
-        for p in range(pos, -1, -1):
-            if self.trace.linestop[p] is not None and self.trace.invocation(p) is inv:
+        for p in range(pos, self.trace.base - 1, -1):
+            if self.trace.line_stop(p) is not None and self.trace.invocation(p) is inv:
                 return user_loc(self.trace.next_node(p))
         if user_loc(inv.graph) is not None:
             return user_loc(inv.graph)

@@ -15,13 +15,14 @@ belong to it.  A call to a function's *entry* graph always starts a new
 invocation, so recursion gives one source frame per level.
 """
 
+import array
 import bisect
 import os
 
-import numpy as np
 
 import myia
 from myia.ir import Graph
+from myia.vm.debug import Event
 
 LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
 LOOP_ROLES = ("while", "for")
@@ -32,14 +33,24 @@ def is_library(loc):
     return loc is None or os.path.abspath(loc.file).startswith(LIBRARY)
 
 
+_user_locs = {}  # node or graph -> its user location (debug info does not change)
+
+
 def user_loc(x):
     """The first location on `x`'s origin chain that is in the user's code."""
+    try:
+        return _user_locs[x]
+    except KeyError:
+        pass
     info = getattr(x, "debug", None)
+    loc = None
     while info is not None:
         if info.loc is not None and not is_library(info.loc):
-            return info.loc
+            loc = info.loc
+            break
         info = info.origin.debug if info.origin is not None else None
-    return None
+    _user_locs[x] = loc
+    return loc
 
 
 def user_graph(g):
@@ -125,13 +136,24 @@ def is_entry(g):
     return role in ("fprop", "bprop") and origin.debug.role is None
 
 
+_phases = {}
+
+
 def phase_of(g):
-    """"bwd" for graphs made by AD's backward half, else "fwd"."""
-    while g is not None:
-        if g.debug.role == "bprop":
-            return "bwd"
-        g = g.debug.origin if g.debug.role is not None else None
-    return "fwd"
+    """"bwd" for graphs made by AD's backward half, else "fwd" (cached: graphs
+    do not change once made)."""
+    try:
+        return _phases[g]
+    except KeyError:
+        pass
+    phase, h = "fwd", g
+    while h is not None:
+        if h.debug.role == "bprop":
+            phase = "bwd"
+            break
+        h = h.debug.origin if h.debug.role is not None else None
+    _phases[g] = phase
+    return phase
 
 
 class Invocation:
@@ -159,14 +181,18 @@ class Invocation:
 class Trace:
     """Everything recorded about one run; positions are 0..len(self)."""
 
-    def __init__(self, vm):
+    def __init__(self, vm, limit=None):
         self.vm = vm
-        self.states = []   # position -> (vm frame, pc); frame None when finished
-        self.events = [None]  # position -> the event of the step that led there
+        # position -> the vm frame about to run (None when finished) and its pc;
+        # the step between two positions is read back from them (`event`).
+        self.sframes = []
+        self.spcs = array.array("l")
+        self.base = 0       # the oldest position still recorded (see horizon.py)
+        self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
         self.frames = {}   # frame id -> Frame
-        self.linestop = []  # position -> (file, line) or None
+        self.stops = []    # position -> (file, line) of its line stop, or None
         self.invocations = []
         self.bwd_start = None  # the first position in the backward pass
         self.returns = set()   # positions where a user function is about to return
@@ -176,7 +202,7 @@ class Trace:
         self._record(0)
 
     def __len__(self):
-        return len(self.states) - 1
+        return self.base + len(self.sframes) - 1
 
     # ----- recording --------------------------------------------------------
 
@@ -208,32 +234,60 @@ class Trace:
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
         prev = self.vm.frame
-        pos = len(self)
-        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
-            ev = self.vm.step()
+        pos = self.base + len(self.sframes) - 1
+        ev = self.vm.step()  # under the caller's np.errstate: NaN/Inf are the user's
         if ev.kind == "call":
             self._enter(ev.frame, ev.step, pos, prev)
         elif ev.kind == "node":
             self._born(ev.frame, ev.node, ev.step)
         elif ev.frame.caller is not None:
             self._born(ev.frame.caller, ev.frame.call_node, ev.step)
-        self.events.append(ev)
         self._record(ev.step)
+        if self.limit and len(self.sframes) > self.limit + self.limit // 4:
+            from .horizon import trim
+
+            trim(self, self.limit)
         return ev
 
+    def event(self, pos):
+        """The step that led to position `pos` (None for 0), read back from the
+        positions around it: programs are pure, so nothing else is stored."""
+        if pos <= 0:
+            return None
+        if pos <= self.base:
+            return None
+        i = pos - self.base
+        frame, pc = self.sframes[i - 1], self.spcs[i - 1]
+        if pc >= len(frame.nodes):
+            return Event("return", pos, frame, frame.call_node,
+                         self.vm.value(frame, frame.graph.output))
+        node, after = frame.nodes[pc], self.sframes[i]
+        if after is frame:
+            return Event("node", pos, frame, node, frame.values[node])
+        return Event("call", pos, after, node)
+
     def _record(self, pos):
+        """Note position `pos`: the frame about to run, and whether it is a stop."""
         frame = self.vm.frame
-        self.states.append((frame, frame.pc if frame is not None else 0))
-        stop = None
-        node = self.next_node(pos)
-        loc = user_loc(node) if node is not None and not self.inv_of[frame.id].hidden \
-            and self._stops_at(frame, node) else None
-        if frame is not None and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+        self.sframes.append(frame)
+        if frame is None:
+            self.spcs.append(0)
+            self.stops.append(None)
+            return
+        pc = frame.pc
+        self.spcs.append(pc)
+        inv = self.inv_of[frame.id]
+        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
             self.bwd_start = pos
-        if node is None and frame is not None and self._returning(frame):
-            self.returns.add(pos)
+        stop = loc = None
+        if pc >= len(frame.nodes):
+            if self._returning(frame):
+                self.returns.add(pos)
+        elif not inv.hidden:
+            node = frame.nodes[pc]
+            if self._stops_at(frame, node):
+                loc = user_loc(node)
         if loc is not None:
-            inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
             looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
             if here != inv.last_line or looped:
@@ -241,7 +295,7 @@ class Trace:
                 if inv.first_stop is None:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
-        self.linestop.append(stop)
+        self.stops.append(stop)
 
     def _returning(self, frame):
         """Whether `frame` returning ends a user invocation (pdb's return event)."""
@@ -262,7 +316,11 @@ class Trace:
 
     def is_stop(self, pos):
         """A line stop or a return stop."""
-        return self.linestop[pos] is not None or pos in self.returns
+        return self.stops[pos - self.base] is not None or pos in self.returns
+
+    def line_stop(self, pos):
+        """(file, line) if `pos` is a line stop, else None."""
+        return self.stops[pos - self.base]
 
     @staticmethod
     def _stops_at(frame, node):
@@ -289,11 +347,14 @@ class Trace:
     # ----- reading a position ----------------------------------------------
 
     def frame_at(self, pos):
-        return self.states[pos][0]
+        return self.sframes[pos - self.base]
+
+    def pc_at(self, pos):
+        return self.spcs[pos - self.base]
 
     def next_node(self, pos):
         """The node the next step evaluates (None if it is a return)."""
-        frame, pc = self.states[pos]
+        frame, pc = self.sframes[pos - self.base], self.spcs[pos - self.base]
         if frame is None or pc >= len(frame.nodes):
             return None
         return frame.nodes[pc]

@@ -335,3 +335,32 @@ def test_stepi_and_nexti():
     s.goto(before)
     s.nexti()
     assert where(s)[0] == "straight" and s.pos == before + 3
+
+
+def test_the_trace_is_bounded_by_its_horizon():
+    s = Session(P.forever, (1.0,))
+    s.options["history"] = 1000
+    s.restart()
+    s.begin()
+    for _ in range(20000):
+        s._forward()
+    trace = s.trace
+    assert s.pos > 20000 and trace.base > s.pos - 1250
+    assert len(trace.sframes) <= 1250 and len(trace.stops) == len(trace.sframes)
+    assert len(trace.frames) < 700  # old loop iterations are forgotten, as in the VM
+    assert len(trace.invocations[0].steps["x"]) < 600
+    assert s.variables()["x"] > 1000.0  # the current version is always kept
+    stop = s.reverse_cont()  # nothing to find: stops at the horizon, says so
+    assert s.pos == trace.base and "horizon" in stop.reasons[0]
+    with pytest.raises(DebugError, match="horizon"):
+        s.goto(5)
+    s.goto(trace.base + 10)
+    assert s.pos == trace.base + 10 and s.variables()["x"] > 1000.0
+
+
+def test_no_horizon_with_history_0():
+    s = Session(P.loop, (1.5, 300))
+    s.options["history"] = 0
+    s.restart()
+    s.cont()
+    assert s.trace.base == 0 and s.goto(0).pos == 0
