@@ -6,7 +6,7 @@ stopped after a fixed number of steps, with the trace on (as the debugger
 always runs), and reports CPU µs (process time: the machine may be shared) and bytes per step.  The same loop in plain
 CPython is timed in the same run, for the ratio.
 
-    python benchmarks/debugger_steps.py LABEL [ITERATIONS]  # appends to debugger_steps.json
+    python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
 
 Run it with PYTHONPATH pointing at the checkout to measure (the `before`
 figures in the JSON file come from the checkout before the change).
@@ -65,7 +65,7 @@ def main():
     us_forever, _ = per_step(P.forever, (1.0,), None, steps=200_000)
     row = {
         "label": label,
-        "code": os.environ.get("PYTHONPATH", ""),
+        "code": sys.argv[3] if len(sys.argv) > 3 else "",
         "iterations": n,
         "grad_loop_steps": steps,
         "grad_loop_steps_per_iteration": round(steps / n, 1),

@@ -222,11 +222,14 @@ def contributions(session, name):
     return [(where, value) for _, where, value in sorted(rows, key=lambda r: r[0])], total
 
 
-def history(session, name, pos):
-    """(step, value, ∂out/∂ that version or None) for every version of `name` so far.
+def history(session, name, pos, last=None):
+    """(invocation, rows, total): rows (step, value, ∂out/∂ that version or None)
+    for the versions of `name` so far (the `last` ones only, if given), and
+    how many there are in all.
 
     At a bwd stop and at `done` (with --grad), each version has the adjoint
     its own backward received: one per loop iteration for a loop variable.
+    Adjoints are read for the rows shown only, so a long history stays cheap.
     """
     trace = session.trace
     inv, until = session.current_frame(pos)[0], pos
@@ -235,13 +238,17 @@ def history(session, name, pos):
     elif trace.frame_at(pos) is None:
         inv = forward_invocation(session, pos)
     steps = inv.steps.get(name, [])
-    rows = []
+    found = []
     for step, (frame, node) in zip(steps, inv.defs.get(name, [])):
         if step > until:
             break
-        value, adj = frame.values[node], None
-        if rows and isinstance(node, Parameter) and value is rows[-1][1]:
+        if found and isinstance(node, Parameter) and frame.values[node] is found[-1][1]:
             continue  # passed on unchanged to the next block: the same version
+        found.append((step, frame.values[node], frame, node))
+    shown = found if last is None else found[-last:]
+    rows = []
+    for step, value, frame, node in shown:
+        adj = None
         if session.grad is not None and trace.phase(pos) in ("bwd", "done") \
                 and node.debug.origin is not None and not integral(value):
             try:
@@ -249,7 +256,7 @@ def history(session, name, pos):
             except DebugError:  # a version the backward pass never reached
                 adj = None
         rows.append((step, value, adj))
-    return inv, rows
+    return inv, rows, len(found)
 
 
 def _sees(frame, target):
