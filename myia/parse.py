@@ -47,6 +47,9 @@ from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
 from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
 
+# Statements the debugger stops on even when they compute nothing (`r = 1.0`).
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)
+
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
     ast.Nonlocal: "nonlocal statement", ast.Raise: "raise statement",
@@ -366,6 +369,8 @@ class _Parser:
         method = getattr(self, "stmt_" + type(s).__name__, None)
         if method is None:
             raise self.syntax_error(s, f"{type(s).__name__} statement")
+        if isinstance(s, _SIMPLE):
+            block.graph.statement_locs.append(self.loc(s))
         return method(block, s)
 
     def stmt_Pass(self, block, s):

@@ -18,7 +18,7 @@ from myia.ir import Constant, Parameter
 
 from .engine import DebugError, integral
 from .render import expr_text, label
-from .trace import is_control, user_loc
+from .graphs import is_control, user_loc
 
 
 def is_zero(v):

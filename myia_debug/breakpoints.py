@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .trace import user_graph, user_loc
+from .graphs import user_graph, user_loc
 
 PHASES = ("fwd", "bwd", "both")
 

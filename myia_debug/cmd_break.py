@@ -7,7 +7,8 @@ from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
-from .trace import bare_return, grad_call, user_graph, user_loc
+from .statements import quiet_locs
+from .graphs import bare_return, grad_call, is_library, user_graph, user_loc
 
 CATCH_KINDS = ("nan", "inf", "nonfinite", "error")
 
@@ -43,7 +44,8 @@ class BreakCommands:
                                 for g in graphs for n in graph_nodes(g)
                                 for loc in [user_loc(n)] if loc is not None}
             self._code_lines |= {(os.path.abspath(loc.file), loc.line) for g in graphs
-                                 for loc in [bare_return(g)] if loc is not None}
+                                 for loc in [bare_return(g), *quiet_locs(g)]
+                                 if loc is not None and not is_library(loc)}
         return self._code_lines
 
     def resolve(self, loc):
@@ -85,14 +87,14 @@ class BreakCommands:
             if moved is None:
                 raise DebugError(f"line {line} of {os.path.basename(path)} has no code "
                                  "(blank, comment, or not run by Myia)")
-            self.write(f"Line {line} computes nothing (a constant or a name); the "
-                       f"breakpoint goes to line {moved}, the next one that does.")
+            self.write(f"Line {line} runs no statement of its own; the breakpoint "
+                       f"goes to line {moved}, the next one that does.")
             line = moved
         return {"kind": "line", "file": path, "line": line}
 
     def _next_code_line(self, path, line):
-        """For a statement that computes nothing (`r = 1.0`), the next line of its
-        function that has code, as gdb moves a breakpoint; None for blank lines."""
+        """For a line of a function that is no statement (`else:`), the next line
+        of the function with code, as gdb moves a breakpoint; None for blank lines."""
         import linecache
 
         from .render import function_lines

@@ -6,7 +6,7 @@ from myia.ir import printer
 
 from . import render
 from .engine import DebugError
-from .trace import user_loc
+from .graphs import user_loc
 
 
 def _int(arg, what="a step number"):

@@ -20,7 +20,8 @@ from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
-from .trace import Trace, return_loc, user_loc
+from .graphs import return_loc, user_loc
+from .trace import Trace
 
 
 HISTORY = 1_000_000  # positions kept by default (`set history N`; 0 keeps all)
@@ -384,6 +385,8 @@ class Session:
         """The user location shown for a stop: its node's, or the nearest one before."""
         pos = self.pos if pos is None else pos
         inv, frame, cur = self.current_frame(pos)
+        if pos in self.trace.virtual and self.frame_index == 0:  # `r = 1.0`
+            return self.trace.virtual[pos]
         if node is None and pos in self.trace.returns and self.frame_index == 0:
             return return_loc(inv)
         for n in (node, cur):

@@ -85,7 +85,8 @@ def rerun(session, program, step, frame_id, node, value):
     vm.start(program, session.args)
     if vm.frame is not None:
         frames[vm.frame.id] = vm.frame
-    while vm.steps < step:
+    steps = session.trace.vm_step(step)  # positions of quiet statements are no step
+    while vm.steps < steps:
         vm.step()
     frames[frame_id].values[node] = value
     while not vm.finished:

@@ -31,6 +31,11 @@ def trim(trace, keep):
     trace.base += k
     base = trace.base
     trace.returns = {p for p in trace.returns if p >= base}
+    gone = bisect.bisect_left(trace.virtual_order, base)
+    for p in trace.virtual_order[:gone]:
+        del trace.virtual[p]
+    del trace.virtual_order[:gone]
+    trace.virtual_dropped += gone
     todo = list(trace.sframes)
     for inv in trace.invocations:
         for name, steps in inv.steps.items():
@@ -51,3 +56,4 @@ def trim(trace, keep):
         inv.frames = [f for f in inv.frames if f.id in live]
     for fid in [fid for fid in trace.frames if fid not in live]:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
+        trace.cursors.pop(fid, None)

@@ -11,7 +11,7 @@ import numpy as np
 
 from myia.ir import Constant, printer
 
-from .trace import user_loc
+from .graphs import user_loc
 
 ARROWS = {"bwd": "<-"}
 

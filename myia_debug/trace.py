@@ -17,144 +17,13 @@ invocation, so recursion gives one source frame per level.
 
 import array
 import bisect
-import os
 
-
-import myia
 from myia.ir import Graph
 from myia.vm.debug import Event
 
-LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
-LOOP_ROLES = ("while", "for")
-
-
-def is_library(loc):
-    """Locations inside the `myia` package (stdlib helpers, prim bprops)."""
-    return loc is None or os.path.abspath(loc.file).startswith(LIBRARY)
-
-
-_user_locs = {}  # node or graph -> its user location (debug info does not change)
-
-
-def user_loc(x):
-    """The first location on `x`'s origin chain that is in the user's code."""
-    try:
-        return _user_locs[x]
-    except KeyError:
-        pass
-    info = getattr(x, "debug", None)
-    loc = None
-    while info is not None:
-        if info.loc is not None and not is_library(info.loc):
-            loc = info.loc
-            break
-        info = info.origin.debug if info.origin is not None else None
-    _user_locs[x] = loc
-    return loc
-
-
-def user_graph(g):
-    """The user function a graph belongs to (itself for an entry graph).
-
-    The wrapper made by `grad_graph` (role "grad") is a frame of its own.
-    """
-    while g.debug.role not in (None, "grad") and g.debug.origin is not None:
-        g = g.debug.origin
-    return g
-
-
-def is_machinery(g):
-    """Myia's own frames, never shown: primitive wrappers (`J(log)`) and their
-    backpropagators (flag "core"), library helpers and primitives' bprops
-    written in the subset (no user location), and the wrapper `grad` puts
-    around a function (role "grad", and what AD makes of it when the program
-    calls `grad` under `--grad`).  Their steps fold into the user frame
-    that called them, at the call's line."""
-    return "core" in g.flags or grad_call(g) is not None or user_loc(g) is None
-
-
-def return_loc(inv):
-    """Where invocation `inv` returns: the `return` statement of the block it
-    ran last (forwards), the function's `def` line (the end of its backward
-    pass, which runs the lines upwards)."""
-    g = inv.frames[-1].graph
-    if phase_of(g) == "bwd":
-        return user_loc(inv.graph)
-    while g.return_loc is None and g.debug.role is not None \
-            and isinstance(g.debug.origin, type(g)):
-        g = g.debug.origin
-    return g.return_loc or user_loc(inv.graph)
-
-
-def bare_return(g):
-    """The location of `return NAME` ending block `g` (a primal graph), when the
-    statement computes nothing on its line: the line has a stop only as a
-    return stop, so a breakpoint there fires at that return."""
-    loc = g.return_loc
-    if loc is None:
-        return None
-    out = g.output.loc if not isinstance(g.output, Graph) else None
-    return loc if out is None or out.line != loc.line or out.file != loc.file else None
-
-
-def block_role(g):
-    """The parser's role of the block a graph is (itself or the one AD made it from)."""
-    while g.debug.role in ("fprop", "bprop") and isinstance(g.debug.origin, Graph):
-        g = g.debug.origin
-    return g.debug.role
-
-
-def grad_call(g):
-    """`grad(f)` if graph `g` is the wrapper `grad` makes, or a graph AD made of one."""
-    while g is not None:
-        if g.debug.role == "grad":
-            return g.name
-        g = g.debug.origin if g.debug.role in ("fprop", "bprop") and \
-            isinstance(g.debug.origin, Graph) else None
-    return None
-
-
-def is_control(node):
-    """Whether a primal node is control flow: the call of a block of its own
-    function (loop header, branch, join) or of a `switch`'s choice."""
-    fn = node.inputs[0] if hasattr(node, "inputs") and node.inputs else None
-    if fn is None:
-        return False
-    value = getattr(fn, "value", None)
-    if isinstance(value, Graph):
-        return value.debug.role is not None
-    inner = getattr(fn, "inputs", None)
-    prim = getattr(inner[0], "value", None) if inner else None
-    return type(prim).__name__ == "Primitive" and prim.name == "switch"
-
-
-def is_entry(g):
-    """Whether calling `g` starts a new invocation (a function, its fprop or bprop)."""
-    role, origin = g.debug.role, g.debug.origin
-    if role in (None, "grad") or origin is None:
-        return True
-    return role in ("fprop", "bprop") and origin.debug.role is None
-
-
-_phases = {}
-
-
-def phase_of(g):
-    """"bwd" for graphs made by AD's backward half, else "fwd" (cached: graphs
-    do not change once made)."""
-    try:
-        return _phases[g]
-    except KeyError:
-        pass
-    phase, h = "fwd", g
-    while h is not None:
-        if h.debug.role == "bprop":
-            phase = "bwd"
-            break
-        h = h.debug.origin if h.debug.role is not None else None
-    _phases[g] = phase
-    return phase
-
+from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
+                     is_machinery, phase_of, user_graph, user_loc)
+from .statements import pending
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -197,9 +66,14 @@ class Trace:
         self.bwd_start = None  # the first position in the backward pass
         self.returns = set()   # positions where a user function is about to return
         self.tags = {}         # frame id -> (pass, name of the inner grad call or None)
+        self.virtual = {}      # position -> Location of a quiet statement stopped on there
+        self.virtual_order = []  # those positions, increasing
+        self.virtual_dropped = 0  # how many of them went past the horizon
+        self.cursors = {}      # frame id -> the last line it stopped on (statements.py)
+        self.last_step = 0     # the position the last VM step led to
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
-        self._record(0)
+        self._record()
 
     def __len__(self):
         return self.base + len(self.sframes) - 1
@@ -236,13 +110,14 @@ class Trace:
         prev = self.vm.frame
         pos = self.base + len(self.sframes) - 1
         ev = self.vm.step()  # under the caller's np.errstate: NaN/Inf are the user's
+        new = self.last_step = pos + 1  # the position this step leads to
         if ev.kind == "call":
-            self._enter(ev.frame, ev.step, pos, prev)
+            self._enter(ev.frame, new, pos, prev)
         elif ev.kind == "node":
-            self._born(ev.frame, ev.node, ev.step)
+            self._born(ev.frame, ev.node, new)
         elif ev.frame.caller is not None:
-            self._born(ev.frame.caller, ev.frame.call_node, ev.step)
-        self._record(ev.step)
+            self._born(ev.frame.caller, ev.frame.call_node, new)
+        self._record()
         if self.limit and len(self.sframes) > self.limit + self.limit // 4:
             from .horizon import trim
 
@@ -254,8 +129,8 @@ class Trace:
         positions around it: programs are pure, so nothing else is stored."""
         if pos <= 0:
             return None
-        if pos <= self.base:
-            return None
+        if pos <= self.base or pos - 1 in self.virtual:
+            return None  # after a quiet statement's position: no step led here
         i = pos - self.base
         frame, pc = self.sframes[i - 1], self.spcs[i - 1]
         if pc >= len(frame.nodes):
@@ -266,27 +141,43 @@ class Trace:
             return Event("node", pos, frame, node, frame.values[node])
         return Event("call", pos, after, node)
 
-    def _record(self, pos):
-        """Note position `pos`: the frame about to run, and whether it is a stop."""
-        frame = self.vm.frame
+    def _append(self, frame, pc, stop):
         self.sframes.append(frame)
+        self.spcs.append(pc)
+        self.stops.append(stop)
+
+    def _record(self):
+        """Note the new position: the frame about to run, and whether it is a
+        stop; before it, the stops of the statements it passed that compute
+        nothing (statements.py)."""
+        frame = self.vm.frame
         if frame is None:
-            self.spcs.append(0)
-            self.stops.append(None)
+            self._append(None, 0, None)
             return
         pc = frame.pc
-        self.spcs.append(pc)
         inv = self.inv_of[frame.id]
-        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
-            self.bwd_start = pos
         stop = loc = None
+        returning = False
         if pc >= len(frame.nodes):
-            if self._returning(frame):
-                self.returns.add(pos)
+            returning = self._returning(frame)
         elif not inv.hidden:
             node = frame.nodes[pc]
             if self._stops_at(frame, node):
                 loc = user_loc(node)
+        if not inv.hidden:
+            for q in pending(self.cursors, frame, pc, loc):
+                at = self.base + len(self.sframes)
+                self.virtual[at] = q
+                self.virtual_order.append(at)
+                self._append(frame, pc, (q.file, q.line))
+                inv.last_line, inv.last_frame = (q.file, q.line), frame
+                if inv.first_stop is None:
+                    inv.first_stop = at
+        pos = self.base + len(self.sframes)
+        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+            self.bwd_start = pos
+        if returning:
+            self.returns.add(pos)
         if loc is not None:
             here = (loc.file, loc.line)
             looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
@@ -295,7 +186,12 @@ class Trace:
                 if inv.first_stop is None:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
-        self.stops.append(stop)
+        self._append(frame, pc, stop)
+
+    def vm_step(self, pos):
+        """The number of VM steps done at position `pos` (quiet statements' positions
+        are no step)."""
+        return pos - self.virtual_dropped - bisect.bisect_left(self.virtual_order, pos)
 
     def _returning(self, frame):
         """Whether `frame` returning ends a user invocation (pdb's return event)."""

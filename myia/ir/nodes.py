@@ -157,6 +157,9 @@ class Graph:
             the debugger should not stop in).
         return_loc: for a graph parsed from a block ending in `return`, the
             `Location` of that statement (the debugger's return stop).
+        statement_locs: the `Location`s of the simple statements (assignments,
+            expressions, `pass`) parsed into this block, in order: the
+            debugger also stops on those that compute nothing (`r = 1.0`).
     """
 
     def __init__(self, debug=None):
@@ -168,6 +171,7 @@ class Graph:
         self.kwonly = set()
         self.flags = set()
         self.return_loc = None
+        self.statement_locs = []
 
     def add_parameter(self, name=None, loc=None):
         p = Parameter(self, DebugInfo(name, loc))

@@ -79,3 +79,19 @@ def roots(x):
     y = x ** 0.5
     z = y ** 0.5
     return np.sum(z)
+
+
+def quiet(x):
+    a = x * 2.0
+    b = a
+    c = 1.0
+    pass
+    return b + c
+
+
+def quiet_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        k = 2.0
+        s = s + k * x
+    return s

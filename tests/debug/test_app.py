@@ -58,7 +58,7 @@ def test_app_breakpoints_and_function_keys(pipe):
 def test_app_empty_line_repeats_and_history(pipe):
     s = Session(P.loop, (1.5, 3))
     ui, lines, _ = run_app(pipe, s, "n\r\r\r\x04")
-    assert s.pos == 8
+    assert s.pos == 6  # s = 0.0 (#0), for (#2), t = x * i (#5), s = s + t (#6)
     assert list(ui.prompt_session.history.load_history_strings())[0] == "n"
 
 

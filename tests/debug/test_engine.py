@@ -58,14 +58,16 @@ def test_branches_fold_into_the_function():
 def test_loop_iterations_and_variables():
     s = Session(P.loop, (1.5, 3))
     s.begin()
+    assert where(s)[1] == 29 and "s" not in s.variables()  # before `s = 0.0` runs
     seen = []
     while True:
         stop = s.next()
         if "finished" in stop.reasons:
             break
         seen.append((where(s)[1], s.variables().get("i")))
-    # `s = 0.0` computes nothing: no node, no stop; `return s` is a return stop.
-    assert seen == [(31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
+    # The first stop is `s = 0.0` (no node: a quiet statement's stop, before
+    # the loop runs); `return s` is a return stop.
+    assert seen == [(30, 0), (31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
                     (31, 2), (32, 2), (30, 3), (33, 3)]
     assert len(s.stack()) == 0
 
@@ -86,6 +88,8 @@ def test_finish_returns_the_value():
 def test_until_leaves_the_loop():
     s = Session(P.while_loop, (3.0,))
     s.begin()
+    assert where(s)[1] == 77  # `n = 0`: a stop although it computes nothing
+    s.next()
     s.next()
     s.next()
     assert where(s)[1] == 80
@@ -195,7 +199,8 @@ def test_watch_reports_new_versions():
         if "finished" in stop.reasons:
             break
         values += [new for _, _, new in stop.changes]
-    assert values == [0.0, 1.5, 4.5]
+    # From `s = 0.0`: the loop header receives s = 0.0, then each iteration's s.
+    assert values == [0.0, 0.0, 1.5, 4.5]
 
 
 def test_time_travel_is_exact():

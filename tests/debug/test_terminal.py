@@ -46,7 +46,7 @@ def finish(child, status=0):
 
 def test_prompt_appears_with_the_first_line_and_quit():
     child = spawn("loop", "1.5", "3")
-    child.expect(r"programs.py\(30\)loop\(\)")
+    child.expect(r"programs.py\(29\)loop\(\)")  # `s = 0.0`, as pdb
     command(child, "q")
     finish(child)
 
@@ -80,11 +80,11 @@ def test_breakpoint_hit():
 
 def test_reverse_stepping():
     child = spawn("loop", "1.5", "3")
-    for _ in range(3):
+    for _ in range(4):
         command(child, "n")
-    child.expect(r"\[fwd #8\]")
+    child.expect(r"\[fwd #9\]")
     command(child, "rs")
-    child.expect(r"\(32\)loop\(\) \[fwd #5\]")
+    child.expect(r"\(32\)loop\(\) \[fwd #6\]")
     command(child, "goto 0")
     child.expect(r"\[fwd #0\]")
     command(child, "q")
