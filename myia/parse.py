@@ -42,7 +42,7 @@ import numpy as np
 
 from . import prims as P
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
-from .ir import Apply, Constant, DebugInfo, Graph, Location
+from .ir import Apply, Constant, DebugInfo, Graph, Location, Node
 from .prims.adjoint import Env, Zero
 from .prims.scalar import BINARY, COMPARE, UNARY
 from .stdlib import CONVERTERS, ITERABLE_FORMS, range_test
@@ -406,6 +406,8 @@ class _Parser:
             if isinstance(value, Apply) and value.graph is block.graph and \
                     value.debug.name is None:
                 value.debug.name = target.id
+            elif isinstance(value, Node) and value.debug.name != target.id:
+                block.graph.bindings.append((target.id, value, self.loc(target)))
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for i, t in enumerate(target.elts):

@@ -242,9 +242,10 @@ def history(session, name, pos, last=None):
     for step, (frame, node) in zip(steps, inv.defs.get(name, [])):
         if step > until:
             break
-        if found and isinstance(node, Parameter) and frame.values[node] is found[-1][1]:
+        value = trace.vm.value(frame, node)
+        if found and isinstance(node, Parameter) and value is found[-1][1]:
             continue  # passed on unchanged to the next block: the same version
-        found.append((step, frame.values[node], frame, node))
+        found.append((step, value, frame, node))
     shown = found if last is None else found[-last:]
     rows = []
     for step, value, frame, node in shown:

@@ -23,6 +23,7 @@ from myia.vm.debug import graph_nodes
 from .graphs import is_control, phase_of, user_loc
 
 _quiet = {}
+_versions = {}
 
 
 def primal_block(g):
@@ -40,6 +41,34 @@ def quiet_locs(graph):
         found = [loc for loc in block.statement_locs if loc.line not in lines]
         _quiet[graph] = found if phase_of(graph) == "fwd" else []
     return _quiet[graph]
+
+
+def bindings(frame, line):
+    """(name, node of `frame`'s graph holding its value) for the names the quiet
+    statement on `line` binds (`r = 1.0`, `y = x`): a constant, or the node
+    (under --grad, the forward graph's version of it) the name aliases."""
+    out = []
+    for name, node, loc in primal_block(frame.graph).bindings:
+        if loc.line == line:
+            out.append((name, _forward_version(frame.graph, node)))
+    return out
+
+
+def _forward_version(graph, node):
+    """`node` itself, or what AD made of it in forward graph `graph` (or in a
+    graph `graph` is nested in)."""
+    if graph.debug.role != "fprop" or node.graph is None:
+        return node
+    key = (graph, node)
+    if key not in _versions:
+        g, found = graph, node
+        while g is not None and found is node:
+            for n in (*g.parameters, *graph_nodes(g)):
+                if n.debug.origin is node and n.debug.role in ("fprop", None):
+                    found = n
+            g = g.debug.origin if g.debug.role == "fprop" and found is node else None
+        _versions[key] = found
+    return _versions[key]
 
 
 def _leaves(node):

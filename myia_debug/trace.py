@@ -23,7 +23,7 @@ from myia.vm.debug import Event
 
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
-from .statements import pending
+from .statements import bindings, pending
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -170,6 +170,9 @@ class Trace:
                 self.virtual[at] = q
                 self.virtual_order.append(at)
                 self._append(frame, pc, (q.file, q.line))
+                for name, node in bindings(frame, q.line):  # bound once it has run
+                    inv.steps.setdefault(name, []).append(at + 1)
+                    inv.defs.setdefault(name, []).append((frame, node))
                 inv.last_line, inv.last_frame = (q.file, q.line), frame
                 if inv.first_stop is None:
                     inv.first_stop = at
@@ -334,14 +337,14 @@ class Trace:
             i = bisect.bisect_right(steps, pos)
             if i:
                 frame, node = inv.defs[name][i - 1]
-                found.append((steps[i - 1], node.id, name, frame.values[node]))
+                found.append((steps[i - 1], node.id, name, self.vm.value(frame, node)))
         found.sort(key=lambda t: t[:2])
         return {name: value for _, _, name, value in found}
 
     def versions(self, inv, name, pos):
         """Every (step, value) `name` took in `inv` up to `pos`."""
         steps = inv.steps.get(name, [])
-        return [(step, frame.values[node]) for step, (frame, node)
+        return [(step, self.vm.value(frame, node)) for step, (frame, node)
                 in zip(steps[:bisect.bisect_right(steps, pos)], inv.defs.get(name, []))]
 
     def arguments(self, inv):

@@ -160,6 +160,9 @@ class Graph:
         statement_locs: the `Location`s of the simple statements (assignments,
             expressions, `pass`) parsed into this block, in order: the
             debugger also stops on those that compute nothing (`r = 1.0`).
+        bindings: `(name, node, Location)` for each name an assignment binds
+            to a value that is not a node of its own (`r = 1.0`, `y = x`), so
+            the debugger can show such names as variables.
     """
 
     def __init__(self, debug=None):
@@ -172,6 +175,7 @@ class Graph:
         self.flags = set()
         self.return_loc = None
         self.statement_locs = []
+        self.bindings = []
 
     def add_parameter(self, name=None, loc=None):
         p = Parameter(self, DebugInfo(name, loc))

@@ -59,6 +59,9 @@ def test_loop_iterations_and_variables():
     s = Session(P.loop, (1.5, 3))
     s.begin()
     assert where(s)[1] == 29 and "s" not in s.variables()  # before `s = 0.0` runs
+    s.next()
+    assert s.variables()["s"] == 0.0  # a name bound to a constant is a variable
+    s.reverse_step()
     seen = []
     while True:
         stop = s.next()
@@ -199,8 +202,9 @@ def test_watch_reports_new_versions():
         if "finished" in stop.reasons:
             break
         values += [new for _, _, new in stop.changes]
-    # From `s = 0.0`: the loop header receives s = 0.0, then each iteration's s.
-    assert values == [0.0, 0.0, 1.5, 4.5]
+    # s = 0.0 + 0.0 * 1.5 is a new version (0.0 -> 0.0); the loop header
+    # receiving the value `s = 0.0` bound is not.
+    assert values == [0.0, 1.5, 4.5]
 
 
 def test_time_travel_is_exact():
