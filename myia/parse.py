@@ -42,10 +42,13 @@ import types
 from . import prims as P
 from .arguments import match_arguments
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
-from .ir import Apply, Constant, DebugInfo, Graph, Location
+from .ir import Apply, Constant, DebugInfo, Graph, Location, Node
 from .prims.scalar import BINARY, COMPARE, UNARY
 from .resolve import global_value, is_scalar_type, resolve_value
 from .stdlib import ITERABLE_FORMS, range_test
+
+# Statements the debugger stops on even when they compute nothing (`r = 1.0`).
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -331,6 +334,8 @@ class _Parser:
         method = getattr(self, "stmt_" + type(s).__name__, None)
         if method is None:
             raise self.syntax_error(s, f"{type(s).__name__} statement")
+        if isinstance(s, _SIMPLE):
+            block.graph.statement_locs.append(self.loc(s))
         return method(block, s)
 
     def stmt_Pass(self, block, s):
@@ -366,6 +371,8 @@ class _Parser:
             if isinstance(value, Apply) and value.graph is block.graph and \
                     value.debug.name is None:
                 value.debug.name = target.id
+            elif isinstance(value, Node) and value.debug.name != target.id:
+                block.graph.bindings.append((target.id, value, self.loc(target)))
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for i, t in enumerate(target.elts):
@@ -383,6 +390,7 @@ class _Parser:
     def stmt_Return(self, block, s):
         value = Constant(None) if s.value is None else self.expr(block, s.value)
         block.graph.output = value
+        block.graph.return_loc = self.loc(s)
         return None
 
     def stmt_FunctionDef(self, block, s):

@@ -1,11 +1,13 @@
 """`myia-debug FILE.py FUNCTION [ARGS...] [--grad [ARGNUM]]` and `python -m myia_debug`.
 
 Exit status: 0 if the program finished, 1 if it ended in an error, 2 for
-usage errors (bad options, a missing file or function, unreadable ARGS).
+usage errors (bad options, a missing file or function, unreadable ARGS, ARGS
+that do not fit the function, `--grad` argument numbers out of range).
 """
 
 import argparse
 import importlib.util
+import inspect
 import math
 import os
 import sys
@@ -41,6 +43,7 @@ def parser():
 
 
 def load_function(path, name):
+    """The function `name` of the program file, and the file's namespace."""
     if not os.path.isfile(path):
         raise UsageError(f"no such file: {path}")
     directory = os.path.dirname(os.path.abspath(path))
@@ -56,18 +59,38 @@ def load_function(path, name):
     fn = getattr(module, name, None)
     if fn is None or not callable(fn):
         raise UsageError(f"{path} defines no function {name!r}")
-    return fn
+    return fn, vars(module)
 
 
-def parse_args(texts):
-    """ARGS are Python literals or expressions over `np` and `math`."""
+def parse_args(texts, names=None):
+    """ARGS are Python expressions over `np`, `math` and the program file's
+    names (a dataclass argument: `Tree(1.0, None, None)`)."""
     out = []
+    scope = {**(names or {}), "np": np, "numpy": np, "math": math}
     for t in texts:
         try:
-            out.append(eval(t, {"__builtins__": {}, "np": np, "numpy": np, "math": math}))
+            out.append(eval(t, {"__builtins__": __builtins__}, scope))
         except Exception as e:
-            raise UsageError(f"cannot read the argument {t!r}: {e}") from None
+            raise UsageError(f"cannot read the argument {t!r}: {type(e).__name__}: {e}") from None
     return tuple(out)
+
+
+def check_call(fn, args, grad):
+    """Usage errors Myia would only find later: the call does not fit `fn`."""
+    try:
+        sig = inspect.signature(fn)
+        sig.bind(*args)
+    except TypeError as e:
+        raise UsageError(f"{fn.__name__}{sig}: {e}") from None
+    except ValueError:  # no signature to check
+        return
+    n = len(sig.parameters)
+    if grad is not None and n == 0:
+        raise UsageError(f"--grad: {fn.__name__}() takes no arguments to differentiate")
+    for i in grad or ():
+        if not -n <= i < n:
+            raise UsageError(f"--grad {i}: {fn.__name__}() takes {n} argument"
+                             f"{'s' if n != 1 else ''} (argument numbers 0 to {n - 1})")
 
 
 def parse_grad(text):
@@ -99,9 +122,10 @@ def main(argv=None):
 
     opts = parser().parse_args(argv)
     try:
-        fn = load_function(opts.file, opts.function)
-        args = parse_args(opts.args)
+        fn, names = load_function(opts.file, opts.function)
+        args = parse_args(opts.args, names)
         grad = parse_grad(opts.grad)
+        check_call(fn, args, grad)
         startup = rc_lines(opts.norc)
         if opts.break_on:
             startup.append(f"catch {opts.break_on}")

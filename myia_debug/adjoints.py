@@ -16,9 +16,9 @@ program is pure: it is the look-ahead on a fork that DEBUGGER.md asks for.
 
 from myia.ir import Constant, Parameter
 
-from .engine import DebugError
-from .render import label
-from .trace import user_loc
+from .engine import DebugError, integral
+from .render import expr_text, label
+from .graphs import is_control, user_loc
 
 
 def is_zero(v):
@@ -63,7 +63,7 @@ def flow_at(session, pos):
     frame = trace.frame_at(pos)
     if frame is None or bwd_frame(trace, pos) is not frame:  # inside a primitive's bprop
         return None
-    call = bprop_call(frame, trace.states[pos][1])
+    call = bprop_call(frame, trace.pc_at(pos))
     if call is None:
         return None
     parts = [n for n in frame.nodes if n.debug.role == "adjoint" and len(n.inputs) == 3
@@ -72,12 +72,24 @@ def flow_at(session, pos):
                       or trace.inv_of[frame.id] is None)
     sens = _value(frame, call.inputs[1])
     primal = call.debug.origin
+    inputs = forward_inputs(frame, primal)
     outs = []
     for n in parts:
-        if n in frame.values and is_number(frame.values[n]):
-            inp = primal.inputs[n.inputs[2].value]
-            outs.append((label(inp), frame.values[n]))
+        i = n.inputs[2].value
+        if n in frame.values and is_number(frame.values[n]) and \
+                not integral(inputs.get(i, 0.0)):  # integers have no adjoint
+            outs.append((label(primal.inputs[i]), frame.values[n]))
     return (label(primal), 0.0 if is_zero(sens) else sens), outs
+
+
+def forward_inputs(bframe, primal):
+    """Input index -> forward value of the user node `primal`, seen from its backward."""
+    fframe = fprop_frame(bframe)
+    call = next((n for n in fframe.values if n.debug.role == "fprop_call"
+                 and n.debug.origin is primal), None) if fframe is not None else None
+    if call is None:
+        return {}
+    return {i: _value(fframe, a) for i, a in enumerate(call.inputs) if i}
 
 
 def _value(frame, node):
@@ -93,9 +105,11 @@ def forward_time(session, pos):
     fframe = fprop_frame(bframe) if bframe is not None else None
     if fframe is None:
         return pos
-    pc = trace.states[pos][1] if bframe is trace.frame_at(pos) else 0
+    pc = trace.pc_at(pos) if bframe is trace.frame_at(pos) else 0
     call = bprop_call(bframe, pc)
-    born = trace.born[fframe.id]
+    born = trace.born.get(fframe.id)
+    if born is None:  # beyond the horizon of the recorded history
+        return pos
     if call is not None:
         for node, step in born.items():
             if node.debug.origin is call.debug.origin and node.debug.role == "fprop":
@@ -107,7 +121,7 @@ def forward_view(session, pos):
     """(invocation, frame, step) whose values a bwd stop shows, or None."""
     bframe = bwd_frame(session.trace, pos)
     fframe = fprop_frame(bframe) if bframe is not None else None
-    if fframe is None:
+    if fframe is None or fframe.id not in session.trace.inv_of:  # beyond the horizon
         return None
     return session.trace.inv_of[fframe.id], fframe, forward_time(session, pos)
 
@@ -142,7 +156,9 @@ def version(session, name, pos):
                 found.append((step, frame, node.debug.origin))
     before = [f for f in found if f[0] <= until]
     if not found or (not before and view is None):
-        raise DebugError(f"{name!r} has no value yet here")
+        from .gradients import not_yet
+
+        raise not_yet(session, name, pos)
     best = max(before, key=lambda f: f[0]) if before else min(found, key=lambda f: f[0])
     return best[1], best[2]
 
@@ -150,12 +166,17 @@ def version(session, name, pos):
 def recorded_adjoint(session, name, pos):
     """∂out/∂name for the version of `name` current at `pos`."""
     fframe, primal = version(session, name, pos)
+    return version_adjoint(session, fframe, primal)
+
+
+def version_adjoint(session, fframe, primal):
+    """∂out/∂ the version of user node `primal` computed in forward frame `fframe`."""
     trace = session.trace
     session.lookahead(lambda: False)  # the whole run: every adjoint is then known
     bframes = [f for f in trace.frames.values()
                if f.graph.debug.role == "bprop" and f.env is fframe]
     if not bframes:
-        raise DebugError(f"no backward pass reached {name!r}")
+        raise DebugError(f"no backward pass reached {label(primal)!r}")
     bframe = bframes[0]
     if isinstance(primal, Parameter):
         out = bframe.values.get(bframe.graph.output)
@@ -196,8 +217,47 @@ def contributions(session, name):
             use = n.inputs[1].debug.origin
             if use.inputs[n.inputs[2].value] is primal and not is_zero(bframe.values[n]):
                 step = session.trace.born[bframe.id][n]
-                rows.append((step, _describe(use, step), bframe.values[n]))
+                where = _describe(session.trace, use, fprop_frame(bframe), step)
+                rows.append((step, where, bframe.values[n]))
     return [(where, value) for _, where, value in sorted(rows, key=lambda r: r[0])], total
+
+
+def history(session, name, pos, last=None):
+    """(invocation, rows, total): rows (step, value, ∂out/∂ that version or None)
+    for the versions of `name` so far (the `last` ones only, if given), and
+    how many there are in all.
+
+    At a bwd stop and at `done` (with --grad), each version has the adjoint
+    its own backward received: one per loop iteration for a loop variable.
+    Adjoints are read for the rows shown only, so a long history stays cheap.
+    """
+    trace = session.trace
+    inv, until = session.current_frame(pos)[0], pos
+    if trace.phase(pos) == "bwd":
+        inv, _, until = forward_view(session, pos) or (inv, None, until)
+    elif trace.frame_at(pos) is None:
+        inv = forward_invocation(session, pos)
+    steps = inv.steps.get(name, [])
+    found = []
+    for step, (frame, node) in zip(steps, inv.defs.get(name, [])):
+        if step > until:
+            break
+        value = trace.vm.value(frame, node)
+        if found and isinstance(node, Parameter) and value is found[-1][1]:
+            continue  # passed on unchanged to the next block: the same version
+        found.append((step, value, frame, node))
+    shown = found if last is None else found[-last:]
+    rows = []
+    for step, value, frame, node in shown:
+        adj = None
+        if session.grad is not None and trace.phase(pos) in ("bwd", "done") \
+                and node.debug.origin is not None and not integral(value):
+            try:
+                adj = version_adjoint(session, frame, node.debug.origin)
+            except DebugError:  # a version the backward pass never reached
+                adj = None
+        rows.append((step, value, adj))
+    return inv, rows, len(found)
 
 
 def _sees(frame, target):
@@ -208,7 +268,15 @@ def _sees(frame, target):
     return False
 
 
-def _describe(use, step):
+def _describe(trace, use, fframe, step):
+    """`line 31, iteration 2, mul(x, i) (#304)`: where a use of a variable is."""
     loc = user_loc(use)
-    where = f"line {loc.line}" if loc is not None else "passed to the next block"
-    return f"{where} (#{step})"
+    if loc is None or is_control(use):
+        return f"passed to the next block (#{step})"
+    parts = [f"line {loc.line}"]
+    inv = trace.inv_of.get(fframe.id) if fframe is not None else None
+    same = [f for f in inv.frames if f.graph is fframe.graph] if inv is not None else []
+    if len(same) > 1:  # a loop body: which iteration
+        parts.append(f"iteration {same.index(fframe) + 1}")
+    parts.append(expr_text(use))
+    return f"{', '.join(parts)} (#{step})"

@@ -16,7 +16,7 @@ from .commands import Debugger, Quit
 from .keys import load_bindings
 from .render import value_text
 from .style import STYLE, styled
-from .trace import user_loc
+from .graphs import return_loc, user_loc
 
 
 def exit_status(session):
@@ -28,12 +28,19 @@ def tracer(path):
     f = open(path, "w")
 
     def write(ev, trace):
-        loc = user_loc(ev.node) if ev.node is not None else None
+        # Steps of Myia's machinery (the `grad` wrapper, primitives' wrappers)
+        # have no line of their own and are never stops.
+        pos = trace.last_step  # the position this step led to
+        inv = trace.inv_of[trace.frame_at(pos - 1).id]  # the frame that ran the step
+        loc = None
+        if not inv.hidden:
+            loc = return_loc(inv) if ev.kind == "return" else user_loc(ev.node)
         f.write(json.dumps({"step": ev.step, "kind": ev.kind, "graph": ev.frame.graph.name,
                             "node": ev.node.id if ev.node is not None else None,
                             "file": loc.file if loc else None,
                             "line": loc.line if loc else None,
-                            "phase": trace.phase(ev.step),
+                            "stop": not inv.hidden and trace.is_stop(pos - 1),
+                            "phase": trace.phase(pos),
                             "value": value_text(ev.value) if ev.kind != "call" else None})
                 + "\n")
         f.flush()

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from .trace import user_graph, user_loc
+from .graphs import user_graph, user_loc
 
 PHASES = ("fwd", "bwd", "both")
 
@@ -46,7 +46,9 @@ class Breakpoint:
         if self.kind == "node":
             node = trace.next_node(pos)
             return node is not None and node.id == self.node_id
-        stop = trace.linestop[pos]
+        stop = trace.line_stop(pos)
+        if stop is None and pos in trace.returns and self.kind == "line":
+            stop = trace.return_line(pos)  # `return s`: its only stop
         if stop is None:
             return False
         if self.kind == "func":
@@ -86,7 +88,7 @@ class Catch:
     phase: str = "both"
 
     def fires(self, trace, pos):
-        ev = trace.events[pos]
+        ev = trace.event(pos)
         if ev is None or ev.kind != "node" or self.phase not in ("both", trace.phase(pos)):
             return None
         if not nonfinite(ev.value, self.kind):
@@ -113,7 +115,7 @@ class Watch:
 
     def fires(self, trace, pos):
         """The (node, new value) NAME got at step `pos`, or None."""
-        ev = trace.events[pos]
+        ev = trace.event(pos)
         if ev is None or self.phase not in ("both", trace.phase(pos)):
             return None
         if ev.kind == "call":

@@ -7,7 +7,8 @@ from myia.vm.debug import graph_nodes
 
 from .breakpoints import PHASES, same_file
 from .engine import DebugError
-from .trace import user_graph, user_loc
+from .statements import quiet_locs
+from .graphs import bare_return, grad_call, is_library, user_graph, user_loc
 
 CATCH_KINDS = ("nan", "inf", "nonfinite", "error")
 
@@ -38,10 +39,13 @@ class BreakCommands:
     def code_lines(self):
         """(file, line) pairs that have code in the program being run."""
         if getattr(self, "_code_lines", None) is None:
+            graphs = self.session.graphs()
             self._code_lines = {(os.path.abspath(loc.file), loc.line)
-                                for g in self.session.graphs()
-                                for n in graph_nodes(g)
+                                for g in graphs for n in graph_nodes(g)
                                 for loc in [user_loc(n)] if loc is not None}
+            self._code_lines |= {(os.path.abspath(loc.file), loc.line) for g in graphs
+                                 for loc in [bare_return(g), *quiet_locs(g)]
+                                 if loc is not None and not is_library(loc)}
         return self._code_lines
 
     def resolve(self, loc):
@@ -79,15 +83,41 @@ class BreakCommands:
             raise DebugError(f"no code of this program in {file!r}")
         path = matches.pop()
         if (path, line) not in self.code_lines():
-            raise DebugError(f"line {line} of {os.path.basename(path)} has no code "
-                             "(blank, comment, or not run by Myia)")
+            moved = self._next_code_line(path, line)
+            if moved is None:
+                raise DebugError(f"line {line} of {os.path.basename(path)} has no code "
+                                 "(blank, comment, or not run by Myia)")
+            self.write(f"Line {line} runs no statement of its own; the breakpoint "
+                       f"goes to line {moved}, the next one that does.")
+            line = moved
         return {"kind": "line", "file": path, "line": line}
+
+    def _next_code_line(self, path, line):
+        """For a line of a function that is no statement (`else:`), the next line
+        of the function with code, as gdb moves a breakpoint; None for blank lines."""
+        import linecache
+
+        from .render import function_lines
+
+        text = linecache.getline(path, line).strip()
+        if not text or text.startswith("#"):
+            return None
+        for g in self.session.graphs():
+            if g.debug.role is not None or user_loc(g) is None or \
+                    not same_file(g.debug.loc.file, path):
+                continue
+            _, first, last = function_lines(g)
+            if first < line <= last:
+                after = [n for f, n in self.code_lines() if f == path and line < n <= last]
+                return min(after, default=None)
+        return None
 
     def _set(self, arg, temporary):
         loc, phase, cond = split_spec(arg)
         if loc is None:
             return self._list_breakpoints()
-        if phase == "bwd" and self.session.grad is None:
+        if phase == "bwd" and self.session.grad is None and \
+                not any(grad_call(g) for g in self.session.graphs()):
             self.write("Note: no backward pass without --grad; this breakpoint will not fire.")
         if cond is not None:
             compile(cond, "<condition>", "eval")

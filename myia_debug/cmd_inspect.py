@@ -7,6 +7,9 @@ from .engine import DebugError
 from .evaluate import execute, namespace
 
 
+HISTORY_ROWS = 20  # `history NAME` shows the last ones: a loop may have run 10^5 times
+
+
 class InspectCommands:
     """`p`, `pp`, `locals`, `display`, `grad`, `gradcheck`, `where`, `up`, ..."""
 
@@ -63,23 +66,27 @@ class InspectCommands:
         self.out(render.stats_lines(self.session.evaluate(arg)))
 
     def do_history(self, arg):
-        """history NAME: every value NAME took so far in this function (SSA versions,
-        loop iterations), with the step it was set at."""
-        if not arg.isidentifier():
-            raise DebugError("usage: history NAME")
-        s = self.session
-        inv, _, until = s.current_frame()[0], None, s.pos
-        if s.phase == "bwd":
-            from .adjoints import forward_view
+        """history NAME [N|all]: the values NAME took so far in this function (SSA
+        versions, loop iterations), with the step each was set at; in bwd and
+        done, with the adjoint each version received.  The last N (default 20)."""
+        words = arg.split()
+        if not 1 <= len(words) <= 2 or not words[0].isidentifier() or \
+                (len(words) == 2 and words[1] != "all" and not words[1].isdigit()):
+            raise DebugError("usage: history NAME [N|all]")
+        from .adjoints import history
 
-            inv, _, until = forward_view(s, s.pos) or (inv, None, until)
-        versions = s.trace.versions(inv, arg, until)
-        if not versions:
-            raise DebugError(f"{arg!r} has no value yet in {inv.name}()")
-        for step, value in versions:
-            self.write(f"#{step:<5} {arg} = {self.fmt(value)}")
-        if s.grad is not None and s.phase in ("bwd", "done"):
-            self.write(f"   {self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+        s = self.session
+        last = None if words[1:] == ["all"] else int(words[1]) if words[1:] else HISTORY_ROWS
+        inv, rows, total = history(s, words[0], s.pos, last)
+        arg = words[0]
+        if not rows:
+            raise gradients.not_yet(s, arg, s.pos)
+        if total > len(rows):
+            self.write(f"({total - len(rows)} earlier versions; 'history {arg} all' "
+                       f"shows all {total})")
+        for step, value, adj in rows:
+            self.write(f"#{step:<5} {arg} = {self.fmt(value)}" +
+                       (f"   {self.d(arg)} = {self.fmt(adj)}" if adj is not None else ""))
 
     def do_display(self, arg):
         """display [EXPR]: show EXPR at every stop where it changed; no argument lists them."""
@@ -122,7 +129,9 @@ class InspectCommands:
         at this bwd step, or the final gradients when done."""
         s = self.session
         if arg:
-            self.write(f"{self.d('out')}/{self.d(arg)} = {self.fmt(gradients.adjoint(s, arg, s.pos))}")
+            how = "" if s.grad is not None else "  (finite differences: no --grad)"
+            self.write(f"{self.d('out')}/{self.d(arg)} = "
+                       f"{self.fmt(gradients.adjoint(s, arg, s.pos))}{how}")
             return
         if s.grad is None:
             raise DebugError("'grad' with no name needs --grad; try 'grad NAME'")

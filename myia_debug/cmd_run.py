@@ -2,7 +2,11 @@
 
 import os
 
+from myia.ir import printer
+
+from . import render
 from .engine import DebugError
+from .graphs import user_loc
 
 
 def _int(arg, what="a step number"):
@@ -62,12 +66,22 @@ class RunCommands:
     do_ni = do_nexti
 
     def _show_node(self):
+        """The node about to run, and the user's operation it is part of (under
+        --grad, AD's nodes point back at the user's node they come from)."""
         if self.mode == "source":
             node = self.session.trace.next_node(self.session.pos)
             if node is not None:
-                from myia.ir import printer
+                self.write(f"   next: %{node.id} = {printer.node_text(node)}"
+                           f"{self._user_operation(node)}")
 
-                self.write(f"   next: %{node.id} = {printer.node_text(node)}")
+    @staticmethod
+    def _user_operation(node):
+        primal, loc = node, user_loc(node)
+        while primal.debug.origin is not None and primal.debug.role is not None:
+            primal = primal.debug.origin
+        if loc is None or not getattr(primal, "inputs", None):
+            return ""
+        return f"  [{render.expr_text(primal)} at {os.path.basename(loc.file)}:{loc.line}]"
 
     def do_restart(self, arg):
         """restart / run: run the program again from the start; breakpoints and options stay."""
@@ -119,7 +133,7 @@ class RunCommands:
         """timeline [N]: list the recorded line stops around this one (N each side, default 5)."""
         n = _int(arg, "a count") if arg else 5
         s = self.session
-        stops = [p for p in range(s.end + 1) if s.trace.linestop[p] is not None]
+        stops = [p for p in range(s.trace.base, s.end + 1) if s.trace.is_stop(p)]
         before = [p for p in stops if p < s.pos][-n:]
         after = [p for p in stops if p > s.pos][:n]
         for p in before + [s.pos] + after:
@@ -128,4 +142,4 @@ class RunCommands:
             where = f"{os.path.basename(loc.file)}:{loc.line}" if loc else "?"
             mark = ">" if p == s.pos else " "
             name = inv.name if inv is not None else "-"
-            self.write(f"{mark} #{p:<5} {s.trace.phase(p):4} {where:16} {name}")
+            self.write(f"{mark} #{p:<5} {s.trace.phase_label(p):4} {where:16} {name}")

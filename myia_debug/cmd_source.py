@@ -7,7 +7,7 @@ from myia.ir import Manager, print_graph
 
 from . import render
 from .engine import DebugError
-from .trace import user_loc
+from .graphs import user_loc
 
 STAGES = ("parse", "infer", "grad", "opt")
 

@@ -13,16 +13,17 @@ the prompt comes back.
 import os
 import shlex
 
-from . import render
+from . import catches, render
 from .cmd_break import BreakCommands
 from .cmd_inspect import InspectCommands
 from .cmd_run import RunCommands
 from .cmd_source import SourceCommands
 from .breakpoints import UNDEFINED
-from .engine import DebugError
+from .engine import HISTORY, DebugError, Sensitivities
 
 OPTIONS = {"context": 5, "precision": None, "threshold": 20, "types": False,
-           "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False}
+           "color": False, "ascii": False, "stop-at-boundary": False, "sticky": False,
+           "history": HISTORY}
 BOOLEAN = ("types", "color", "ascii", "stop-at-boundary", "sticky")
 
 
@@ -54,7 +55,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     @property
     def prompt(self):
-        return f"(myia {self.session.phase}) "
+        return f"(myia {self.session.phase_label}) "
 
     def ended(self):
         """Whether the session is over: an error with `catch error` removed."""
@@ -92,11 +93,19 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             return self._dispatch(self._expand(cmd, arg))
         method = getattr(self, "do_" + cmd.replace("-", "_"), None)
         if method is None:
-            if cmd.isidentifier() and cmd not in self.session.variables() and \
+            # A bare name is an expression (pdb: `*** NameError` when unknown);
+            # `word word` that is no Python is an unknown command.
+            if cmd.isidentifier() and arg.strip() and cmd not in self._names() and \
                     not arg.strip()[:1] in ("(", "[", ".", "+", "-", "*", "/", "=", "<", ">"):
                 raise DebugError(f"Unknown command {cmd!r}; type 'help' for the list.")
             return self.do_p(line)
         return method(arg.strip())
+
+    def _names(self):
+        try:
+            return self.session.variables()
+        except Exception:  # no frame to read: every word is then a command
+            return {}
 
     def _expand(self, name, arg):
         args = arg.split()
@@ -122,7 +131,7 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             elif text != "finished":
                 self.write(text)
         if stop.catch is not None:
-            self.out(self._catch_report(stop.catch))
+            self.out(catches.report(s, stop, self.fmt, self.d))
         for name, old, new in stop.changes:
             if name.startswith("∂"):
                 self.write(f"Watch {self.d(name[1:])}: += {self.fmt(new)}")
@@ -164,14 +173,6 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         if self.options["sticky"]:
             self.do_list(".")
 
-    def _catch_report(self, catch):
-        """Where a non-finite value was born: the operation and its (finite) inputs."""
-        kind, ev = catch
-        inputs = [f"{render.label(i)} = {self.fmt(ev.frame.lookup(i))}"
-                  for i in ev.node.inputs[1:] if i.graph is not None]
-        return [f"Catch {kind}: {render.expr_text(ev.node)} gave {self.fmt(ev.value)} "
-                f"from finite inputs", "  inputs: " + (", ".join(inputs) or "constants")]
-
     def show_displays(self):
         for i, d in enumerate(self.displays, 1):
             try:
@@ -190,6 +191,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
         return f"d{name}" if name.startswith("(") else f"d({name})"
 
     def fmt(self, v, pretty=False):
+        if isinstance(v, Sensitivities):  # a backward pass's return: by argument name
+            return ", ".join(f"{self.d(k)} = {self.fmt(x, pretty)}" for k, x in v.items())
         return render.value_text(v, self.options["precision"], self.options["threshold"],
                                  pretty)
 
@@ -267,6 +270,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
                 f"%{bp.node_id}" if bp.kind == "node" else f"{bp.file}:{bp.line}")
             cmd = "tbreak" if bp.temporary else "break"
             yield f"{cmd} {where} {bp.phase}" + (f" if {bp.cond}" if bp.cond else "")
+            if bp.commands:  # `commands` alone: the breakpoint just set
+                yield from ["commands", *bp.commands, "end"]
         for c in s.points.catches:
             yield f"catch {c.kind} {c.phase}"
         for w in s.points.watches:
@@ -279,7 +284,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
 
     def do_set(self, arg):
         """set OPTION VALUE: context, precision, threshold, types, color, ascii,
-        stop-at-boundary, sticky (on/off for the last five)."""
+        stop-at-boundary, sticky (on/off for these five), history (the recorded
+        steps kept for time travel; older ones are dropped; 0 keeps all)."""
         try:
             name, value = shlex.split(arg)
         except ValueError:
@@ -293,9 +299,15 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             self.session.options["stop-at-boundary"] = self.options["stop-at-boundary"]
         else:
             try:
-                self.options[name] = int(value)
+                number = int(value)
             except ValueError:
                 raise DebugError(f"{name} takes a whole number") from None
+            if name == "history" and number < 0:
+                raise DebugError("history takes a number of steps (0: all)")
+            self.options[name] = number
+            if name == "history":
+                self.session.options["history"] = number
+                self.session.trace.limit = self.options[name] or None
 
     def do_show(self, arg):
         """show [OPTION]: show one option, or all."""

@@ -13,12 +13,20 @@ source line of the node about to run, as pdb shows the line about to run.
 
 import dataclasses
 
+import numpy as np
+
 import myia
 from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
-from .trace import Trace, user_loc
+from .graphs import return_loc, user_loc
+from .trace import Trace
+
+
+HISTORY = 1_000_000  # positions kept by default (`set history N`; 0 keeps all)
+HORIZON = ("reached the horizon of the recorded history (#{}): older steps were "
+           "dropped; 'set history N' keeps more (0: all)")
 
 
 class DebugError(Exception):
@@ -41,6 +49,15 @@ class Stop:
 
 
 
+def integral(v):
+    """Integers and booleans: not differentiable, so no adjoint is shown."""
+    return isinstance(v, (bool, int, np.integer, np.bool_))
+
+
+class Sensitivities(dict):
+    """What a function's backward pass returns: argument name -> sensitivity."""
+
+
 class Session:
     """Debugging one call `fn(*args)` (or, with `grad`, its gradient program)."""
 
@@ -51,10 +68,11 @@ class Session:
         self.seed = seed
         self.primal = fn if isinstance(fn, Graph) else myia.ir(fn)
         self.points = Points()
-        self.options = {"stop-at-boundary": False}
+        self.options = {"stop-at-boundary": False, "history": HISTORY}
         self._graphs = None
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
+        self.user_names = {}  # bound by `!NAME = ...`
         self.restart()
 
     # ----- controls: program --------------------------------------------------
@@ -71,7 +89,7 @@ class Session:
         """Run again from the start; breakpoints, watches and options stay."""
         self.vm = DebugVM(record=False)
         self.vm.start(self.program(), self.args)
-        self.trace = Trace(self.vm)
+        self.trace = Trace(self.vm, self.options["history"] or None)
         self.pos = 0
         self.error = None
         self.interrupted = False
@@ -98,11 +116,19 @@ class Session:
             return "pm"
         return self.trace.phase(self.pos)
 
+    @property
+    def phase_label(self):
+        """The phase as shown: `fwd grad(loss)` inside a grad call of the program."""
+        if self.error is not None and self.pos == self.end:
+            return "pm"
+        return self.trace.phase_label(self.pos)
+
     # ----- the atomic move ------------------------------------------------------
 
     def _forward(self):
         """Move one position forwards; False at the end of the program or on error."""
-        if self.pos < self.end:
+        trace = self.trace
+        if self.pos < trace.base + len(trace.sframes) - 1:  # replaying the recorded past
             self.pos += 1
             return True
         if self.vm.finished or self.error is not None:
@@ -131,43 +157,69 @@ class Session:
         Exact because the program is pure: this is the future the session
         will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
         """
-        while not done() and not self.vm.finished and self.error is None:
-            try:
-                ev = self.trace.advance()
-            except myia.MyiaError as e:
-                self.error = e
-                return
-            self._apply_seed(ev)
-            if self.trace_hook is not None:
-                self.trace_hook(ev, self.trace)
+        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+            while not done() and not self.vm.finished and self.error is None:
+                try:
+                    ev = self.trace.advance()
+                except myia.MyiaError as e:
+                    self.error = e
+                    return
+                self._apply_seed(ev)
+                if self.trace_hook is not None:
+                    self.trace_hook(ev, self.trace)
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
         self.frame_index = 0
         start_phase = self.phase
+        points = self.points
+        boundary = self.options["stop-at-boundary"] and start_phase == "fwd"
         try:
-            while True:
-                if self.interrupted:
-                    self.interrupted = False
-                    return Stop(self.pos, ["Interrupted"])
-                if not self._forward():
-                    return self._end_stop()
-                stop = self._check(self.pos) if check else None
-                if stop is not None:
-                    return stop
-                if self.options["stop-at-boundary"] and start_phase == "fwd" and \
-                        self.phase == "bwd":
-                    return Stop(self.pos, ["Boundary between the passes"])
-                if stop_here(self.pos):
-                    return Stop(self.pos)
+            with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch
+                while True:
+                    if self.interrupted:
+                        self.interrupted = False
+                        return Stop(self.pos, ["Interrupted"])
+                    if not self._forward():
+                        return self._end_stop()
+                    if check and (points.breakpoints or points.catches or points.watches):
+                        stop = self._check(self.pos)
+                        if stop is not None:
+                            return self._returned(stop)
+                    if boundary and self.trace.session_bwd(self.pos):
+                        return Stop(self.pos, ["Boundary between the passes"])
+                    if stop_here(self.pos):
+                        return self._returned(Stop(self.pos))
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
 
+    def _returned(self, stop):
+        """At a return stop (pdb's `--Return--`): the value the function returns."""
+        if stop.pos in self.trace.returns and not stop.reasons:
+            stop.retval, stop.returned = self.return_value(stop.pos), True
+            self.last_retval = stop.retval
+        return stop
+
+    def return_value(self, pos):
+        """What the user function returning at `pos` returns, as the user sees it:
+        its value (not AD's `(value, backpropagator)`), or in the backward
+        pass the sensitivities of its arguments by name."""
+        frame = self.trace.frame_at(pos)
+        value = self.vm.value(frame, frame.graph.output)
+        g = frame.graph
+        while g.debug.role == "fprop" and isinstance(g.debug.origin, Graph):
+            value, g = value[0], g.debug.origin  # a forward graph of a forward graph...
+        if g.debug.role == "bprop":
+            names = [p.debug.name for p in self.trace.inv_of[frame.id].graph.parameters]
+            return Sensitivities((k, v) for k, v in zip(names, value[1:])
+                                 if type(v).__name__ != "Zero" and not integral(v))
+        return value
+
     def begin(self):
         """The first stop: the first source line of the function."""
-        if self.trace.linestop[0] is not None:
+        if self.trace.line_stop(0) is not None:
             return Stop(0)
-        return self._run(lambda p: self.trace.linestop[p] is not None)
+        return self._run(lambda p: self.trace.line_stop(p) is not None)
 
     def _end_stop(self):
         if self.error is not None:
@@ -177,10 +229,12 @@ class Session:
     def _back(self, stop_here):
         """Move backwards until `stop_here(pos)` (or the start)."""
         self.frame_index = 0
-        while self.pos > 0:
+        while self.pos > self.trace.base:
             self.pos -= 1
             if stop_here(self.pos):
-                return Stop(self.pos)
+                return self._returned(Stop(self.pos))
+        if self.trace.base:
+            return Stop(self.pos, [HORIZON.format(self.trace.base)])
         return Stop(0, ["start of the recorded history"])
 
     def _check(self, pos):
@@ -205,26 +259,22 @@ class Session:
 
     def step(self):
         self._guard()
-        return self._run(lambda p: self.trace.linestop[p] is not None)
+        return self._run(self.trace.is_stop)
 
     def next(self):
         self._guard()
         depth = self.trace.depth(self.pos)
-        return self._run(lambda p: self.trace.linestop[p] is not None
-                         and self.trace.depth(p) <= depth)
+        return self._run(lambda p: self.trace.is_stop(p) and self.trace.depth(p) <= depth)
 
     def finish(self):
-        """Run until the current source frame returns; the stop holds its value."""
+        """Run to the return stop of the selected source frame (pdb's `--Return--`,
+        still in the function); from a return stop, to the caller's."""
         self._guard()
-        inv, frame, _ = self.current_frame()
         depth = self.trace.depth(self.pos) - self.frame_index
-        stop = self._run(lambda p: self.trace.depth(p) < depth
-                         or self.trace.frame_at(p) is None)
-        if not stop.reasons and not stop.hits:
-            ev = self.trace.events[stop.pos]
-            stop.retval, stop.returned = ev.value, True
-            self.last_retval = ev.value
-        return stop
+        if self.pos in self.trace.returns and self.frame_index == 0:
+            depth -= 1
+        return self._run(lambda p: self.trace.depth(p) < depth or self.trace.frame_at(p) is None
+                         or (p in self.trace.returns and self.trace.depth(p) == depth))
 
     def until(self, line=None):
         """Run to a line greater than the current one (or >= `line`) in this frame."""
@@ -237,8 +287,10 @@ class Session:
         def arrived(p):
             if self.trace.depth(p) < depth or self.trace.frame_at(p) is None:
                 return True
-            return (self.trace.invocation(p) is inv and self.trace.linestop[p] is not None
-                    and self.trace.linestop[p][1] >= target)
+            if p in self.trace.returns and self.trace.invocation(p) is inv:
+                return True
+            stop = self.trace.line_stop(p)
+            return self.trace.invocation(p) is inv and stop is not None and stop[1] >= target
 
         return self._run(arrived)
 
@@ -247,27 +299,32 @@ class Session:
         return self._run(lambda p: False)
 
     def stepi(self):
+        """One IR node of the user's frames; Myia's machinery (a primitive's
+        forward wrapper, its backpropagator) runs as one step."""
         self._guard()
-        return self._run(lambda p: True)
+        return self._run(self.trace.visible)
 
     def nexti(self):
         self._guard()
         depth = len(self.trace.frame_at(self.pos).stack())
-        return self._run(lambda p: self.trace.frame_at(p) is None
-                         or len(self.trace.frame_at(p).stack()) <= depth)
+        return self._run(lambda p: self.trace.frame_at(p) is None or (
+            self.trace.visible(p) and len(self.trace.frame_at(p).stack()) <= depth))
 
     def backward(self):
-        """Run to the first step of the backward pass."""
+        """Run to the first line stop of the backward pass."""
         if self.grad is None:
             raise DebugError("'bwd' needs the gradient program: start with --grad.")
-        if self.phase != "fwd":
+        if self.trace.session_bwd(self.pos) or self.phase in ("done", "pm"):
             raise DebugError("Already past the forward pass.")
-        return self._run(lambda p: self.trace.phase(p) == "bwd", check=False)
+        return self._run(lambda p: self.trace.session_bwd(p) and self.trace.is_stop(p),
+                         check=False)
 
     def goto(self, n):
         """Go to global step `n`, running forwards if it was not reached yet."""
         if n < 0:
             raise DebugError("Step numbers start at 0.")
+        if n < self.trace.base:
+            raise DebugError(HORIZON.format(self.trace.base))
         if n <= self.end:
             self.pos = n
             self.frame_index = 0
@@ -277,21 +334,23 @@ class Session:
     # ----- controls: time travel ------------------------------------------------
 
     def reverse_step(self):
-        return self._back(lambda p: self.trace.linestop[p] is not None)
+        return self._back(self.trace.is_stop)
 
     def reverse_next(self):
         depth = self.trace.depth(self.pos)
-        return self._back(lambda p: self.trace.linestop[p] is not None
-                          and self.trace.depth(p) <= depth)
+        return self._back(lambda p: self.trace.is_stop(p) and self.trace.depth(p) <= depth)
 
     def reverse_finish(self):
         inv = self.current_frame()[0]
+        if inv.caller_pos < self.trace.base:
+            raise DebugError(f"{inv.name}() was called before the horizon: "
+                             + HORIZON.format(self.trace.base))
         self.pos = inv.caller_pos
         self.frame_index = 0
         return Stop(self.pos)
 
     def reverse_stepi(self):
-        return self._back(lambda p: True)
+        return self._back(self.trace.visible)
 
     def reverse_cont(self):
         """Back to the previous position where a breakpoint, catch or watch fires."""
@@ -313,21 +372,29 @@ class Session:
     def current_frame(self, pos=None):
         """(invocation, vm frame, node) of the selected source frame."""
         stack = self.stack(pos)
-        if not stack:  # finished: the outermost invocation, at its output
+        if not stack:  # finished, or in the `grad` wrapper: the outermost invocation
+            pos = self.pos if pos is None else pos
+            frame = self.trace.frame_at(pos)
+            node = self.trace.next_node(pos) if frame is not None else None
             inv = self.trace.invocations[0]
-            return inv, inv.frames[-1], inv.frames[-1].graph.output
+            frame = frame or inv.frames[-1]
+            return self.trace.inv_of[frame.id], frame, node or frame.graph.output
         return stack[min(self.frame_index, len(stack) - 1)]
 
     def location(self, pos=None, node=None):
         """The user location shown for a stop: its node's, or the nearest one before."""
         pos = self.pos if pos is None else pos
         inv, frame, cur = self.current_frame(pos)
+        if pos in self.trace.virtual and self.frame_index == 0:  # `r = 1.0`
+            return self.trace.virtual[pos]
+        if node is None and pos in self.trace.returns and self.frame_index == 0:
+            return return_loc(inv)
         for n in (node, cur):
             loc = user_loc(n) if n is not None else None
             if loc is not None:
                 return loc
-        for p in range(pos, -1, -1):
-            if self.trace.linestop[p] is not None and self.trace.invocation(p) is inv:
+        for p in range(pos, self.trace.base - 1, -1):
+            if self.trace.line_stop(p) is not None and self.trace.invocation(p) is inv:
                 return user_loc(self.trace.next_node(p))
         if user_loc(inv.graph) is not None:
             return user_loc(inv.graph)
@@ -364,7 +431,9 @@ class Session:
     def graphs(self):
         """Every graph the program can reach: nested ones and the ones it calls."""
         if self._graphs is None:
-            seen, todo = [], [self.program()]
+            # The primal too: under --grad the user's functions are reached
+            # through their forward graphs only, but `b FUNC` names them.
+            seen, todo = [], [self.program(), self.primal]
             while todo:
                 m = Manager(todo.pop())
                 for g in m.graphs:

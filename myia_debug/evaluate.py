@@ -56,6 +56,7 @@ def namespace(session, pos):
 
     ns = {"np": np, "math": math, "isfinite": isfinite,
           "adj": lambda name: adjoint(session, name, pos)}
+    ns.update(session.user_names)  # made by `!NAME = ...`; the program's own win
     ns.update(session.variables(pos))
     for k, v in convenience(session, pos).items():
         ns[f"__dollar_{k}"] = v
@@ -69,9 +70,14 @@ def evaluate(session, expr, pos):
 
 
 def execute(session, stmt, pos, write):
-    """Run a statement on copies of the values: the program is never changed."""
-    ns = {k: copy.deepcopy(v) if isinstance(v, np.ndarray) else v
-          for k, v in namespace(session, pos).items()}
+    """Run a statement on copies of the values: the program is never changed.
+
+    New names it binds (`!y = x * 2`) stay, as in pdb, for later commands.
+    """
+    base = namespace(session, pos)
+    ns = {k: copy.deepcopy(v) if isinstance(v, np.ndarray) else v for k, v in base.items()}
     code = compile(rewrite(stmt), "<stmt>", "single")
     env = {"__builtins__": builtins, "print": lambda *a, **k: write(" ".join(map(str, a)))}
     exec(code, env, ns)
+    session.user_names.update((k, v) for k, v in ns.items()
+                              if k not in base or k in session.user_names)

@@ -9,7 +9,8 @@ central difference of the outputs is ∂out/∂v, all later uses included.
 
 import numpy as np
 
-from myia.vm.debug import DebugVM
+from myia.ir import Manager
+from myia.vm.debug import DebugVM, graph_nodes
 
 from .engine import DebugError
 
@@ -53,8 +54,23 @@ def definition(session, name, pos):
                 if best is None or step > best[2]:
                     best = (frame.id, node, step)
     if best is None:
-        raise DebugError(f"{name!r} has no value yet in {inv.name}()")
+        raise not_yet(session, name, pos)
     return best
+
+
+def not_yet(session, name, pos):
+    """The error for a name without a value yet, saying which line gives it one."""
+    inv = session.current_frame(pos)[0]
+    primal = inv.graph
+    while primal.debug.origin is not None and primal.debug.role is not None:
+        primal = primal.debug.origin
+    lines = sorted({n.loc.line for g in Manager(primal).graphs for n in graph_nodes(g)
+                    if n.debug.name == name and n.loc is not None}
+                   | {p.loc.line for p in primal.parameters
+                      if p.debug.name == name and p.loc is not None})
+    if not lines:
+        return DebugError(f"no variable {name!r} in {inv.name}()")
+    return DebugError(f"{name!r} has no value yet in {inv.name}(): it gets one at line {lines[0]}")
 
 
 def rerun(session, program, step, frame_id, node, value):
@@ -69,7 +85,8 @@ def rerun(session, program, step, frame_id, node, value):
     vm.start(program, session.args)
     if vm.frame is not None:
         frames[vm.frame.id] = vm.frame
-    while vm.steps < step:
+    steps = session.trace.vm_step(step)  # positions of quiet statements are no step
+    while vm.steps < steps:
         vm.step()
     frames[frame_id].values[node] = value
     while not vm.finished:

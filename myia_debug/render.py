@@ -11,7 +11,7 @@ import numpy as np
 
 from myia.ir import Constant, printer
 
-from .trace import user_loc
+from .graphs import user_loc
 
 ARROWS = {"bwd": "<-"}
 
@@ -55,7 +55,8 @@ def header(session, stop, ascii=False):
     if loc is None:
         return [f"> <unknown>()  {inv.name}() [{session.phase} #{pos}]"]
     phase = session.phase if pos == session.pos else session.trace.phase(pos)
-    text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{phase} #{pos}]",
+    label = session.phase_label if pos == session.pos else session.trace.phase_label(pos)
+    text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{label} #{pos}]",
             f"{ARROWS.get(phase, '->')} {source_line(loc.file, loc.line).strip()}"]
     return text
 
@@ -66,9 +67,21 @@ def adjoint_line(flow, ascii=False):
         (lambda n: f"∂{n}")
     arrow = "->" if ascii else "→"
     (name, value), outs = flow
-    parts = ", ".join(f"{d(n)} += {short(v)}" for n, v in outs)
+    grouped = {}
+    for n, v in outs:  # `u * u` sends two contributions to ∂u: show their sum too
+        grouped.setdefault(n, []).append(v)
+    parts = ", ".join(f"{d(n)} += {short(vs[0])}" if len(vs) == 1 else
+                      f"{d(n)} = {short(_sum(vs))} ({', '.join('+= ' + short(v) for v in vs)})"
+                      for n, vs in grouped.items())
     line = f"   {d(name)} = {value_text(value)}"
     return f"{line}  {arrow}  {parts}" if parts else line
+
+
+def _sum(values):
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
 
 
 def listing(file, first, last, current=None, breaks=()):
@@ -106,14 +119,14 @@ def function_lines(graph):
 def stack_lines(session):
     """`where`: one line per source frame, outermost first, the selected one marked."""
     stack = session.stack()
+    done = not stack  # finished (or in the grad wrapper): the outermost function
     out = []
-    for i, (inv, frame, node) in reversed(list(enumerate(stack))):
-        loc = user_loc(node) or inv.graph.debug.loc
+    for i, (inv, frame, node) in reversed(list(enumerate(stack or [session.current_frame()]))):
+        loc = session.location(node=node) if done else user_loc(node) or user_loc(inv.graph)
         where = f"{os.path.basename(loc.file)}({loc.line})" if loc else "<unknown>"
-        from .trace import phase_of
-
         mark = ">" if i == session.frame_index else " "
-        out.append(f"{mark} {where}{inv.name}() [{phase_of(frame.graph)}]")
+        phase = session.phase_label if done else session.trace.frame_phase(frame)
+        out.append(f"{mark} {where}{inv.name}() [{phase}]")
     return out
 
 

@@ -15,58 +15,15 @@ belong to it.  A call to a function's *entry* graph always starts a new
 invocation, so recursion gives one source frame per level.
 """
 
+import array
 import bisect
-import os
 
-import numpy as np
+from myia.ir import Graph
+from myia.vm.debug import Event
 
-import myia
-
-LIBRARY = os.path.dirname(os.path.abspath(myia.__file__)) + os.sep
-LOOP_ROLES = ("while", "for")
-
-
-def is_library(loc):
-    """Locations inside the `myia` package (stdlib helpers, prim bprops)."""
-    return loc is None or os.path.abspath(loc.file).startswith(LIBRARY)
-
-
-def user_loc(x):
-    """The first location on `x`'s origin chain that is in the user's code."""
-    info = getattr(x, "debug", None)
-    while info is not None:
-        if info.loc is not None and not is_library(info.loc):
-            return info.loc
-        info = info.origin.debug if info.origin is not None else None
-    return None
-
-
-def user_graph(g):
-    """The user function a graph belongs to (itself for an entry graph).
-
-    The wrapper made by `grad_graph` (role "grad") is a frame of its own.
-    """
-    while g.debug.role not in (None, "grad") and g.debug.origin is not None:
-        g = g.debug.origin
-    return g
-
-
-def is_entry(g):
-    """Whether calling `g` starts a new invocation (a function, its fprop or bprop)."""
-    role, origin = g.debug.role, g.debug.origin
-    if role in (None, "grad") or origin is None:
-        return True
-    return role in ("fprop", "bprop") and origin.debug.role is None
-
-
-def phase_of(g):
-    """"bwd" for graphs made by AD's backward half, else "fwd"."""
-    while g is not None:
-        if g.debug.role == "bprop":
-            return "bwd"
-        g = g.debug.origin if g.debug.role is not None else None
-    return "fwd"
-
+from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
+                     is_machinery, phase_of, user_graph, user_loc)
+from .statements import bindings, pending
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -82,31 +39,44 @@ class Invocation:
         self.first_stop = None  # position of its first line stop
         self.steps = {}  # name -> steps its versions were born at, increasing
         self.defs = {}   # name -> (frame, node) of those versions
+        self.hidden = is_machinery(graph)
 
     @property
     def name(self):
-        return self.graph.name
+        g = self.graph
+        return g.debug.origin.name if g.debug.role == "grad" else g.name
 
 
 class Trace:
     """Everything recorded about one run; positions are 0..len(self)."""
 
-    def __init__(self, vm):
+    def __init__(self, vm, limit=None):
         self.vm = vm
-        self.states = []   # position -> (vm frame, pc); frame None when finished
-        self.events = [None]  # position -> the event of the step that led there
+        # position -> the vm frame about to run (None when finished) and its pc;
+        # the step between two positions is read back from them (`event`).
+        self.sframes = []
+        self.spcs = array.array("l")
+        self.base = 0       # the oldest position still recorded (see horizon.py)
+        self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
         self.frames = {}   # frame id -> Frame
-        self.linestop = []  # position -> (file, line) or None
+        self.stops = []    # position -> (file, line) of its line stop, or None
         self.invocations = []
         self.bwd_start = None  # the first position in the backward pass
+        self.returns = set()   # positions where a user function is about to return
+        self.tags = {}         # frame id -> (pass, name of the inner grad call or None)
+        self.virtual = {}      # position -> Location of a quiet statement stopped on there
+        self.virtual_order = []  # those positions, increasing
+        self.virtual_dropped = 0  # how many of them went past the horizon
+        self.cursors = {}      # frame id -> the last line it stopped on (statements.py)
+        self.last_step = 0     # the position the last VM step led to
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
-        self._record(0)
+        self._record()
 
     def __len__(self):
-        return len(self.states) - 1
+        return self.base + len(self.sframes) - 1
 
     # ----- recording --------------------------------------------------------
 
@@ -114,6 +84,7 @@ class Trace:
         """Attach a new VM frame to its invocation (see module docstring)."""
         self.born[frame.id] = {}
         self.frames[frame.id] = frame
+        self.tags[frame.id] = self._tag(frame)
         tail = prev is not None and frame.caller is not prev
         parent = prev if tail else frame.caller
         inv = self.inv_of.get(parent.id) if parent is not None else None
@@ -137,47 +108,137 @@ class Trace:
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
         prev = self.vm.frame
-        pos = len(self)
-        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
-            ev = self.vm.step()
+        pos = self.base + len(self.sframes) - 1
+        ev = self.vm.step()  # under the caller's np.errstate: NaN/Inf are the user's
+        new = self.last_step = pos + 1  # the position this step leads to
         if ev.kind == "call":
-            self._enter(ev.frame, ev.step, pos, prev)
+            self._enter(ev.frame, new, pos, prev)
         elif ev.kind == "node":
-            self._born(ev.frame, ev.node, ev.step)
+            self._born(ev.frame, ev.node, new)
         elif ev.frame.caller is not None:
-            self._born(ev.frame.caller, ev.frame.call_node, ev.step)
-        self.events.append(ev)
-        self._record(ev.step)
+            self._born(ev.frame.caller, ev.frame.call_node, new)
+        self._record()
+        if self.limit and len(self.sframes) > self.limit + self.limit // 4:
+            from .horizon import trim
+
+            trim(self, self.limit)
         return ev
 
-    def _record(self, pos):
+    def event(self, pos):
+        """The step that led to position `pos` (None for 0), read back from the
+        positions around it: programs are pure, so nothing else is stored."""
+        if pos <= 0:
+            return None
+        if pos <= self.base or pos - 1 in self.virtual:
+            return None  # after a quiet statement's position: no step led here
+        i = pos - self.base
+        frame, pc = self.sframes[i - 1], self.spcs[i - 1]
+        if pc >= len(frame.nodes):
+            return Event("return", pos, frame, frame.call_node,
+                         self.vm.value(frame, frame.graph.output))
+        node, after = frame.nodes[pc], self.sframes[i]
+        if after is frame:
+            return Event("node", pos, frame, node, frame.values[node])
+        return Event("call", pos, after, node)
+
+    def _append(self, frame, pc, stop):
+        self.sframes.append(frame)
+        self.spcs.append(pc)
+        self.stops.append(stop)
+
+    def _record(self):
+        """Note the new position: the frame about to run, and whether it is a
+        stop; before it, the stops of the statements it passed that compute
+        nothing (statements.py)."""
         frame = self.vm.frame
-        self.states.append((frame, frame.pc if frame is not None else 0))
-        stop = None
-        node = self.next_node(pos)
-        loc = user_loc(node) if node is not None and self._stops_at(frame, node) else None
-        if frame is not None and self.bwd_start is None and phase_of(frame.graph) == "bwd":
+        if frame is None:
+            self._append(None, 0, None)
+            return
+        pc = frame.pc
+        inv = self.inv_of[frame.id]
+        stop = loc = None
+        returning = False
+        if pc >= len(frame.nodes):
+            returning = self._returning(frame)
+        elif not inv.hidden:
+            node = frame.nodes[pc]
+            if self._stops_at(frame, node):
+                loc = user_loc(node)
+        if not inv.hidden:
+            for q in pending(self.cursors, frame, pc, loc):
+                at = self.base + len(self.sframes)
+                self.virtual[at] = q
+                self.virtual_order.append(at)
+                self._append(frame, pc, (q.file, q.line))
+                for name, node in bindings(frame, q.line):  # bound once it has run
+                    inv.steps.setdefault(name, []).append(at + 1)
+                    inv.defs.setdefault(name, []).append((frame, node))
+                inv.last_line, inv.last_frame = (q.file, q.line), frame
+                if inv.first_stop is None:
+                    inv.first_stop = at
+        pos = self.base + len(self.sframes)
+        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
             self.bwd_start = pos
+        if returning:
+            self.returns.add(pos)
         if loc is not None:
-            inv = self.inv_of[frame.id]
             here = (loc.file, loc.line)
-            looped = inv.last_frame is not frame and frame.graph.debug.role in LOOP_ROLES
+            looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
             if here != inv.last_line or looped:
                 stop = here
                 if inv.first_stop is None:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
-        self.linestop.append(stop)
+        self._append(frame, pc, stop)
+
+    def vm_step(self, pos):
+        """The number of VM steps done at position `pos` (quiet statements' positions
+        are no step)."""
+        return pos - self.virtual_dropped - bisect.bisect_left(self.virtual_order, pos)
+
+    def _returning(self, frame):
+        """Whether `frame` returning ends a user invocation (pdb's return event)."""
+        inv = self.inv_of[frame.id]
+        return not inv.hidden and (frame.caller is None or self.inv_of[frame.caller.id] is not inv)
+
+    def return_line(self, pos):
+        """At a forward return stop of `return NAME`: (file, line) of that statement."""
+        inv = self.invocation(pos)
+        g = inv.frames[-1].graph
+        if phase_of(g) == "bwd":
+            return None
+        while g.return_loc is None and g.debug.role is not None \
+                and isinstance(g.debug.origin, Graph):
+            g = g.debug.origin
+        loc = bare_return(g)
+        return (loc.file, loc.line) if loc is not None else None
+
+    def is_stop(self, pos):
+        """A line stop or a return stop."""
+        return self.stops[pos - self.base] is not None or pos in self.returns
+
+    def line_stop(self, pos):
+        """(file, line) if `pos` is a line stop, else None."""
+        return self.stops[pos - self.base]
 
     @staticmethod
     def _stops_at(frame, node):
-        """Backward line stops are the backward ops of user lines that receive a
-        sensitivity; the adjoint bookkeeping around them is for `si`."""
-        if frame.graph.debug.role == "grad":
+        """Whether `node` can be a line stop, so that `--grad` stops where the
+        plain program does.
+
+        Forwards, in a graph AD made, only the forward call of a user node
+        (role "fprop_call"): the unpacking of its `(value, backpropagator)`
+        is for `si`.  Backwards, the backward call of a user node that
+        receives a sensitivity, unless that node is control flow (the call
+        of a loop header or an `if` branch, whose backward computes nothing
+        the user wrote).
+        """
+        role = frame.graph.debug.role
+        if role == "grad":
             return False
         if phase_of(frame.graph) != "bwd":
-            return True
-        if node.debug.role != "bprop_call":
+            return role != "fprop" or node.debug.role == "fprop_call"
+        if node.debug.role != "bprop_call" or is_control(node.debug.origin):
             return False
         sens = node.inputs[1]
         return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
@@ -185,11 +246,14 @@ class Trace:
     # ----- reading a position ----------------------------------------------
 
     def frame_at(self, pos):
-        return self.states[pos][0]
+        return self.sframes[pos - self.base]
+
+    def pc_at(self, pos):
+        return self.spcs[pos - self.base]
 
     def next_node(self, pos):
         """The node the next step evaluates (None if it is a return)."""
-        frame, pc = self.states[pos]
+        frame, pc = self.sframes[pos - self.base], self.spcs[pos - self.base]
         if frame is None or pc >= len(frame.nodes):
             return None
         return frame.nodes[pc]
@@ -199,25 +263,72 @@ class Trace:
         return self.inv_of[frame.id] if frame is not None else None
 
     def stack(self, pos):
-        """Source frames innermost first: (invocation, vm frame, current node)."""
+        """Source frames innermost first: (invocation, vm frame, current node).
+
+        Myia's machinery (see `is_machinery`) is no frame: a step inside it
+        belongs to the user frame that called it, at the call node.
+        """
         frame = self.frame_at(pos)
         node = self.next_node(pos)
         out = []
         while frame is not None:
             inv = self.inv_of[frame.id]
-            if not out or out[-1][0] is not inv:
+            if not inv.hidden and (not out or out[-1][0] is not inv):
                 out.append((inv, frame, node if node is not None else frame.graph.output))
             node = frame.call_node
             frame = frame.caller
         return out
 
+    def _tag(self, frame):
+        """(pass, inner grad) of a new VM frame, from its caller's.
+
+        A `grad(f)` called inside the program opens a context of its own:
+        its forward and backward passes are tagged `fwd grad(f)` and
+        `bwd grad(f)` while the program around it stays in its own pass.
+        """
+        caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
+        inner = grad_call(frame.graph)
+        if inner is not None:
+            return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
+        ctx = caller[1] if caller is not None else None
+        if phase_of(frame.graph) == "bwd":
+            return "bwd", ctx
+        return (caller[0] if caller is not None else "fwd"), ctx
+
+    def frame_phase(self, frame):
+        """The phase label of a VM frame: `fwd`, `bwd`, `fwd grad(f)`..."""
+        phase, inner = self.tags[frame.id]
+        return f"{phase} {inner}" if inner else phase
+
+    def phase_label(self, pos):
+        """The phase shown for a position: its pass, and the inner grad call if any."""
+        frame = self.frame_at(pos)
+        if frame is None or self.tags[frame.id][1] is None:
+            return self.phase(pos)
+        return self.frame_phase(frame)
+
+    def visible(self, pos):
+        """Whether the step at `pos` runs in a user frame (not Myia's machinery)."""
+        frame = self.frame_at(pos)
+        return frame is None or not self.inv_of[frame.id].hidden
+
     def depth(self, pos):
         return len(self.stack(pos))
 
     def phase(self, pos):
-        if self.frame_at(pos) is None:
+        """`fwd`, `bwd` (the session's backward pass, or an inner grad call's), `done`."""
+        frame = self.frame_at(pos)
+        if frame is None:
             return "done"
-        return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
+        phase, inner = self.tags[frame.id]
+        if inner is None and frame.caller is None:  # the --grad wrapper around it all
+            return "bwd" if self.bwd_start is not None and pos >= self.bwd_start else "fwd"
+        return phase
+
+    def session_bwd(self, pos):
+        """Whether `pos` is in the session's own backward pass (`--grad`)."""
+        return self.bwd_start is not None and pos >= self.bwd_start and \
+            self.phase(pos) == "bwd" and self.tags[self.frame_at(pos).id][1] is None
 
     def variables(self, inv, pos):
         """Named values of an invocation at `pos`: each name's latest version."""
@@ -226,14 +337,14 @@ class Trace:
             i = bisect.bisect_right(steps, pos)
             if i:
                 frame, node = inv.defs[name][i - 1]
-                found.append((steps[i - 1], node.id, name, frame.values[node]))
+                found.append((steps[i - 1], node.id, name, self.vm.value(frame, node)))
         found.sort(key=lambda t: t[:2])
         return {name: value for _, _, name, value in found}
 
     def versions(self, inv, name, pos):
         """Every (step, value) `name` took in `inv` up to `pos`."""
         steps = inv.steps.get(name, [])
-        return [(step, frame.values[node]) for step, (frame, node)
+        return [(step, self.vm.value(frame, node)) for step, (frame, node)
                 in zip(steps[:bisect.bisect_right(steps, pos)], inv.defs.get(name, []))]
 
     def arguments(self, inv):

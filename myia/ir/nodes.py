@@ -156,6 +156,14 @@ class Graph:
             value node, used to resolve keyword arguments and omitted ones.
         flags: free-form markers set by stages (e.g. "core" for library code
             the debugger should not stop in).
+        return_loc: for a graph parsed from a block ending in `return`, the
+            `Location` of that statement (the debugger's return stop).
+        statement_locs: the `Location`s of the simple statements (assignments,
+            expressions, `pass`) parsed into this block, in order: the
+            debugger also stops on those that compute nothing (`r = 1.0`).
+        bindings: `(name, node, Location)` for each name an assignment binds
+            to a value that is not a node of its own (`r = 1.0`, `y = x`), so
+            the debugger can show such names as variables.
     """
 
     def __init__(self, debug=None):
@@ -166,6 +174,9 @@ class Graph:
         self.defaults = {}
         self.kwonly = set()
         self.flags = set()
+        self.return_loc = None
+        self.statement_locs = []
+        self.bindings = []
 
     def add_parameter(self, name=None, loc=None):
         p = Parameter(self, DebugInfo(name, loc))

@@ -121,14 +121,18 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 def user_node(frame, node):
     """The node an error at `node` should point to: the node itself.
 
-    If `node` is in Myia's own library code (a helper of `myia.stdlib`), it is
-    instead the innermost call in the user's code that led there.
+    If `node` is in Myia's own code (a helper of `myia.stdlib`, or a node
+    without a location, such as those of the forward graph AD makes for a
+    primitive), it is instead the innermost call in the user's code that
+    led there.
     """
+    first = node
     for f in frame.stack() if frame is not None else ():
-        if not _in_library(_loc(node)):
+        loc = _loc(node)
+        if loc is not None and not _in_library(loc):
             return node
         node = f.call_node
-    return node
+    return node if node is not None and _loc(node) is not None else first
 
 
 def _in_library(loc):

@@ -58,7 +58,7 @@ def test_app_breakpoints_and_function_keys(pipe):
 def test_app_empty_line_repeats_and_history(pipe):
     s = Session(P.loop, (1.5, 3))
     ui, lines, _ = run_app(pipe, s, "n\r\r\r\x04")
-    assert s.pos == 8
+    assert s.pos == 6  # s = 0.0 (#0), for (#2), t = x * i (#5), s = s + t (#6)
     assert list(ui.prompt_session.history.load_history_strings())[0] == "n"
 
 
@@ -84,6 +84,13 @@ def test_completion_offers_commands_variables_and_functions():
     assert "x" in complete("p ") and "a" in complete("p ")
     assert complete("b s") == {"sq", "straight"}
     assert complete("set st") == {"stop-at-boundary", "sticky"}
+    assert complete("set sticky o") == {"on", "off"} and complete("set context ") == set()
+    assert complete("mode i") == {"ir"} and complete("mode ir ") == set()
+    assert complete("catch n") == {"nan", "nonfinite"} and complete("catch nan b") == {"bwd", "both"}
+    assert complete("help wh") == {"whatis", "where"}
+    assert {"programs.py:13", "programs.py:16"} <= complete("b programs.py:1")
+    assert complete("p x + ") >= {"x", "y", "a"} and complete("p (x + a") == {"adj"}
+    assert complete("p max(x, y) * n") == {"np"}
     assert "phase" not in toolbar(d) and "step #1/" in toolbar(d)
 
 
@@ -151,6 +158,16 @@ def test_usage_errors_exit_with_2(capsys):
     assert main([P.__file__, "nosuch"]) == 2
     assert main([P.__file__, "straight", "1.5", "oops("]) == 2
     assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "x"]) == 2
+    assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "2"]) == 2  # argnum range
+    assert main([P.__file__, "straight", "1.5", "2.0", "--grad", "-3"]) == 2
+    assert main([P.__file__, "straight", "1.5"]) == 2  # argument count
+    assert main([P.__file__, "straight", "1.5", "2.0", "3.0"]) == 2
+    from . import gradprogs as G
+
+    assert main([G.__file__, "no_arguments", "--grad"]) == 2
+    err = capsys.readouterr().err
+    assert "--grad 2: straight() takes 2 arguments" in err
+    assert "missing a required argument: 'y'" in err and "takes no arguments" in err
     with pytest.raises(SystemExit) as e:
         main([])
     assert e.value.code == 2
@@ -173,3 +190,35 @@ def test_debug_function_runs_batch_on_stdin(monkeypatch, capsys):
     assert myia_debug.debug(P.straight, 1.5, 2.0, grad=0) == 0
     out = capsys.readouterr().out
     assert "(myia fwd) p a\n3.0" in out and "(24.0, (28.0,))" in out
+
+
+def test_stepi_under_grad_shows_the_users_operation_not_the_machinery():
+    from . import gradprogs as G
+
+    _, lines = batch_lines(G.logs, (3.0, 2.0), ["si", "si", "si", "rsi", "ni"], grad=(0,))
+    nexts = [line for line in lines if "next:" in line]
+    # One step over the forward wrapper of mul: never inside J(mul)/find_dunder.
+    assert re.fullmatch(r"   next: %\d+ = getitem\(%\d+, 0\)  \[mul\(x, y\) at gradprogs.py:28\]",
+                        nexts[0])
+    assert re.fullmatch(r"   next: %\d+ = @J\(sub\)\(%\d+, 4.0\)  \[sub\(a, 4.0\) at gradprogs.py:29\]",
+                        nexts[2])
+    assert not any("find_dunder" in line or "J(mul)()" in line for line in lines)
+    headers = [line for line in lines if line.startswith(">")]
+    assert all(h.startswith("> gradprogs.py(2") and "logs()" in h for h in headers)
+    assert [h.split("[")[1] for h in headers] == [  # rsi/ni: one user node back and forth
+        "fwd #2]", "fwd #11]", "fwd #12]", "fwd #13]", "fwd #12]", "fwd #13]"]
+
+
+def test_trace_file_under_grad_has_no_stop_in_the_grad_wrapper(tmp_path, monkeypatch):
+    from . import gradprogs as G
+
+    trace = tmp_path / "t.jsonl"
+    monkeypatch.setattr("sys.stdin", io.StringIO("c\n"))
+    assert main([G.__file__, "logs", "3.0", "2.0", "--grad", "--norc", "--trace",
+                 str(trace)]) == 0
+    rows = [json.loads(line) for line in trace.read_text().splitlines()]
+    wrapper = [r for r in rows if r["graph"] == "grad(logs)"]
+    assert wrapper and all(r["line"] is None and not r["stop"] for r in wrapper)
+    stops = [(r["phase"], r["line"]) for r in rows if r["stop"]]
+    assert stops == [("fwd", 28), ("fwd", 29), ("fwd", 30), ("fwd", 30),  # return stop
+                     ("bwd", 30), ("bwd", 29), ("bwd", 28), ("bwd", 27)]  # bwd ends at def

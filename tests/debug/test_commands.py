@@ -21,7 +21,7 @@ from myia_debug.__main__ import main
 
 HERE = pathlib.Path(__file__).parent
 TRANSCRIPTS = sorted((HERE / "transcripts").glob("*.txt"))
-PROMPT = re.compile(r"^(\(myia \w+\) |\(com\) |>>> |\.\.\. |Clear all breaks\? )(.*)$")
+PROMPT = re.compile(r"^(\(myia \w+(?: grad\(\w+\))?\) |\(com\) |>>> |\.\.\. |Clear all breaks\? )(.*)$")
 
 
 def read(path):

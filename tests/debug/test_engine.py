@@ -21,7 +21,7 @@ def lines_of(s, move):
         stop = move()
         if "finished" in stop.reasons:
             break
-        out.append(where(s, stop))
+        out.append(where(s, stop) + (("return",) if stop.returned else ()))
     return out
 
 
@@ -35,36 +35,43 @@ def test_begin_stops_at_the_first_line():
 def test_step_enters_calls():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    assert lines_of(s, s.step) == [("straight", 14), ("sq", 9), ("straight", 15),
-                                   ("straight", 16)]
+    assert lines_of(s, s.step) == [("straight", 14), ("sq", 9), ("sq", 9, "return"),
+                                   ("straight", 15), ("straight", 16),
+                                   ("straight", 16, "return")]
     assert s.result == P.straight(1.5, 2.0)
 
 
 def test_next_steps_over_calls():
     s = Session(P.straight, (1.5, 2.0))
     s.begin()
-    assert lines_of(s, s.next) == [("straight", 14), ("straight", 15), ("straight", 16)]
+    assert lines_of(s, s.next) == [("straight", 14), ("straight", 15), ("straight", 16),
+                                   ("straight", 16, "return")]
 
 
 def test_branches_fold_into_the_function():
     s = Session(P.branch, (-2.0,))
     s.begin()
-    assert lines_of(s, s.step) == [("branch", 23), ("branch", 24)]
+    assert lines_of(s, s.step) == [("branch", 23), ("branch", 24), ("branch", 25, "return")]
     assert len(s.stack()) == 0 and s.phase == "done"
 
 
 def test_loop_iterations_and_variables():
     s = Session(P.loop, (1.5, 3))
     s.begin()
+    assert where(s)[1] == 29 and "s" not in s.variables()  # before `s = 0.0` runs
+    s.next()
+    assert s.variables()["s"] == 0.0  # a name bound to a constant is a variable
+    s.reverse_step()
     seen = []
     while True:
         stop = s.next()
         if "finished" in stop.reasons:
             break
         seen.append((where(s)[1], s.variables().get("i")))
-    # `s = 0.0` and `return s` compute nothing: no node, no stop on those lines.
-    assert seen == [(31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
-                    (31, 2), (32, 2), (30, 3)]
+    # The first stop is `s = 0.0` (no node: a quiet statement's stop, before
+    # the loop runs); `return s` is a return stop.
+    assert seen == [(30, 0), (31, 0), (32, 0), (30, 1), (31, 1), (32, 1), (30, 2),
+                    (31, 2), (32, 2), (30, 3), (33, 3)]
     assert len(s.stack()) == 0
 
 
@@ -74,14 +81,18 @@ def test_finish_returns_the_value():
     s.step()
     s.step()
     assert where(s) == ("sq", 9)
-    stop = s.finish()
+    stop = s.finish()  # pdb's return event: still in the function, at its return
     assert stop.returned and stop.retval == 9.0
-    assert where(s)[0] == "straight"
+    assert where(s) == ("sq", 9)
+    stop = s.finish()  # from there: the caller's return
+    assert stop.returned and stop.retval == 24.0 and where(s) == ("straight", 16)
 
 
 def test_until_leaves_the_loop():
     s = Session(P.while_loop, (3.0,))
     s.begin()
+    assert where(s)[1] == 77  # `n = 0`: a stop although it computes nothing
+    s.next()
     s.next()
     s.next()
     assert where(s)[1] == 80
@@ -111,7 +122,9 @@ def test_finish_in_recursion_returns_one_level():
     stop = s.cont()
     assert stop.hits == [b] and s.variables()["n"] == 1
     stop = s.finish()
-    assert stop.retval == 1.0 and len(s.stack()) == 2
+    assert stop.retval == 1.0 and len(s.stack()) == 3 and s.variables()["n"] == 1
+    stop = s.finish()
+    assert stop.retval == 2.0 and len(s.stack()) == 2 and s.variables()["n"] == 2
 
 
 def test_line_breakpoint_condition_ignore_and_temporary():
@@ -189,6 +202,8 @@ def test_watch_reports_new_versions():
         if "finished" in stop.reasons:
             break
         values += [new for _, _, new in stop.changes]
+    # s = 0.0 + 0.0 * 1.5 is a new version (0.0 -> 0.0); the loop header
+    # receiving the value `s = 0.0` bound is not.
     assert values == [0.0, 1.5, 4.5]
 
 
@@ -217,9 +232,11 @@ def test_reverse_step_and_reverse_finish_in_a_call():
     call_pos = s.pos
     s.step()
     s.step()
+    s.step()
     assert where(s) == ("straight", 15)
-    s.reverse_step()
-    assert where(s) == ("sq", 9)
+    stop = s.reverse_step()  # back to sq's return stop, then its line
+    assert where(s) == ("sq", 9) and stop.returned and stop.retval == 9.0
+    assert not s.reverse_step().returned and where(s) == ("sq", 9)
     s.reverse_finish()
     assert s.pos == call_pos and where(s) == ("straight", 14)
 
@@ -327,3 +344,32 @@ def test_stepi_and_nexti():
     s.goto(before)
     s.nexti()
     assert where(s)[0] == "straight" and s.pos == before + 3
+
+
+def test_the_trace_is_bounded_by_its_horizon():
+    s = Session(P.forever, (1.0,))
+    s.options["history"] = 1000
+    s.restart()
+    s.begin()
+    for _ in range(20000):
+        s._forward()
+    trace = s.trace
+    assert s.pos > 20000 and trace.base > s.pos - 1250
+    assert len(trace.sframes) <= 1250 and len(trace.stops) == len(trace.sframes)
+    assert len(trace.frames) < 700  # old loop iterations are forgotten, as in the VM
+    assert len(trace.invocations[0].steps["x"]) < 600
+    assert s.variables()["x"] > 1000.0  # the current version is always kept
+    stop = s.reverse_cont()  # nothing to find: stops at the horizon, says so
+    assert s.pos == trace.base and "horizon" in stop.reasons[0]
+    with pytest.raises(DebugError, match="horizon"):
+        s.goto(5)
+    s.goto(trace.base + 10)
+    assert s.pos == trace.base + 10 and s.variables()["x"] > 1000.0
+
+
+def test_no_horizon_with_history_0():
+    s = Session(P.loop, (1.5, 300))
+    s.options["history"] = 0
+    s.restart()
+    s.cont()
+    assert s.trace.base == 0 and s.goto(0).pos == 0

@@ -1,0 +1,88 @@
+"""Cost of one recorded step of `myia-debug`: time and memory.
+
+Runs `c` to the end of the gradient program of a scalar loop (the `loop`
+of tests/debug/programs.py under --grad) and of an endless-loop program
+stopped after a fixed number of steps, with the trace on (as the debugger
+always runs), and reports CPU µs (process time: the machine may be shared) and bytes per step.  The same loop in plain
+CPython is timed in the same run, for the ratio.
+
+    python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
+
+Run it with PYTHONPATH pointing at the checkout to measure (the `before`
+figures in the JSON file come from the checkout before the change).
+"""
+
+import json
+import os
+import pathlib
+import sys
+import time
+import tracemalloc
+
+from myia_debug.engine import Session
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.debug import programs as P  # noqa: E402
+
+
+def per_step(fn, args, grad, steps=None):
+    """(µs per step, steps) of running the session to its end (or `steps` steps)."""
+    s = Session(fn, args, grad=grad)
+    s.begin()
+    start, t = s.pos, time.process_time()
+    if steps is None:
+        s.cont()
+    else:
+        for _ in range(steps):
+            s._forward()
+    return (time.process_time() - t) / (s.pos - start) * 1e6, s.pos - start
+
+
+def bytes_per_step(fn, args, grad, steps):
+    s = Session(fn, args, grad=grad)
+    s.begin()
+    tracemalloc.start()
+    start = s.pos
+    for _ in range(steps):
+        if not s._forward():
+            break
+    used = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return used / (s.pos - start)
+
+
+def plain_loop(n):
+    t = time.process_time()
+    P.loop(1.5, n)
+    return (time.process_time() - t) * 1e6
+
+
+def main():
+    label = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
+    us, steps = per_step(P.loop, (1.5, n), (0,))
+    us_forever, _ = per_step(P.forever, (1.0,), None, steps=200_000)
+    row = {
+        "label": label,
+        "code": sys.argv[3] if len(sys.argv) > 3 else "",
+        "iterations": n,
+        "grad_loop_steps": steps,
+        "grad_loop_steps_per_iteration": round(steps / n, 1),
+        "grad_loop_us_per_step": round(us, 2),
+        "grad_loop_seconds": round(us * steps / 1e6, 2),
+        "plain_python_loop_us": round(plain_loop(n), 1),
+        "forever_us_per_step": round(us_forever, 2),
+        "grad_loop_bytes_per_step": round(bytes_per_step(P.loop, (1.5, n), (0,), 100_000)),
+        "forever_bytes_per_step": round(bytes_per_step(P.forever, (1.0,), None, 100_000)),
+        "load_average": os.getloadavg()[0],
+    }
+    path = pathlib.Path(__file__).with_suffix(".json")
+    rows = json.loads(path.read_text()) if path.exists() else []
+    rows.append(row)
+    path.write_text(json.dumps(rows, indent=1) + "\n")
+    print(json.dumps(row, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The report of a `catch nan|inf|nonfinite`: which user operation made the value.
+
+The catch fires on the first node whose output is bad while its inputs were
+not.  Under `--grad` that node is usually inside Myia's machinery (the
+forward wrapper `J(log)` of a primitive, or the backpropagator of `x ** 0.5`
+written in `myia/prims/`), so the report is told in the user's terms: the
+user's operation, its inputs by the user's names and, in the backward pass,
+the sensitivity that came in::
+
+    Catch inf: the backward of pow(x, 0.5) gave inf
+      inputs: x = 0.0, ∂y = 1.0
+"""
+
+import numpy as np
+
+from .adjoints import fprop_frame
+from .breakpoints import nonfinite
+from .render import expr_text, label
+
+
+def first_bad(value, kind):
+    """` at [i, j]`: the index of the first offending element of an array."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        bad = {"nan": np.isnan, "inf": np.isinf}.get(kind, lambda a: ~np.isfinite(a))(value)
+        where = np.argwhere(bad)
+        if len(where):
+            return f" (first at [{', '.join(map(str, where[0]))}])"
+    return ""
+
+
+def report(session, stop, fmt, d):
+    """The lines of the catch report at `stop`."""
+    kind, ev = stop.catch
+    trace = session.trace
+    if not trace.inv_of[ev.frame.id].hidden:  # the user's own node
+        values = [(label(i), ev.frame.lookup(i)) for i in ev.node.inputs[1:] if i.graph is not None]
+        return _lines(kind, expr_text(ev.node), ev.value, values, True, fmt)
+    _, frame, call = session.current_frame(stop.pos)
+    primal = call.debug.origin if call.debug.role in ("fprop_call", "bprop_call") else call
+    bwd = call.debug.role == "bprop_call"
+    fframe = fprop_frame(frame) if bwd else frame
+    fcall = call if not bwd else next(
+        (n for n in fframe.values if n.debug.role == "fprop_call" and n.debug.origin is primal),
+        None)
+    values = []
+    if fcall is not None and getattr(primal, "inputs", None):
+        values = [(label(p), fframe.lookup(a)) for p, a in zip(primal.inputs[1:], fcall.inputs[1:])
+                  if a.graph is not None]
+    if bwd:
+        values.append((d(label(primal)), frame.lookup(call.inputs[1])))
+    finite = not any(nonfinite(v, kind) for _, v in values)
+    op = ("the backward of " if bwd else "") + expr_text(primal)
+    return _lines(kind, op, ev.value, values, finite, fmt)
+
+
+def _lines(kind, op, value, values, finite, fmt):
+    head = f"Catch {kind}: {op} gave {fmt(value)}{first_bad(value, kind)}"
+    inputs = ", ".join(f"{n} = {fmt(v)}" for n, v in values) or "constants"
+    return [head + (" from finite inputs" if finite else ""), "  inputs: " + inputs]

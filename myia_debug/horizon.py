@@ -1,0 +1,59 @@
+"""The horizon of the recorded history: a trace kept to a bounded size.
+
+Every position costs memory (the frame about to run and its pc, the line
+stop, when each value was born), so `c` on an endless loop would record
+without end.  With a limit N (`set history N`), once the trace holds a
+quarter more than N positions the oldest are dropped, keeping the last N:
+
+- the position arrays lose their prefix; `Trace.base` is the oldest
+  position left, and time travel stops there with a message;
+- each variable keeps its versions born after the horizon, plus the last
+  one before it (the value it still has);
+- the trace forgets the VM frames nothing it kept can reach (through the
+  kept positions, the kept versions, the first and last frame of each
+  invocation, and their callers and environments): a loop's old
+  iterations then go, as they do in the VM itself.
+
+Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
+"""
+
+import bisect
+
+
+def trim(trace, keep):
+    """Drop the positions of `trace` older than its last `keep`."""
+    k = len(trace.sframes) - keep
+    if k <= 0:
+        return
+    del trace.sframes[:k]
+    del trace.spcs[:k]
+    del trace.stops[:k]
+    trace.base += k
+    base = trace.base
+    trace.returns = {p for p in trace.returns if p >= base}
+    gone = bisect.bisect_left(trace.virtual_order, base)
+    for p in trace.virtual_order[:gone]:
+        del trace.virtual[p]
+    del trace.virtual_order[:gone]
+    trace.virtual_dropped += gone
+    todo = list(trace.sframes)
+    for inv in trace.invocations:
+        for name, steps in inv.steps.items():
+            i = bisect.bisect_left(steps, base)
+            if i > 1:  # the version current at the horizon stays
+                del steps[:i - 1]
+                del inv.defs[name][:i - 1]
+            todo += [frame for frame, _ in inv.defs[name]]
+        todo += inv.frames[:1] + inv.frames[-1:]
+    live = set()
+    while todo:
+        f = todo.pop()
+        if f is None or f.id in live:
+            continue
+        live.add(f.id)
+        todo += (f.caller, f.env)
+    for inv in trace.invocations:
+        inv.frames = [f for f in inv.frames if f.id in live]
+    for fid in [fid for fid in trace.frames if fid not in live]:
+        del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
+        trace.cursors.pop(fid, None)

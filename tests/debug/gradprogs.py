@@ -1,0 +1,97 @@
+"""Programs for the debugger's `--grad` sessions (line numbers matter)."""
+
+import dataclasses
+import math
+
+import numpy as np
+
+import myia
+
+
+def layer(w, x):
+    h = np.tanh(w * x)
+    return h * 2.0
+
+
+def net(w, x, n):
+    r = 1.0
+    for i in range(n):
+        h = layer(w, x)
+        if h > 0.9:
+            r = r * h
+        else:
+            r = r + h
+    return r
+
+
+def logs(x, y):
+    a = x * y
+    b = np.log(a - 4.0)
+    return b + a
+
+
+def root(x):
+    y = x ** 0.5
+    return y + x
+
+
+def sqrt_error(x):
+    a = x + 1.0
+    b = math.sqrt(a)
+    return b
+
+
+def sq_loss(w, x):
+    e = w * x - 1.0
+    return e * e
+
+
+def train(w, x):
+    for i in range(2):
+        gw = myia.grad(sq_loss)(w, x)
+        w = w - 0.1 * gw
+    return w
+
+
+def total(u):
+    v = u * u
+    k = 3
+    return v * k + u * u
+
+
+@dataclasses.dataclass
+class Tree:
+    value: float
+    left: object
+    right: object
+
+
+def tree_value(t):
+    v = t.value * 2.0
+    return v
+
+
+def no_arguments():
+    return 1.0
+
+
+def roots(x):
+    y = x ** 0.5
+    z = y ** 0.5
+    return np.sum(z)
+
+
+def quiet(x):
+    a = x * 2.0
+    b = a
+    c = 1.0
+    pass
+    return b + c
+
+
+def quiet_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        k = 2.0
+        s = s + k * x
+    return s
