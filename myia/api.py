@@ -5,7 +5,6 @@ import functools
 from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
-from .parse import parse
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 DEFAULT_BACKEND = "debug"
@@ -34,10 +33,14 @@ class MyiaFunction:
     """A Python function compiled by Myia when called.
 
     Compiled code is cached per backend; the debug VM needs no per-signature
-    compilation, later backends key their cache on argument types.
+    compilation, later backends key their cache on argument types.  Before
+    each call the cache asks whether a global, closure cell or helper the
+    program was made from has been rebound (`Compiled.is_stale`), and
+    compiles again if so.
     """
 
     def __init__(self, fn, backend, device):
+        pipeline.check_options(backend, device)
         functools.update_wrapper(self, fn)
         self.__myia_fn__ = fn
         self.backend = backend
@@ -45,17 +48,19 @@ class MyiaFunction:
         self._compiled = None
 
     @_user_facing
-    def __call__(self, *args):
-        if self._compiled is None:
+    def __call__(self, *args, **kwargs):
+        if self._compiled is None or self._compiled.is_stale():
             self._compiled = pipeline.compile(self.__myia_fn__, self.backend)
-        return self._compiled(*args)
+        return self._compiled(*args, **kwargs)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
+@_user_facing
 def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
     """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
+    pipeline.check_options(backend, device)
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)
@@ -86,10 +91,11 @@ class GradFunction:
     def __myia_graph__(self):
         return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
 
-    def __call__(self, *args):
-        if self._compiled is None:
+    @_user_facing
+    def __call__(self, *args, **kwargs):
+        if self._compiled is None or self._compiled.is_stale():
             self._compiled = pipeline.compile(self, self.backend)
-        return self._compiled(*args)
+        return self._compiled(*args, **kwargs)
 
 
 def grad(fn, argnums=0):
@@ -111,7 +117,7 @@ value_and_grad.__myia_macro__ = \
 def defbprop(fn):
     """Give `fn` a custom backpropagator `bprop(*args, out, dout) -> (dargs...)`."""
     def register(bprop):
-        register_bprop(parse(getattr(fn, "__myia_fn__", fn)), bprop)
+        register_bprop(getattr(fn, "__myia_fn__", fn), bprop)
         return bprop
 
     return register

@@ -33,7 +33,7 @@ so the debugger and error messages can name the user's line.
 
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
-from .parse import parse
+from .parse import function_of, parse
 from .prims import (Primitive, find_dunder, getattr_, getitem, is_, make_record,
                     make_tuple, partial, switch)
 from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
@@ -42,13 +42,22 @@ from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
 
 _fprops = {}
 _jprims = {}
-_custom = {}
+_custom = {}  # Python function -> its backpropagator (a Python function)
 
 
-def register_bprop(graph, bprop):
-    """Use the Python function `bprop` as the backpropagator of `graph`."""
-    _custom[graph] = bprop
-    _fprops.pop(graph, None)
+def register_bprop(fn, bprop):
+    """Use the Python function `bprop` as the backpropagator of the function `fn`.
+
+    Keyed by the function, not its graph, so it holds for every graph `fn` is
+    parsed to (again when a global it reads is rebound).  Forward graphs made
+    before may have the old rule inlined: they are all made again.
+    """
+    _custom[fn] = bprop
+    _fprops.clear()
+
+
+def _custom_bprop(graph):
+    return _custom.get(function_of(graph))
 
 
 def _info(origin, role, name=None):
@@ -100,15 +109,26 @@ class _Transform:
         """The forward-pass counterpart of `node` (a function's `▶` version)."""
         if isinstance(node, Constant):
             v = node.value
-            if isinstance(v, Graph):
-                if v in _custom:
-                    return Constant(_custom_fprop(v), _info(node, "fprop"))
-                return Constant(self.fprops.get(v) or fprop(v), _info(node, "fprop"))
-            if isinstance(v, Primitive):
-                n = nargs if nargs is not None else len(v.params or ())
-                return Constant(jprim(v, n), _info(node, "fprop"))
+            if isinstance(v, (Graph, Primitive)):
+                return Constant(self.jconstant(v, nargs), _info(node, "fprop"))
+            if isinstance(v, tuple):  # functions held in a global tuple
+                jv = self.jconstant(v)
+                return node if jv is v else Constant(jv, _info(node, "fprop"))
             return node
         return self.fwd.get(node, node)  # a node from outside the tree is data
+
+    def jconstant(self, v, nargs=None):
+        """The forward-pass counterpart of the constant value `v`."""
+        if isinstance(v, Graph):
+            if _custom_bprop(v) is not None:
+                return _custom_fprop(v)
+            return self.fprops.get(v) or fprop(v)
+        if isinstance(v, Primitive):
+            return jprim(v, nargs if nargs is not None else len(v.params or ()))
+        if isinstance(v, tuple):
+            items = tuple(self.jconstant(x) for x in v)
+            return v if all(a is b for a, b in zip(items, v)) else items
+        return v
 
     def forward(self, g):
         f = self.fprops[g]
@@ -211,10 +231,10 @@ def jprim(prim, n):
 
 def _custom_fprop(graph):
     """The forward graph of a function given its own backpropagator (defbprop)."""
-    key = ("custom", graph)
+    bprop = _custom_bprop(graph)
+    key = ("custom", graph, bprop)
     if key not in _jprims:
-        _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters),
-                                   _custom[graph], True)
+        _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters), bprop, True)
     return _jprims[key]
 
 
@@ -311,6 +331,7 @@ def grad_graph(graph, argnums=0, value=False):
                                 f"{n} arguments", graph.debug.loc)
     g = Graph(DebugInfo(f"grad({graph.name})", graph.debug.loc, graph, "grad"))
     params = [g.add_parameter(p.debug.name, p.debug.loc) for p in graph.parameters]
+    g.defaults, g.kwonly = graph.defaults, graph.kwonly  # the same call signature
     checked = list(params)
     for i in nums:
         checked[i] = g.apply(check_differentiable, params[i], graph.parameters[i].debug.name,

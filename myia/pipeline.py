@@ -8,12 +8,16 @@
 No stage logic lives here: each stage is a function of its own module.
 """
 
-from .ir import Graph
+from .dependencies import Dependencies, recording
+from .ir import Constant, Graph
 from .grad import grad_graph
+from .arguments import match_arguments
+from .errors import MyiaError, MyiaTypeError
 from .parse import parse
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
+DEVICES = ("cpu", "cuda")
 STAGES = ("parse", "grad")
 
 
@@ -39,16 +43,52 @@ def graph_at(fn, stage="parse"):
     return graph
 
 
-def compile(fn, backend="debug"):
-    """A Python callable running `fn` on `backend`."""
+def check_options(backend, device):
+    """Refuse an unknown `backend` or `device` name, saying which exist."""
     if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    if backend == "vm":
-        raise NotImplementedError("the production VM is not built yet; "
-                                  "use backend='debug'")
-    graph = to_graph(fn)
+        raise MyiaError(f"unknown backend {backend!r}; the backends are "
+                        f"{', '.join(map(repr, BACKENDS))}")
+    if device not in DEVICES:
+        raise MyiaError(f"unknown device {device!r}; the devices are "
+                        f"{', '.join(map(repr, DEVICES))}")
 
-    def run(*args):
-        return DebugVM().run(graph, args)
 
-    return run
+class Compiled:
+    """`fn` made ready to run on a backend, with what it was made from.
+
+    `dependencies` records every global, closure cell and helper read while
+    parsing (`myia.dependencies`); a cache of compiled programs asks
+    `is_stale()` before each call and compiles again when it is true.
+    """
+
+    def __init__(self, fn, backend="debug"):
+        check_options(backend, "cpu")
+        if backend == "vm":
+            raise NotImplementedError("the production VM is not built yet; "
+                                      "use backend='debug'")
+        self.dependencies = Dependencies()
+        with recording(self.dependencies):
+            self.graph = to_graph(fn)
+
+    def is_stale(self):
+        return self.dependencies.is_stale()
+
+    def __call__(self, *args, **kwargs):
+        return DebugVM().run(self.graph, self.bind(args, kwargs))
+
+    def bind(self, args, kwargs):
+        """The positional arguments of a call with keywords, by Python's rules."""
+        g = self.graph
+        if not kwargs and not g.kwonly and len(args) == len(g.parameters):
+            return args
+        defaults = {k: v.value for k, v in g.defaults.items() if isinstance(v, Constant)}
+        try:
+            return match_arguments(g.name, [p.debug.name for p in g.parameters],
+                                   defaults, g.kwonly, args, kwargs)
+        except MyiaTypeError as err:
+            raise err.with_location(g.debug.loc) from None
+
+
+def compile(fn, backend="debug"):
+    """A `Compiled` callable running `fn` on `backend`."""
+    return Compiled(fn, backend)

@@ -441,14 +441,27 @@ def carried_without_init(n):
     return 0
 
 
+def infinite_recursion(x):
+    return infinite_recursion(x) + 1.0  # not a tail call: the stack grows
+
+
+def sqrt_in_helper(x):
+    return math.sqrt(x)
+
+
+def calls_sqrt_helper(x):
+    return sqrt_in_helper(x) * 2.0
+
+
 # ----- the table ---------------------------------------------------------------
 
 from myia.errors import (  # noqa: E402
-    MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
+    MyiaError, MyiaNameError, MyiaRecursionError, MyiaShapeError, MyiaSyntaxError,
+    MyiaTypeError,
 )
 
-E, S, N, T, SH = (MyiaError, MyiaSyntaxError, MyiaNameError, MyiaTypeError,
-                  MyiaShapeError)
+E, S, N, T, SH, R = (MyiaError, MyiaSyntaxError, MyiaNameError, MyiaTypeError,
+                     MyiaShapeError, MyiaRecursionError)
 A23 = np.ones((2, 3))
 
 CASES = [
@@ -534,4 +547,7 @@ CASES = [
     (bad_element_in_loop, ((1.0, (2.0,)), 2), T, "s + t[i]", "unsupported operand"),
     (range_bad_step, (3, (1,)), T, "range(0, n, step)", "'>' not supported"),
     (carried_without_init, None, N, "= |total + i", "assigned before the loop"),
+    (infinite_recursion, (1.0,), R, "return |infinite_recursion(x)",
+     "maximum recursion depth exceeded"),
+    (calls_sqrt_helper, (-3.0,), E, (sqrt_in_helper, "math.sqrt(x)"), "math domain error"),
 ]

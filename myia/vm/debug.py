@@ -10,13 +10,17 @@ recorded values are the whole history.
 
 Calls in tail position reuse the caller's place on the stack, so a loop of N
 iterations (a tail-recursive header graph) runs in constant stack space.
+Other calls deepen the stack, up to `recursion_limit` frames (as CPython's
+own limit, but high: deep recursion is a supported way to loop); past it the
+call raises `MyiaRecursionError` at the user's call, instead of growing
+until the machine runs out of memory.
 """
 
 import dataclasses
 import os
 import types
 
-from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
+from ..errors import MyiaError, MyiaRecursionError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
 from ..grad import fprop_value
 from ..arguments import match_arguments
@@ -50,9 +54,11 @@ class Frame:
         caller, call_node: where the result goes (None for the first frame).
     """
 
-    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id")
+    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id",
+                 "depth")
 
     def __init__(self, graph, env, args, caller, call_node, nodes, ident):
+        self.depth = 1 if caller is None else caller.depth + 1
         self.graph = graph
         self.env = env
         self.values = dict(zip(graph.parameters, args))
@@ -91,6 +97,23 @@ class Event:
 
 _nodes = {}
 _owners = {}
+_limit = [100_000]
+
+
+def recursion_limit():
+    """The deepest stack (in frames) a program may reach before `MyiaRecursionError`."""
+    return _limit[0]
+
+
+def set_recursion_limit(limit):
+    """Set `recursion_limit()`, as `sys.setrecursionlimit` does for CPython.
+
+    About 1 kB of memory per frame: the default, 100,000, keeps a runaway
+    recursion near 100 MB.
+    """
+    if not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"the recursion limit must be a positive int, not {limit!r}")
+    _limit[0] = limit
 
 
 def _analyze(graph):
@@ -121,14 +144,20 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 def user_node(frame, node):
     """The node an error at `node` should point to: the node itself.
 
-    If `node` is in Myia's own library code (a helper of `myia.stdlib`), it is
-    instead the innermost call in the user's code that led there.
+    If `node` is in Myia's own library code (a helper of `myia.stdlib`) or
+    has no location (a node of a primitive's forward or backward graph, made
+    by the J transform), it is instead the innermost call in the user's code
+    that led there: under `grad`, the forward or backward call whose
+    `debug.origin` is the user's node.
     """
+    here = node
     for f in frame.stack() if frame is not None else ():
-        if not _in_library(_loc(node)):
-            return node
-        node = f.call_node
-    return node
+        loc = _loc(here)
+        if loc is not None and not _in_library(loc):
+            return here
+        here = f.call_node
+    loc = _loc(here)
+    return here if loc is not None and not _in_library(loc) else node
 
 
 def _in_library(loc):
@@ -280,6 +309,12 @@ class DebugVM:
         if tail and _in_library(g.debug.loc):
             tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
+        if caller is not None and caller.depth >= _limit[0]:
+            raise MyiaRecursionError(
+                f"maximum recursion depth exceeded: {_limit[0]} nested calls (a "
+                "recursion that never reaches its base case?); "
+                "myia.set_recursion_limit(n) raises the limit",
+                _loc(user_node(frame, node)))
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
