@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from . import prims as P
+from .prims.pymath import MATH
 
 
 def range_test(i, stop, step):
@@ -58,6 +59,7 @@ CONVERTERS = {
     math.tanh: P.math_tanh, math.sinh: P.math_sinh, math.cosh: P.math_cosh,
     math.atan: P.math_atan, math.log1p: P.math_log1p, math.expm1: P.math_expm1,
     math.floor: P.math_floor, math.ceil: P.math_ceil,
+    **MATH,  # the rest of math: trunc, fabs, hypot, atan2, erf, gamma...
     # numpy
     np.exp: P.exp, np.log: P.log, np.log1p: P.log1p, np.expm1: P.expm1,
     np.sqrt: P.sqrt, np.sin: P.sin, np.cos: P.cos, np.tan: P.tan,

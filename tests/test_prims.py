@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 import pytest
+import scipy.special
 
 import myia
 from myia import prims as P
@@ -314,6 +315,20 @@ def math_scalars(low=-2.0, high=2.0, extra=()):
     return lambda rng: [(float(rng.uniform(low, high)), *extra) for _ in range(3)]
 
 
+def math_pairs(low, high, low2, high2):
+    return lambda rng: [(float(rng.uniform(low, high)), float(rng.uniform(low2, high2)))
+                        for _ in range(3)]
+
+
+def math_ints(*arity):
+    return lambda rng: [tuple(int(v) for v in rng.integers(1, 12, size=len(arity)))
+                        for _ in range(3)]
+
+
+def specials(rng):
+    return [(0.5,), (float("nan"),), (float("inf"),), (-float("inf"),), (-2.0,)]
+
+
 def call_check_differentiable(x):
     return P.check_differentiable(x, "x") * x
 
@@ -366,6 +381,48 @@ TABLE = [
     Row(P.math_atan, math_scalars(), math.atan),
     nodiff(P.math_floor, math_scalars(), math.floor),
     nodiff(P.math_ceil, math_scalars(), math.ceil),
+    Row(P.asin, math_scalars(-0.9, 0.9), np.arcsin),
+    Row(P.acos, math_scalars(-0.9, 0.9), np.arccos),
+    Row(P.asinh, math_scalars(), np.arcsinh),
+    Row(P.acosh, math_scalars(1.2, 3.0), np.arccosh),
+    Row(P.atanh, math_scalars(-0.9, 0.9), np.arctanh),
+    Row(P.log10, math_scalars(0.3, 2.0), np.log10),
+    Row(P.log2, math_scalars(0.3, 2.0), np.log2),
+    Row(P.exp2, math_scalars(), np.exp2),
+    Row(P.cbrt, lambda rng: [(0.7,), (-1.3,), (float(rng.uniform(0.3, 2.0)),)], np.cbrt),
+    Row(P.fabs, lambda rng: [(-0.7,), (1.3,), (float(rng.uniform(0.3, 2.0)),)], np.fabs),
+    Row(P.erf, math_scalars(), scipy.special.erf),
+    Row(P.erfc, math_scalars(), scipy.special.erfc),
+    Row(P.gamma, lambda rng: [(0.6,), (2.5,), (-1.5,), (float(rng.uniform(0.5, 3.0)),)],
+        scipy.special.gamma),
+    Row(P.lgamma, lambda rng: [(0.6,), (4.5,), (-1.5,), (float(rng.uniform(0.5, 3.0)),)],
+        lambda x: scipy.special.loggamma(abs(x)) if x > 0 else math.lgamma(x)),
+    Row(P.polygamma, lambda rng: [(0, 0.4), (1, 2.5), (2, 7.5), (0, -1.5), (3, 12.0)],
+        lambda n, x: scipy.special.polygamma(n, x), (1,)),
+    Row(P.degrees, math_scalars(), np.degrees),
+    Row(P.radians, math_scalars(), np.radians),
+    Row(P.atan2, math_pairs(-2.0, 2.0, 0.3, 2.0), np.arctan2, (0, 1)),
+    Row(P.hypot, math_pairs(-2.0, 2.0, 0.3, 2.0), np.hypot, (0, 1)),
+    Row(P.math_pow, math_pairs(0.3, 2.0, -2.0, 2.0), np.power, (0, 1)),
+    Row(P.copysign, lambda rng: [(-0.7, 1.5), (1.3, -2.0), (0.4, 0.5)], np.copysign,
+        (0, 1)),
+    Row(P.fmod, math_pairs(2.5, 2.9, 1.5, 2.0), np.fmod, (0, 1)),
+    Row(P.remainder, math_pairs(3.1, 3.3, 1.9, 2.0), lambda x, y: x - 2 * y, (0, 1)),
+    Row(P.ldexp, lambda rng: [(0.7, 3), (-1.5, -2), (float(rng.normal()), 0)], np.ldexp),
+    nodiff(P.trunc, math_scalars(-5.0, 5.0), np.trunc),
+    nodiff(P.factorial, lambda rng: [(0,), (5,), (12,)], scipy.special.factorial),
+    nodiff(P.isnan, specials, np.isnan),
+    nodiff(P.isinf, specials, np.isinf),
+    nodiff(P.isfinite, specials, np.isfinite),
+    nodiff(P.isclose, lambda rng: [(1.0, 1.0 + 1e-10), (1.0, 1.1), (0.0, 1e-12, 1e-9, 1e-11)],
+           lambda a, b, rel=1e-9, abs_=0.0: abs(a - b) <= max(rel * max(abs(a), abs(b)),
+                                                              abs_)),
+    nodiff(P.gcd, math_ints(1, 1), np.gcd),
+    nodiff(P.lcm, math_ints(1, 1), np.lcm),
+    nodiff(P.isqrt, lambda rng: [(0,), (15,), (16,), (10 ** 30,)],
+           lambda n: int(np.floor(np.sqrt(n))) if n < 10 ** 15 else 10 ** 15),
+    nodiff(P.comb, math_ints(1, 1), lambda n, k: round(scipy.special.comb(n, k))),
+    nodiff(P.perm, math_ints(1, 1), lambda n, k: round(scipy.special.perm(n, k))),
     Row(P.bind_keywords, lambda rng: [(1.5, 2.0), (rng.normal(size=3), 0.5)], np.multiply,
         (), call_bind_keywords),
     # scalar family, elementwise with broadcasting

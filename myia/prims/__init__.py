@@ -9,8 +9,9 @@ A `Primitive` holds everything about an operation in one place:
   backward pass is IR like any other and can be differentiated again;
 * `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do.
 
-Primitives are grouped by family (`scalar`, `array`, `nn`, `structure`, and
-`adjoint` for the values and operations of the backward pass); the set is
+Primitives are grouped by family (`scalar`, `pymath` for the rest of
+CPython's `math`, `array`, `nn`, `structure`, and `adjoint` for the values
+and operations of the backward pass); the set is
 closed and spelled out in `PRIMITIVES` below, never assembled by side effect.
 """
 
@@ -60,7 +61,7 @@ class Primitive:
         return f"P.{self.name}"
 
 
-from . import adjoint, array, nn, scalar, structure  # noqa: E402  (they use Primitive)
+from . import adjoint, array, nn, pymath, scalar, structure  # noqa: E402  (they use Primitive)
 from .adjoint import (  # noqa: E402
     J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
     getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
@@ -83,6 +84,12 @@ from .scalar import (  # noqa: E402
     math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
 )
+from .pymath import (  # noqa: E402
+    acos, acosh, asin, asinh, atan2, atanh, cbrt, comb, copysign, degrees, erf, erfc,
+    exp2, fabs, factorial, fmod, gamma, gcd, hypot, isclose, isfinite, isinf, isnan,
+    isqrt, lcm, ldexp, lgamma, log2, log10, perm, polygamma, radians, remainder, trunc,
+)
+from .pymath import pow_ as math_pow  # noqa: E402
 from .structure import (  # noqa: E402
     bind_keywords, find_dunder, getattr_, getitem, identity, is_, is_method, is_not,
     len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
@@ -98,6 +105,11 @@ PRIMITIVES = (
     math_exp, math_log, math_log1p, math_expm1, math_sqrt, math_sin, math_cos,
     math_tan, math_tanh, math_sinh, math_cosh, math_atan, math_floor, math_ceil,
     cast,
+    # pymath (CPython's math on Python numbers)
+    asin, acos, asinh, acosh, atanh, log10, log2, exp2, cbrt, fabs, erf, erfc, gamma,
+    lgamma, degrees, radians, atan2, hypot, math_pow, copysign, fmod, remainder, ldexp,
+    polygamma, trunc, factorial, isnan, isinf, isfinite, isclose, gcd, lcm, isqrt, comb,
+    perm,
     # array
     reduce_sum, mean, amax, amin, dot, matmul, transpose, swapaxes, reshape,
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
@@ -114,4 +126,5 @@ PRIMITIVES = (
     getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable, J,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "scalar", "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "pymath", "scalar",
+           "structure"]
