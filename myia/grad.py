@@ -34,8 +34,9 @@ so the debugger and error messages can name the user's line.
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import function_of, parse
-from .prims import (Primitive, find_dunder, getattr_, getitem, is_, make_record,
-                    make_tuple, partial, switch)
+from .prims import (Primitive, bind_keywords, find_dunder, getattr_, getitem, is_,
+                    kw_split, make_record, make_tuple, partial, reshape, reshape_method,
+                    shape, switch)
 from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
                             env_getitem, env_setitem, field_sens, fill_zeros, gadd,
                             is_zero, regroup, seed)
@@ -74,10 +75,14 @@ def fprop(graph):
     return _fprops[graph]
 
 
-def fprop_value(jf):
-    """The forward graph of a `JFunction` (a method met at run time, see `J`)."""
+def fprop_value(jf, nargs):
+    """The forward graph of a `JFunction` (a method met at run time, see `J`),
+    called with `nargs` arguments (a primitive's forward graph depends on it)."""
     inner = jf.fn
-    return fprop(fprop_value(inner) if isinstance(inner, JFunction) else parse(inner))
+    if isinstance(inner, Primitive):
+        return jprim(inner, nargs)
+    return fprop(fprop_value(inner, nargs) if isinstance(inner, JFunction)
+                 else parse(inner))
 
 
 class _Transform:
@@ -260,7 +265,11 @@ def _rule_fprop(fn, name, n, bprop, differentiable, dunder=True):
     if fn in _STRUCTURAL:
         ds = _STRUCTURAL[fn](real, args, d)
     else:
-        t = real.apply(parse(bprop), *args, out, d)
+        # Called with fewer arguments than it has (an array method relying
+        # on numpy's defaults): the backpropagator gets the defaults too.
+        params = getattr(fn, "params", None) or ()
+        rest = [Constant(fn.defaults[p]) for p in params[n:] if p in fn.defaults]
+        t = real.apply(parse(bprop), *args, *rest, out, d)
         ds = [real.apply(getitem, t, i) for i in range(n)]
     real.output = real.apply(make_tuple, Constant(ZERO), *ds)
     zeros = Constant(_zeros_bprop(n))
@@ -308,10 +317,58 @@ def _bprop_make_record(g, args, dout):
     return [Constant(ZERO)] + [g.apply(field_sens, dout, i) for i in range(len(args) - 1)]
 
 
+def _bprop_bind_keywords(g, args, dout):
+    q = len(args) - 2  # bind_keywords(fn, names, v1..vq)
+    s = g.apply(kw_split, dout, q)
+    return [g.apply(getitem, s, 0), Constant(ZERO)] + \
+        [g.apply(getitem, s, i + 1) for i in range(q)]
+
+
+def keyword_adapter(nflat, order, level=1):
+    """A forward function called with keywords, its sensitivities reordered.
+
+    `adapter(fn, x1..xn)` runs the forward function `fn` on the arguments
+    bound by name (in parameter order) and returns its value and a
+    backpropagator whose sensitivities come in the order `order` gives
+    (the bound arguments, the keyword ones, then the call's positional
+    ones), the layout `regroup` and `bind_keywords`' backpropagator expect.
+    Defaults filled in get no sensitivity.
+
+    Under second order, `fn` is a forward function of a forward function,
+    whose value holds a first-order backpropagator that must be reordered
+    too: the adapter of `level` runs the forward version of the adapter of
+    `level - 1`, and reorders the sensitivities of its arguments.
+    """
+    key = ("keywords", nflat, order, level)
+    if key not in _jprims:
+        g = Graph(DebugInfo("keywords", role="fprop"))
+        g.flags.add("core")
+        fn = g.add_parameter("fn")
+        xs = [g.add_parameter(f"x{i}") for i in range(nflat)]
+        if level == 1:
+            r, skip = g.apply(fn, *xs), 0
+        else:  # its backpropagator gives (∂adapter, ∂fn, ∂x1, ...)
+            r, skip = g.apply(fprop(keyword_adapter(nflat, order, level - 1)), fn, *xs), 1
+        bp = Graph(DebugInfo("bprop(keywords)", role="bprop"))
+        bp.flags.add("core")
+        t = bp.apply(bp.apply(getitem, r, 1), bp.add_parameter("dout"))
+        bp.output = bp.apply(make_tuple, bp.apply(getitem, t, skip),
+                             *[bp.apply(getitem, t, i + 1 + skip) for i in order])
+        g.output = g.apply(make_tuple, g.apply(getitem, r, 0), Constant(bp))
+        _jprims[key] = g
+    return _jprims[key]
+
+
+def _bprop_reshape_method(g, args, dout):
+    return [g.apply(reshape, dout, g.apply(shape, args[0]))] + \
+        [Constant(ZERO)] * (len(args) - 1)
+
+
 # Variadic primitives: their backpropagators depend on the number of inputs.
 # The sensitivity of a Partial is the tuple (∂fn, ∂args...), like a tuple's.
 _STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
-               partial: _bprop_make_tuple}
+               partial: _bprop_make_tuple, reshape_method: _bprop_reshape_method,
+               bind_keywords: _bprop_bind_keywords}
 
 
 # ----- Gradients of whole functions ----------------------------------------

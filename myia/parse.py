@@ -36,6 +36,8 @@ import dataclasses
 import os
 import types
 
+import numpy as np
+
 from . import prims as P
 from .arguments import match_arguments
 from .dependencies import Dependencies, notice, recording
@@ -44,7 +46,7 @@ from .ir import Apply, Constant, DebugInfo, Graph, Location
 from .prims.scalar import BINARY, COMPARE, UNARY
 from .resolve import is_scalar_type, resolve_value
 from .source import function_source, parameter_names
-from .stdlib import ITERABLE_FORMS, range_test
+from .stdlib import ITERABLE_FORMS, builtin_min, range_test
 
 _REJECTED = {
     ast.Try: "try statement", ast.With: "with statement", ast.Global: "global statement",
@@ -469,9 +471,11 @@ class _Parser:
             raise self.syntax_error(s, "for ... else")
         it = s.iter
         g = block.graph
-        is_range = (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-                    and self._global_value(it.func.id)[1] is range
-                    and block.lookup(it.func.id) is None)
+        called = self._global_value(it.func.id)[1] if isinstance(it, ast.Call) and \
+            isinstance(it.func, ast.Name) and block.lookup(it.func.id) is None else None
+        is_range = called is range
+        if called is enumerate or called is zip:
+            return self._for_enumerate_zip(block, s, called)
         if is_range:
             if it.keywords or not 1 <= len(it.args) <= 3:
                 raise MyiaTypeError("range() takes 1 to 3 positional arguments",
@@ -500,6 +504,54 @@ class _Parser:
             P.getitem, seq, counter, debug=self.info(s.target))
         self.assign(body, s.target, item)
         self._loop_body(header, after, body, cond, names, s, counter, step)
+        return after
+
+    def _for_enumerate_zip(self, block, s, called):
+        """`for i, x in enumerate(xs, start)` and `for a, b in zip(as, bs...)`:
+        a loop over a counter up to the (shortest) length, whose target is
+        assigned `(start + i, xs[i])` or `(as[i], bs[i], ...)`."""
+        it = s.iter
+        kw = {k.arg: k.value for k in it.keywords}
+        if called is enumerate and (not 1 <= len(it.args) + len(kw) <= 2 or
+                                    set(kw) - {"start"} or len(it.args) == 2 and kw):
+            raise MyiaTypeError("enumerate() takes an iterable and a start", self.loc(it))
+        if called is zip and (kw or not it.args):
+            raise MyiaTypeError("zip() takes one or more iterables (no keywords) in Myia",
+                                self.loc(it))
+        sources = it.args[:1] if called is enumerate else it.args
+        inner = sources[0] if called is enumerate else None
+        zipped = called is zip or (
+            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and
+            block.lookup(inner.func.id) is None and not inner.keywords and inner.args
+            and self._global_value(inner.func.id)[1] is zip)  # enumerate(zip(...))
+        if zipped and called is enumerate:
+            sources = inner.args
+        seqs = [self.expr(block, a) for a in sources]
+        start = None
+        if called is enumerate:
+            given = it.args[1] if len(it.args) == 2 else kw.get("start")
+            start = Constant(0) if given is None else self.expr(block, given)
+        g = block.graph
+        stop = g.apply(P.len_, seqs[0], debug=self.info(it))
+        shorter = self.resolve_value(builtin_min, it)
+        for seq in seqs[1:]:
+            stop = g.apply(shorter, stop, g.apply(P.len_, seq, debug=self.info(it)),
+                           debug=self.info(it))
+        names = self._loop_names(block, s.body + [ast.Assign([s.target], it)])
+        header, after = self._loop_blocks(block, names, s, "for", counter="i")
+        self.jump(block, header.graph, [Constant(0)] + [self.read(block, n, s) for n in names])
+        counter = header.counter
+        cond = header.graph.apply(P.lt, counter, stop, debug=self.info(it))
+        body = self.new_block(header, "for_body", s)
+        bg = body.graph
+        items = [bg.apply(P.getitem, seq, counter, debug=self.info(s.target)) for seq in seqs]
+        item = bg.apply(P.make_tuple, *items, debug=self.info(s.target)) if zipped \
+            else items[0]
+        if called is enumerate:
+            item = bg.apply(P.make_tuple, bg.apply(P.add, start, counter, debug=self.info(it)),
+                            item, debug=self.info(s.target))
+        self.assign(body, s.target, item)
+        self._loop_body(header, after, body, cond, names, s, counter, Constant(1))
         return after
 
     def stmt_Break(self, block, s):
@@ -667,6 +719,9 @@ class _Parser:
             for a in args[1:]:
                 acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
+        if any(value is t for t in (tuple, np.ndarray, type(None))):
+            raise MyiaSyntaxError(f"calling {value.__name__}() is not supported by Myia "
+                                  "(the class is only usable in isinstance)", self.loc(e))
         if is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",

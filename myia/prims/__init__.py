@@ -61,16 +61,21 @@ class Primitive:
         return f"P.{self.name}"
 
 
-from . import adjoint, array, nn, pymath, scalar, structure  # noqa: E402  (they use Primitive)
+from . import adjoint, array, array_extra, nn, pymath, scalar, structure  # noqa: E402
 from .adjoint import (  # noqa: E402
     J, check_differentiable, env_getitem, env_setitem, field_sens, fill_zeros, gadd,
-    getattr_sens, getitem_sens, is_zero, record_sens, regroup, seed, ungroup,
+    getattr_sens, getitem_sens, is_zero, kw_join, kw_split, record_sens, regroup, seed,
+    ungroup,
 )
 from .array import (  # noqa: E402
     amax, amin, arange, concatenate, dot, full, matmul, mean, ones, ones_like,
     reshape, shape, size, split, sum_to, reduce_sum, transpose, where, zeros,
     zeros_like, broadcast_to, expand_reduced, inverse_permutation, split_points,
     fill_like, swapaxes,
+)
+from .array_extra import (  # noqa: E402
+    all_, any_, argmax, argmin, array as array_, array_to_tuple, astype, einsum,
+    einsum_adjoint, is_discrete, reshape_method, stack, unstack,
 )
 from .nn import (  # noqa: E402
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
@@ -88,10 +93,12 @@ from .pymath import (  # noqa: E402
     acos, acosh, asin, asinh, atan2, atanh, cbrt, comb, copysign, degrees, erf, erfc,
     exp2, fabs, factorial, fmod, gamma, gcd, hypot, isclose, isfinite, isinf, isnan,
     isqrt, lcm, ldexp, lgamma, log2, log10, perm, polygamma, radians, remainder, trunc,
+    round_,
 )
 from .pymath import pow_ as math_pow  # noqa: E402
 from .structure import (  # noqa: E402
     bind_keywords, find_dunder, getattr_, getitem, identity, is_, is_method, is_not,
+    isinstance_, require,
     len_, make_record, make_slice, make_tuple, partial, switch, stop_gradient,
 )
 
@@ -108,23 +115,27 @@ PRIMITIVES = (
     # pymath (CPython's math on Python numbers)
     asin, acos, asinh, acosh, atanh, log10, log2, exp2, cbrt, fabs, erf, erfc, gamma,
     lgamma, degrees, radians, atan2, hypot, math_pow, copysign, fmod, remainder, ldexp,
-    polygamma, trunc, factorial, isnan, isinf, isfinite, isclose, gcd, lcm, isqrt, comb,
+    polygamma, round_, trunc, factorial, isnan, isinf, isfinite, isclose, gcd, lcm, isqrt, comb,
     perm,
     # array
     reduce_sum, mean, amax, amin, dot, matmul, transpose, swapaxes, reshape,
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
+    argmax, argmin, any_, all_, stack, unstack, einsum, einsum_adjoint, array_,
+    array_to_tuple, astype, is_discrete, reshape_method,
     # nn
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
     max_pool2d_select,
     # structure
     make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
-    make_slice, is_, is_not, identity, stop_gradient, is_method, find_dunder,
+    make_slice, is_, is_not, identity, stop_gradient, is_method, find_dunder, isinstance_,
+    require,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
-    getattr_sens, field_sens, record_sens, regroup, ungroup, check_differentiable, J,
+    getattr_sens, field_sens, record_sens, regroup, ungroup, kw_split, kw_join,
+    check_differentiable, J,
 )
 
-__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "nn", "pymath", "scalar",
-           "structure"]
+__all__ = ["Primitive", "PRIMITIVES", "adjoint", "array", "array_extra", "nn", "pymath",
+           "scalar", "structure"]

@@ -81,11 +81,13 @@ gadd = Primitive("gadd", _gadd, bprop=_bprop_gadd)
 
 
 def _env_getitem(env, key, default):
+    if env is ZERO:  # the sensitivity of a closure no output depends on
+        return default
     return env.items.get(key, default)
 
 
 def _env_setitem(env, key, value):
-    items = dict(env.items)
+    items = {} if env is ZERO else dict(env.items)
     items[key] = value
     return Env(items)
 
@@ -269,6 +271,36 @@ def _bprop_ungroup(t, n, dout, out, ddout):
     return (ZERO, ZERO, regroup(ddout, n))
 
 
+def _kw_split(t, q):
+    """`(∂fn, ∂v1, ..., ∂vq)` from the sensitivity `t` of `bind_keywords(fn, names,
+    v1..vq)`, a function called with keywords: `t` is `(∂g, ∂bound..., ∂v...)`
+    (see `myia.grad.keyword_adapter`), and `∂fn` is `(∂g, ∂bound...)` when
+    `fn` is a `Partial`, else `∂g` (the layouts of `regroup`)."""
+    if t is ZERO:
+        return (ZERO,) * (q + 1)
+    head = t[:len(t) - q]
+    return (head[0] if len(head) == 1 else head,) + tuple(t[len(t) - q:])
+
+
+def _kw_join(t, q, d):
+    """The inverse of `kw_split`: `d` in the layout of `t`."""
+    k = len(t) - q
+    head = d[0]
+    if k == 1:
+        return (head,) + tuple(d[1:])
+    return tuple((ZERO,) * k if head is ZERO else head) + tuple(d[1:])
+
+
+def _bprop_kw_split(t, q, out, dout):
+    return (kw_join(t, q, dout), ZERO)
+
+
+def _bprop_kw_join(t, q, d, out, dout):
+    return (ZERO, ZERO, kw_split(dout, q))
+
+
+kw_split = Primitive("kw_split", _kw_split, bprop=_bprop_kw_split)
+kw_join = Primitive("kw_join", _kw_join, bprop=_bprop_kw_join)
 regroup = Primitive("regroup", _regroup, bprop=_bprop_regroup)
 ungroup = Primitive("ungroup", _ungroup, bprop=_bprop_ungroup)
 
@@ -296,8 +328,8 @@ def _J(f):
         return tuple(_J(x) for x in f)
     if isinstance(f, structure.Partial):
         return structure.Partial(_J(f.fn), f.args)
-    if isinstance(f, (types.FunctionType, JFunction)):
-        return JFunction(f)
+    if isinstance(f, (types.FunctionType, JFunction, Primitive)):
+        return JFunction(f)  # a Primitive: an array method (`x.sum`)
     return f
 
 

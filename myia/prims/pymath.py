@@ -252,6 +252,10 @@ def _bprop_polygamma(n, x, out, dout):
     return (ZERO, dout * polygamma(n + 1, x))
 
 
+def _round(number, ndigits=None):
+    return round(number, ndigits)
+
+
 def _trunc(x):
     return math.trunc(x)
 
@@ -321,6 +325,7 @@ remainder = _prim("remainder", _remainder, _bprop_fmod)  # x - n * y too
 ldexp = _prim("ldexp", _ldexp, _bprop_ldexp)
 polygamma = Primitive("polygamma", _polygamma, bprop=_bprop_polygamma)
 trunc = _prim("trunc", _trunc)
+round_ = Primitive("round", _round, differentiable=False)  # the builtin
 factorial = _prim("factorial", _factorial)
 isnan = _prim("isnan", _isnan)
 isinf = _prim("isinf", _isinf)

@@ -78,8 +78,24 @@ def _getattr(x, name):
     if isinstance(x, np.ndarray) or np.isscalar(x):
         if name in ("shape", "T", "ndim", "size", "dtype"):
             return getattr(np.asarray(x) if name != "T" else x, name)
+        if name in METHODS and isinstance(x, (np.ndarray, np.generic)):
+            return Partial(METHODS[name], (x,))
+        hint = METHOD_HINTS.get(name)
+        if hint is not None or hasattr(np.ndarray, name):
+            raise AttributeError(
+                f"the array method {name!r} is not supported in Myia"
+                + (f": write {hint}" if hint else "") + "; the methods are "
+                + ", ".join(sorted(METHODS)))
     raise AttributeError(f"{type(x).__name__!r} object has no attribute {name!r}"
                          " in Myia")
+
+
+# What to write instead of an array method Myia does not have.
+METHOD_HINTS = {"flatten": "np.reshape(x, -1)", "ravel": "np.reshape(x, -1)",
+                "copy": "x itself (arrays are immutable in Myia)",
+                "squeeze": "np.reshape(x, new_shape)", "clip": "np.clip(x, lo, hi)",
+                "var": "np.var(x)", "std": "np.std(x)", "prod": "a loop, or np.exp of "
+                "np.sum of np.log for positive values", "tolist": "a tuple"}
 
 
 def _make_slice(start, stop, step):
@@ -99,8 +115,29 @@ def _identity(x):
 
 
 def _is_method(x, name):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return name in METHODS
     return dataclasses.is_dataclass(x) and not isinstance(x, type) and \
         name not in {f.name for f in dataclasses.fields(x)}
+
+
+def _isinstance(obj, classinfo):
+    return isinstance(obj, classinfo)
+
+
+def _require(cond, message, value):
+    """`value`, once `cond` holds; else a `TypeError` saying `message`.
+
+    How a library helper written in the subset (which has no `raise`)
+    refuses a case it does not compute, instead of computing something else.
+    """
+    if not cond:
+        raise TypeError(message)
+    return value
+
+
+def _bprop_require(cond, message, value, out, dout):
+    return (ZERO, ZERO, dout)
 
 
 def dunder_method(dunder, rdunder, args):
@@ -187,3 +224,7 @@ identity = Primitive("identity", _identity, bprop=_bprop_identity)
 is_method = Primitive("is_method", _is_method, differentiable=False)
 find_dunder = Primitive("find_dunder", _find_dunder, bprop=_bprop_find_dunder)
 stop_gradient = Primitive("stop_gradient", _identity, bprop=_bprop_stop_gradient)
+isinstance_ = Primitive("isinstance", _isinstance, differentiable=False)
+require = Primitive("require", _require, bprop=_bprop_require)
+
+from .array_extra import METHODS  # noqa: E402  (array methods, for getattr)

@@ -22,7 +22,7 @@ import types
 
 from ..errors import MyiaError, MyiaRecursionError, MyiaShapeError, MyiaTypeError
 from ..ir import Constant, Graph, Manager
-from ..grad import fprop_value
+from ..grad import fprop_value, keyword_adapter
 from ..arguments import match_arguments
 from ..parse import parse
 from ..prims import Primitive, switch
@@ -274,12 +274,16 @@ class DebugVM:
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
         kw = {}
+        ncall = len(args)
         while isinstance(fn, Partial):
             fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
+        sig = _signature(fn, node) if _is_forward(fn) else None
+        if sig is not None and (kw or len(args) < len(sig[1]) and not sig[4]):
+            return self._call_keywords(fn, args, kw, len(args) - ncall, frame, node, tail)
         if isinstance(fn, types.FunctionType):
             fn = Closure(parse(fn), None)
         if isinstance(fn, JFunction):  # a bound method under grad
-            fn = Closure(fprop_value(fn), None)
+            fn = Closure(fprop_value(fn, len(args)), None)
         if isinstance(fn, Graph):
             fn = Closure(fn, None)
         if isinstance(fn, Primitive):
@@ -318,6 +322,70 @@ class DebugVM:
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
+
+
+    def _call_keywords(self, fn, args, kw, nbound, frame, node, tail):
+        """A forward function (under grad) called with keywords or relying on
+        defaults: the arguments are bound by name here, and the call goes
+        through `keyword_adapter` so that its sensitivities come back in the
+        layout of the call (one per argument given)."""
+        name, params, defaults, kwonly, _ = _signature(fn, node)  # not None
+        default = object()
+        labels = _bind(name, params, dict.fromkeys(defaults, default), kwonly,
+                       list(range(len(args))), {k: ("kw", j) for j, k in enumerate(kw)},
+                       node)
+        values = list(kw.values())
+        flat = [args[x] if isinstance(x, int) else values[x[1]] if isinstance(x, tuple)
+                else defaults[p] for x, p in zip(labels, params)]
+        at = {x: i for i, x in enumerate(labels) if x is not default}
+        order = [at[i] for i in range(nbound) if i in at] + \
+            [at[("kw", j)] for j in range(len(values))] + \
+            [at[i] for i in range(nbound, len(args))]
+        adapter = keyword_adapter(len(flat), tuple(order), _forward_level(fn))
+        return self._call(Closure(adapter, None), [fn, *flat], frame, node, tail)
+
+
+def _is_forward(fn):
+    """Whether `fn` is a forward function of the J transform."""
+    if isinstance(fn, JFunction):
+        return True
+    graph = fn.graph if isinstance(fn, Closure) else fn
+    return isinstance(graph, Graph) and graph.debug.role == "fprop"
+
+
+def _forward_level(fn):
+    """1 for a forward function, 2 for the forward function of one..."""
+    level = 0
+    while _is_forward(fn):
+        level += 1
+        fn = fn.fn if isinstance(fn, JFunction) else \
+            (fn.graph if isinstance(fn, Closure) else fn).debug.origin
+    return level
+
+
+def _signature(fn, node):
+    """`(name, parameters, defaults, keyword-only, is a primitive)` of a forward
+    function's primal, or None for the forward graphs of primitives (called
+    with all their arguments)."""
+    while isinstance(fn, JFunction):
+        fn = fn.fn
+    if isinstance(fn, Primitive):
+        return fn.name, list(fn.params or ()), fn.defaults, set(), True
+    if isinstance(fn, types.FunctionType):
+        primal = parse(fn)
+    else:
+        primal = (fn.graph if isinstance(fn, Closure) else fn).debug.origin
+    if not isinstance(primal, Graph):
+        return None
+    defaults = {}
+    for k, v in primal.defaults.items():
+        if not isinstance(v, Constant):
+            raise MyiaTypeError(f"the default value of {k!r} of {primal.name}() is not "
+                                "available under grad where it is called with keywords; "
+                                "pass it explicitly", _loc(node))
+        defaults[k] = v.value
+    return (primal.name, [p.debug.name for p in primal.parameters], defaults,
+            primal.kwonly, False)
 
 
 def _bind(name, params, defaults, kwonly, args, kw, node):
