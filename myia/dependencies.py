@@ -34,7 +34,7 @@ class Dependencies:
     __slots__ = ("reads", "uses", "fn", "facets")
 
     def __init__(self, fn=None):
-        self.reads = {}
+        self.reads = {}  # (kind, id(where), name) -> (kind, where, name, value)
         self.uses = []
         self.fn = fn
         # A function's own parts baked into its graph: code and defaults.
@@ -42,13 +42,13 @@ class Dependencies:
 
     def read_global(self, globals_, name, value):
         """Record that `name` meant `value` in `globals_` (or the builtins)."""
-        self.reads.setdefault(("global", id(globals_), name), (globals_, name, value))
+        self.reads.setdefault((_GLOBAL, id(globals_), name), (_GLOBAL, globals_, name, value))
 
     def read_cell(self, cell, value):
-        self.reads.setdefault(("cell", id(cell), None), (cell, None, value))
+        self.reads.setdefault((_CELL, id(cell), None), (_CELL, cell, None, value))
 
     def read_attribute(self, module, name, value):
-        self.reads.setdefault(("attr", id(module), name), (module, name, value))
+        self.reads.setdefault((_ATTR, id(module), name), (_ATTR, module, name, value))
 
     def use(self, other):
         """This graph uses the graph recorded by `other` (a helper)."""
@@ -57,11 +57,25 @@ class Dependencies:
 
     def changed(self):
         """Whether one of this record's own reads now finds another object."""
-        if self.fn is not None and any(
-                a is not b for a, b in zip(_facets(self.fn), self.facets)):
-            return True
-        for (kind, _, _), (where, name, value) in self.reads.items():
-            if _current(kind, where, name) is not value:
+        fn = self.fn
+        if fn is not None:
+            code, defaults, kwdefaults = self.facets
+            if fn.__code__ is not code or fn.__defaults__ is not defaults or \
+                    fn.__kwdefaults__ is not kwdefaults:
+                return True
+        for kind, where, name, value in self.reads.values():
+            if kind is _GLOBAL:
+                now = where.get(name, _MISSING)
+                if now is _MISSING:
+                    now = _BUILTINS.get(name, _MISSING)
+            elif kind is _CELL:
+                try:
+                    now = where.cell_contents
+                except ValueError:  # an empty cell
+                    now = _MISSING
+            else:
+                now = getattr(where, name, _MISSING)
+            if now is not value:
                 return True
         return False
 
@@ -80,20 +94,12 @@ class Dependencies:
         return False
 
 
+_GLOBAL, _CELL, _ATTR = "global", "cell", "attr"
+_BUILTINS = builtins.__dict__
+
+
 def _facets(fn):
     return (fn.__code__, fn.__defaults__, fn.__kwdefaults__)
-
-
-def _current(kind, where, name):
-    if kind == "global":
-        value = where.get(name, _MISSING)
-        return getattr(builtins, name, _MISSING) if value is _MISSING else value
-    if kind == "cell":
-        try:
-            return where.cell_contents
-        except ValueError:  # an empty cell
-            return _MISSING
-    return getattr(where, name, _MISSING)
 
 
 @contextlib.contextmanager
