@@ -31,6 +31,7 @@ Every emitted node has `debug.origin` set to the primal node it comes from,
 so the debugger and error messages can name the user's line.
 """
 
+from .dependencies import Dependencies, notice, recording
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import function_of, parse
@@ -42,6 +43,7 @@ from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
                             is_zero, regroup, seed)
 
 _fprops = {}
+_fprop_deps = {}  # graph -> the `Dependencies` its forward graph was made from
 _jprims = {}
 _custom = {}  # Python function -> its backpropagator (a Python function)
 
@@ -55,6 +57,7 @@ def register_bprop(fn, bprop):
     """
     _custom[fn] = bprop
     _fprops.clear()
+    _fprop_deps.clear()
 
 
 def _custom_bprop(graph):
@@ -69,9 +72,20 @@ def _info(origin, role, name=None):
 
 
 def fprop(graph):
-    """The forward graph `▶graph`: same parameters, returns (value, ◀graph)."""
-    if graph not in _fprops:
-        _Transform(graph)
+    """The forward graph `▶graph`: same parameters, returns (value, ◀graph).
+
+    Cached per graph, with the record of what the transform parsed (custom
+    backpropagators): a program made from the cached graph is told of it,
+    so that rebinding a global such a backpropagator reads is seen.
+    """
+    known = _fprop_deps.get(graph)
+    if graph not in _fprops or known is not None and known.is_stale():
+        record = Dependencies()
+        with recording(record):
+            tree = _Transform(graph).tree
+        for g in tree:
+            _fprop_deps[g] = record
+    notice(_fprop_deps.get(graph))
     return _fprops[graph]
 
 
@@ -237,7 +251,7 @@ def jprim(prim, n):
 def _custom_fprop(graph):
     """The forward graph of a function given its own backpropagator (defbprop)."""
     bprop = _custom_bprop(graph)
-    key = ("custom", graph, bprop)
+    key = ("custom", graph, parse(bprop))  # parsed again if a global it reads changed
     if key not in _jprims:
         _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters), bprop, True)
     return _jprims[key]

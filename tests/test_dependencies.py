@@ -216,6 +216,42 @@ def test_a_custom_backpropagator_survives_a_reparse():
     assert myia.grad(nb["f"])(1.0) == 6.0
 
 
+def test_a_global_read_by_a_custom_backpropagator():
+    nb = Notebook()
+    nb.run("""
+        import myia
+        SLOPE = 7.0
+        def clip(x):
+            return x
+        @myia.defbprop(clip)
+        def clip_bprop(x, out, dout):
+            return (dout * SLOPE,)
+        def f(x):
+            return clip(x) * 2.0
+    """)
+    wrappers(nb, "f")
+    assert nb["old_grad_f"](1.0) == 14.0
+    nb.run("SLOPE = 3.0")
+    assert nb["old_grad_f"](1.0) == myia.grad(nb["f"])(1.0) == 6.0
+
+
+def test_a_gradient_taken_inside_myia_code():
+    nb = Notebook()
+    nb.run("""
+        import myia
+        K = 2.0
+        def f(x):
+            return K * x * x
+        def g(x):
+            return myia.grad(f)(x) + 1.0
+    """)
+    wrappers(nb, "g")
+    assert nb["old_g"](1.0) == 5.0
+    nb.run("K = 3.0")
+    assert nb["old_g"](1.0) == myia.myia(nb["g"])(1.0) == 7.0
+    assert nb["old_grad_g"](1.0) == 6.0
+
+
 def test_unchanged_programs_are_not_parsed_again():
     nb = Notebook()
     nb.run("""
