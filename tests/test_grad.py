@@ -267,6 +267,29 @@ def test_functions_held_in_a_global_tuple():
                       / (2 * EPS), rtol=1e-5)
 
 
+def scaled_square(x, k=2.0, shift=1.0):
+    return k * x * x + shift
+
+
+def call_with_keywords(f, x, y):
+    return f(x, shift=y) + f(y, k=x)  # f is only known at run time
+
+
+def keywords_to_a_runtime_callee(x, y):
+    return call_with_keywords(scaled_square, x, y)
+
+
+def test_keyword_arguments_to_a_runtime_callee():
+    check(keywords_to_a_runtime_callee, 1.5, -0.5, argnums=(0, 1))
+    for i in (0, 1):
+        h = grad(grad(keywords_to_a_runtime_callee, i), 1 - i)
+        numeric = (grad(keywords_to_a_runtime_callee, i)(*[(1.5, -0.5)[j] + EPS * (j != i)
+                                                           for j in (0, 1)]) -
+                   grad(keywords_to_a_runtime_callee, i)(*[(1.5, -0.5)[j] - EPS * (j != i)
+                                                           for j in (0, 1)])) / (2 * EPS)
+        assert np.isclose(h(1.5, -0.5), numeric, rtol=1e-5)
+
+
 # ----- structures ----------------------------------------------------------
 
 def tuples(t, y):

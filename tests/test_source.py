@@ -110,3 +110,20 @@ def test_the_plain_python_prompt():
     frames = [line for line in proc.stderr.split("MyiaSyntaxError")[0].splitlines()
               if line.startswith("  File")]
     assert len(frames) == 2 and "myia/api.py" in frames[1], proc.stderr
+
+
+def test_without_column_information_ambiguous_lambdas_are_refused(tmp_path):
+    """Under `python -X no_debug_ranges` code objects carry no columns: two
+    lambdas with the same parameters on one line cannot be told apart, which
+    is an error rather than a guess."""
+    (tmp_path / "lams.py").write_text(
+        "g = lambda x: x + 1.0; h = lambda x: x * 10.0\n"
+        "k = lambda y: y * 3.0; m = lambda z: z * 4.0\n")
+    script = ("import sys, myia; sys.path.insert(0, %r); import lams\n"
+              "assert myia.myia(lams.m)(1.0) == 4.0 and myia.myia(lams.k)(1.0) == 3.0\n"
+              "try:\n    myia.myia(lams.h)(1.0)\n"
+              "except myia.MyiaSyntaxError as e:\n    print(e.message)\n" % str(tmp_path))
+    proc = subprocess.run([sys.executable, "-X", "no_debug_ranges", "-c", script],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "several lambdas with the same parameters" in proc.stdout

@@ -21,7 +21,7 @@ import os
 import types
 
 from ..errors import MyiaError, MyiaRecursionError, MyiaShapeError, MyiaTypeError
-from ..ir import Constant, Graph, Manager
+from ..ir import Constant, Graph, Manager, Node
 from ..grad import fprop_value, keyword_adapter
 from ..arguments import match_arguments
 from ..parse import parse
@@ -323,7 +323,6 @@ class DebugVM:
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
 
-
     def _call_keywords(self, fn, args, kw, nbound, frame, node, tail):
         """A forward function (under grad) called with keywords or relying on
         defaults: the arguments are bound by name here, and the call goes
@@ -336,7 +335,7 @@ class DebugVM:
                        node)
         values = list(kw.values())
         flat = [args[x] if isinstance(x, int) else values[x[1]] if isinstance(x, tuple)
-                else defaults[p] for x, p in zip(labels, params)]
+                else _default(name, p, defaults[p], node) for x, p in zip(labels, params)]
         at = {x: i for i, x in enumerate(labels) if x is not default}
         order = [at[i] for i in range(nbound) if i in at] + \
             [at[("kw", j)] for j in range(len(values))] + \
@@ -375,17 +374,28 @@ def _signature(fn, node):
         primal = parse(fn)
     else:
         primal = (fn.graph if isinstance(fn, Closure) else fn).debug.origin
+        while isinstance(primal, Graph) and primal.debug.role == "fprop":
+            primal = primal.debug.origin  # second order: the user's function
     if not isinstance(primal, Graph):
         return None
-    defaults = {}
-    for k, v in primal.defaults.items():
-        if not isinstance(v, Constant):
-            raise MyiaTypeError(f"the default value of {k!r} of {primal.name}() is not "
-                                "available under grad where it is called with keywords; "
-                                "pass it explicitly", _loc(node))
-        defaults[k] = v.value
-    return (primal.name, [p.debug.name for p in primal.parameters], defaults,
-            primal.kwonly, False)
+    if primal not in _signatures:
+        _signatures[primal] = (primal.name, [p.debug.name for p in primal.parameters],
+                               primal.defaults, primal.kwonly, False)
+    return _signatures[primal]
+
+
+_signatures = {}
+
+
+def _default(name, param, value, node):
+    """A default value for `_call_keywords`: a primitive's, or a graph's constant."""
+    if not isinstance(value, Node):
+        return value
+    if not isinstance(value, Constant):
+        raise MyiaTypeError(f"the default value of {param!r} of {name}() is not available "
+                            "under grad where it is called with keywords; pass it "
+                            "explicitly", _loc(node))
+    return value.value
 
 
 def _bind(name, params, defaults, kwonly, args, kw, node):
