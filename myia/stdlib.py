@@ -57,6 +57,14 @@ def builtin_sum(xs, start=0):
     return s
 
 
+def math_prod(xs, start=1):
+    """`math.prod(xs, start)`: the items multiplied in order, from `start`."""
+    p = start
+    for x in xs:
+        p = p * x
+    return p
+
+
 def np_square(x):
     """`np.square(x)`: `x * x`, which numpy computes exactly the same way."""
     return x * x
@@ -105,6 +113,7 @@ CONVERTERS = {
     math.atan: P.math_atan, math.log1p: P.math_log1p, math.expm1: P.math_expm1,
     math.floor: P.math_floor, math.ceil: P.math_ceil,
     **MATH,  # the rest of math: trunc, fabs, hypot, atan2, erf, gamma...
+    math.prod: math_prod,
     # numpy
     np.exp: P.exp, np.log: P.log, np.log1p: P.log1p, np.expm1: P.expm1,
     np.sqrt: P.sqrt, np.sin: P.sin, np.cos: P.cos, np.tan: P.tan,
@@ -119,7 +128,7 @@ CONVERTERS = {
     np.ones: P.ones, np.full: P.full, np.zeros_like: P.zeros_like,
     np.ones_like: P.ones_like, np.arange: P.arange,
     np.argmax: P.argmax, np.argmin: P.argmin, np.any: P.any_, np.all: P.all_,
-    np.stack: P.stack, np.einsum: P.einsum, np.array: P.array_,
+    np.stack: P.stack, np.einsum: P.einsum, np.array: P.array_, np.prod: P.prod,
     np.square: np_square, np.clip: np_clip, np.var: np_var, np.std: np_std,
     np.linalg.norm: np_linalg_norm, np.outer: np_outer,
 }
@@ -129,10 +138,10 @@ SPELLINGS = {
     np.add: "x + y", np.subtract: "x - y", np.multiply: "x * y",
     np.divide: "x / y", np.negative: "-x", np.power: "x ** y",
     np.floor_divide: "x // y", np.mod: "x % y", np.asarray: "np.array(x)",
-    np.fabs: "np.abs(x)", np.prod: "a loop multiplying the items",
+    np.fabs: "np.abs(x)",
     np.arcsin: "math.asin(x) on a float", np.arccos: "math.acos(x) on a float",
     np.log10: "math.log10(x) on a float", np.log2: "math.log2(x) on a float",
-    math.fsum: "sum(xs)", math.prod: "a loop multiplying the items",
+    math.fsum: "sum(xs) (rounded at each step, where math.fsum is exact)",
     np.ravel: "np.reshape(x, -1)", np.vstack: "np.concatenate or np.stack",
     np.hstack: "np.concatenate", np.expand_dims: "np.reshape",
     np.squeeze: "np.reshape",

@@ -476,6 +476,9 @@ TABLE = [
     nodiff(P.round_, lambda rng: [(2.5,), (-1.7,), (3.14159, 2), (3.5,)], round),
     Row(P.kw_split, binary(), lambda x, y: x * x * y, (0, 1), call_kw_split),
     Row(P.kw_join, binary(), lambda x, y: x * x * y, (0, 1), call_kw_join),
+    Row(P.prod, lambda rng: [c for c in reductions(rng) if not isinstance(c[1], tuple)] +
+        [(np.array([[1.5, 0.0, -2.0], [0.0, 0.0, 3.0]]), a, False) for a in (None, 0, 1)],
+        lambda x, a, k: np.prod(x, axis=a, keepdims=k)),
     nodiff(P.argmax, arg_reductions, lambda x, a, k: np.argmax(x, axis=a, keepdims=k)),
     nodiff(P.argmin, arg_reductions, lambda x, a, k: np.argmin(x, axis=a, keepdims=k)),
     nodiff(P.any_, bool_reductions, lambda x, a, k: np.any(x, axis=a, keepdims=k)),

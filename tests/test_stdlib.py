@@ -70,6 +70,13 @@ def test_math_two_arguments(fn):
         second_order(lambda v: f(v, y), x)
 
 
+def test_math_prod():
+    def f(t, x):
+        return math.prod(t) + math.prod((x, x, 2.0), start=0.5)
+    assert same(run(f, (2, 3, 4), 1.5), f((2, 3, 4), 1.5))
+    check(f, (2.0, 3.0, 0.0), 1.5, argnums=(0, 1))
+
+
 def test_math_on_integers_and_domain_errors():
     def f(n):
         return math.factorial(n) + math.isqrt(n * 10)
@@ -129,6 +136,9 @@ def x23():
 
 
 NUMPY = [  # (name, function, arguments)
+    ("prod", lambda x: np.sum(np.prod(x, axis=0) * x[1]) + np.prod(x) + x.prod(1)[0], x23),
+    ("prod_zeros", lambda x: np.prod(x * np.array((1.0, 0.0, 1.0)), axis=1)[0] + np.prod(
+        x * np.array(((0.0, 0.0, 1.0), (1.0, 1.0, 1.0))), axis=None), x23),
     ("var", lambda x: np.var(x), x23),
     ("var_axis", lambda x: np.sum(np.var(x, axis=0, keepdims=True) * x), x23),
     ("var_ddof", lambda x: np.var(x, ddof=1), x23),

@@ -75,7 +75,7 @@ from .array import (  # noqa: E402
 )
 from .array_extra import (  # noqa: E402
     all_, any_, argmax, argmin, array as array_, array_to_tuple, astype, einsum,
-    einsum_adjoint, is_discrete, reshape_method, stack, unstack,
+    einsum_adjoint, is_discrete, prod, reshape_method, stack, unstack,
 )
 from .nn import (  # noqa: E402
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,
@@ -122,7 +122,7 @@ PRIMITIVES = (
     concatenate, split, where, shape, size, zeros, ones, full, zeros_like,
     ones_like, arange, sum_to, broadcast_to, expand_reduced, inverse_permutation,
     split_points, fill_like,
-    argmax, argmin, any_, all_, stack, unstack, einsum, einsum_adjoint, array_,
+    prod, argmax, argmin, any_, all_, stack, unstack, einsum, einsum_adjoint, array_,
     array_to_tuple, astype, is_discrete, reshape_method,
     # nn
     conv2d, conv2d_input_grad, conv2d_weight_grad, max_pool2d, max_pool2d_grad,

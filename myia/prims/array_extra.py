@@ -1,4 +1,4 @@
-"""More array primitives: arg-reductions, `any`/`all`, `np.stack`, `np.einsum`,
+"""More array primitives: `np.prod`, arg-reductions, `any`/`all`, `np.stack`, `np.einsum`,
 `np.array` of a tuple, `astype`, and the array methods.
 
 As in `array`, each implementation is numpy's function with numpy's
@@ -21,7 +21,8 @@ import numpy as np
 
 from . import Primitive
 from .adjoint import ZERO, fill_zeros
-from .array import amax, amin, broadcast_to, dot, mean, reduce_sum, transpose
+from .array import (amax, amin, broadcast_to, dot, expand_reduced, mean, reduce_sum,
+                    swapaxes, transpose)
 
 
 def _argmax(a, axis=None, keepdims=False):
@@ -44,6 +45,35 @@ argmax = Primitive("argmax", _argmax, differentiable=False)
 argmin = Primitive("argmin", _argmin, differentiable=False)
 any_ = Primitive("any", _any, differentiable=False)
 all_ = Primitive("all", _all, differentiable=False)
+
+
+def _prod(a, axis=None, keepdims=False):
+    return np.prod(a, axis=axis, keepdims=keepdims)
+
+
+def _bprop_prod(a, axis, keepdims, out, dout):
+    return (expand_reduced(dout, np.shape(a), axis, keepdims) * prod_others(a, axis),
+            ZERO, ZERO)
+
+
+def prod_others(a, axis):
+    """For each element of `a`, the product of the others along `axis` (all of
+    them for None), computed by `prod` itself rather than as `out / a`: exact
+    where `a` has zeros, and differentiable again.  Costs n**2 for a reduced
+    length n."""
+    if axis is None:
+        return np.reshape(_others_last(np.reshape(a, -1)), np.shape(a))
+    return swapaxes(_others_last(swapaxes(a, axis, -1)), axis, -1)
+
+
+def _others_last(x):
+    n = np.shape(x)[-1]
+    index = np.arange(n)
+    spread = np.reshape(x, np.shape(x)[:-1] + (1, n))
+    return prod(np.where(index == np.reshape(index, (-1, 1)), 1.0, spread), -1, False)
+
+
+prod = Primitive("prod", _prod, bprop=_bprop_prod)
 
 
 def _stack(arrays, axis=0):
@@ -157,6 +187,7 @@ def _reshape_method(x, *shape):
 reshape_method = Primitive("reshape", _reshape_method, variadic=True)
 
 # The methods of arrays (and numpy scalars) Myia code can call.
-METHODS = {"sum": reduce_sum, "mean": mean, "max": amax, "min": amin, "any": any_,
+METHODS = {"sum": reduce_sum, "prod": prod, "mean": mean, "max": amax, "min": amin,
+           "any": any_,
            "all": all_, "argmax": argmax, "argmin": argmin, "reshape": reshape_method,
            "astype": astype, "transpose": transpose, "dot": dot}

@@ -94,8 +94,7 @@ def _getattr(x, name):
 METHOD_HINTS = {"flatten": "np.reshape(x, -1)", "ravel": "np.reshape(x, -1)",
                 "copy": "x itself (arrays are immutable in Myia)",
                 "squeeze": "np.reshape(x, new_shape)", "clip": "np.clip(x, lo, hi)",
-                "var": "np.var(x)", "std": "np.std(x)", "prod": "a loop, or np.exp of "
-                "np.sum of np.log for positive values", "tolist": "a tuple"}
+                "var": "np.var(x)", "std": "np.std(x)", "tolist": "a tuple"}
 
 
 def _make_slice(start, stop, step):
