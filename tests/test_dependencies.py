@@ -273,6 +273,26 @@ def test_unchanged_programs_are_not_parsed_again():
     assert f._compiled is not compiled and parse(nb["f"]) is not graph
 
 
+def test_only_what_changed_is_parsed_again():
+    nb = Notebook()
+    nb.run("""
+        A = 1.0
+        B = 2.0
+        def uses_a(x):
+            return A * x
+        def uses_b(x):
+            return B * x
+        def f(x):
+            return uses_a(x) + uses_b(x)
+    """)
+    assert myia.myia(nb["f"])(1.0) == 3.0
+    a, b, f = parse(nb["uses_a"]), parse(nb["uses_b"]), parse(nb["f"])
+    nb.run("B = 5.0")
+    assert myia.myia(nb["f"])(1.0) == 6.0
+    assert parse(nb["uses_a"]) is a and parse(nb["uses_b"]) is not b
+    assert parse(nb["f"]) is not f  # it holds uses_b's graph
+
+
 def test_the_record_is_reusable_by_other_caches():
     """What a compiled cache keyed by types calls: `Compiled.is_stale()`."""
     nb = Notebook()
