@@ -4,8 +4,8 @@ The import order below follows the pipeline, as a table of contents:
 errors, the IR, primitives, the parser, the debug VM, the pipeline, the API.
 """
 
-from .errors import (MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError,
-                     MyiaTypeError)
+from .errors import (MyiaError, MyiaNameError, MyiaRecursionError, MyiaShapeError,
+                     MyiaSyntaxError, MyiaTypeError)
 from . import ir, prims  # noqa: F401
 from .parse import parse  # noqa: F401
 from .vm import debug  # noqa: F401
@@ -13,9 +13,11 @@ from . import pipeline  # noqa: F401
 from . import grad as _grad_stage  # noqa: F401
 from .api import (MyiaFunction, defbprop, grad, ir as ir_of, myia,  # noqa: F401
                   stop_gradient, value_and_grad)
+from .vm.debug import recursion_limit, set_recursion_limit  # noqa: F401
 from . import nn  # noqa: F401  (myia.nn.conv2d, myia.nn.max_pool2d)
 
 ir = ir_of  # `myia.ir(fn, ...)` is the public function; the package is myia.ir
 
 __all__ = ["myia", "grad", "value_and_grad", "stop_gradient", "defbprop", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
-           "MyiaShapeError", "MyiaNameError", "MyiaFunction"]
+           "MyiaShapeError", "MyiaNameError", "MyiaRecursionError", "MyiaFunction",
+           "recursion_limit", "set_recursion_limit"]

@@ -5,7 +5,6 @@ import functools
 from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
-from .parse import parse
 from .types import typeof
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
@@ -34,12 +33,15 @@ def _user_facing(fn):
 class MyiaFunction:
     """A Python function compiled by Myia when called.
 
-    The production VM keeps one compiled program per argument signature
-    (`myia.types.typeof` of each argument); the debug VM needs no
-    per-signature compilation and keeps one.
+    Compiled programs are cached per argument signature (`myia.types.typeof`
+    of each argument and keyword) on the production VM; the debug VM needs no
+    per-signature compilation and keeps one.  Before each call the cache asks
+    whether a global, closure cell or helper the program was made from has
+    been rebound (`Compiled.is_stale`), and compiles again if so.
     """
 
     def __init__(self, fn, backend, device, device_arrays=False):
+        pipeline.check_options(backend, device)
         functools.update_wrapper(self, fn)
         self.__myia_fn__ = fn
         self.backend = backend
@@ -48,25 +50,30 @@ class MyiaFunction:
         self._compiled = {}
 
     @_user_facing
-    def __call__(self, *args):
-        return _program(self, self.__myia_fn__, args)(*args)
+    def __call__(self, *args, **kwargs):
+        return _program(self, self.__myia_fn__, args, kwargs)(*args, **kwargs)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
-def _program(owner, fn, args):
-    """The compiled program of `fn` for `args` on `owner`'s backend (cached)."""
+def _program(owner, fn, args, kwargs):
+    """The compiled program of `fn` for `args` on `owner`'s backend (cached,
+    made again when what it was made from has been rebound)."""
     options = (owner.backend, owner.device, owner.device_arrays)
     try:
         typed = owner.backend == "vm" and owner.device == "cpu"
-        key = tuple(map(typeof, args)) if typed else None
+        key = (tuple(map(typeof, args)),
+               tuple((k, typeof(v)) for k, v in sorted(kwargs.items()))) if typed else None
         program = owner._compiled.get(key)
     except (TypeError, RecursionError):
         # An unhashable value, or a structure too deep to type (a linked list
         # 20,000 long): such arguments share the untyped program.
         key = None
         program = owner._compiled.get(key)
+    if program is not None and program.is_stale():
+        owner._compiled = {}  # every signature's program read the same globals
+        program = None
     if program is None:
         program = owner._compiled[key] = pipeline.compile(fn, *options)
     return program
@@ -120,8 +127,9 @@ class GradFunction:
     def __myia_graph__(self):
         return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
 
-    def __call__(self, *args):
-        return _program(self, self, args)(*args)
+    @_user_facing
+    def __call__(self, *args, **kwargs):
+        return _program(self, self, args, kwargs)(*args, **kwargs)
 
 
 def grad(fn, argnums=0):
@@ -143,7 +151,7 @@ value_and_grad.__myia_macro__ = \
 def defbprop(fn):
     """Give `fn` a custom backpropagator `bprop(*args, out, dout) -> (dargs...)`."""
     def register(bprop):
-        register_bprop(parse(getattr(fn, "__myia_fn__", fn)), bprop)
+        register_bprop(getattr(fn, "__myia_fn__", fn), bprop)
         return bprop
 
     return register

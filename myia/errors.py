@@ -70,3 +70,10 @@ class MyiaTypeError(MyiaError):
 
 class MyiaShapeError(MyiaError):
     """Arrays whose shapes do not fit an operation."""
+
+
+class MyiaRecursionError(MyiaError):
+    """A program nesting calls deeper than the recursion limit.
+
+    As CPython's `RecursionError`: see `myia.set_recursion_limit`.
+    """

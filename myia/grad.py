@@ -31,24 +31,37 @@ Every emitted node has `debug.origin` set to the primal node it comes from,
 so the debugger and error messages can name the user's line.
 """
 
+from .dependencies import Dependencies, notice, recording
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
-from .parse import parse
-from .prims import (Primitive, find_dunder, getattr_, getitem, is_, make_record,
-                    make_tuple, partial, switch)
+from .parse import function_of, parse
+from .prims import (Primitive, bind_keywords, find_dunder, getattr_, getitem, is_,
+                    kw_split, make_record, make_tuple, partial, regroup, reshape,
+                    reshape_method, shape, switch)
 from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
                             env_getitem, env_setitem, field_sens, fill_zeros, gadd,
-                            is_zero, regroup, seed)
+                            is_zero, seed)
 
 _fprops = {}
+_fprop_deps = {}  # graph -> the `Dependencies` its forward graph was made from
 _jprims = {}
-_custom = {}
+_custom = {}  # Python function -> its backpropagator (a Python function)
 
 
-def register_bprop(graph, bprop):
-    """Use the Python function `bprop` as the backpropagator of `graph`."""
-    _custom[graph] = bprop
-    _fprops.pop(graph, None)
+def register_bprop(fn, bprop):
+    """Use the Python function `bprop` as the backpropagator of the function `fn`.
+
+    Keyed by the function, not its graph, so it holds for every graph `fn` is
+    parsed to (again when a global it reads is rebound).  Forward graphs made
+    before may have the old rule inlined: they are all made again.
+    """
+    _custom[fn] = bprop
+    _fprops.clear()
+    _fprop_deps.clear()
+
+
+def _custom_bprop(graph):
+    return _custom.get(function_of(graph))
 
 
 def _info(origin, role, name=None):
@@ -59,16 +72,31 @@ def _info(origin, role, name=None):
 
 
 def fprop(graph):
-    """The forward graph `▶graph`: same parameters, returns (value, ◀graph)."""
-    if graph not in _fprops:
-        _Transform(graph)
+    """The forward graph `▶graph`: same parameters, returns (value, ◀graph).
+
+    Cached per graph, with the record of what the transform parsed (custom
+    backpropagators): a program made from the cached graph is told of it,
+    so that rebinding a global such a backpropagator reads is seen.
+    """
+    known = _fprop_deps.get(graph)
+    if graph not in _fprops or known is not None and known.is_stale():
+        record = Dependencies()
+        with recording(record):
+            tree = _Transform(graph).tree
+        for g in tree:
+            _fprop_deps[g] = record
+    notice(_fprop_deps.get(graph))
     return _fprops[graph]
 
 
-def fprop_value(jf):
-    """The forward graph of a `JFunction` (a method met at run time, see `J`)."""
+def fprop_value(jf, nargs):
+    """The forward graph of a `JFunction` (a method met at run time, see `J`),
+    called with `nargs` arguments (a primitive's forward graph depends on it)."""
     inner = jf.fn
-    return fprop(fprop_value(inner) if isinstance(inner, JFunction) else parse(inner))
+    if isinstance(inner, Primitive):
+        return jprim(inner, nargs)
+    return fprop(fprop_value(inner, nargs) if isinstance(inner, JFunction)
+                 else parse(inner))
 
 
 class _Transform:
@@ -100,15 +128,26 @@ class _Transform:
         """The forward-pass counterpart of `node` (a function's `▶` version)."""
         if isinstance(node, Constant):
             v = node.value
-            if isinstance(v, Graph):
-                if v in _custom:
-                    return Constant(_custom_fprop(v), _info(node, "fprop"))
-                return Constant(self.fprops.get(v) or fprop(v), _info(node, "fprop"))
-            if isinstance(v, Primitive):
-                n = nargs if nargs is not None else len(v.params or ())
-                return Constant(jprim(v, n), _info(node, "fprop"))
+            if isinstance(v, (Graph, Primitive)):
+                return Constant(self.jconstant(v, nargs), _info(node, "fprop"))
+            if isinstance(v, tuple):  # functions held in a global tuple
+                jv = self.jconstant(v)
+                return node if jv is v else Constant(jv, _info(node, "fprop"))
             return node
         return self.fwd.get(node, node)  # a node from outside the tree is data
+
+    def jconstant(self, v, nargs=None):
+        """The forward-pass counterpart of the constant value `v`."""
+        if isinstance(v, Graph):
+            if _custom_bprop(v) is not None:
+                return _custom_fprop(v)
+            return self.fprops.get(v) or fprop(v)
+        if isinstance(v, Primitive):
+            return jprim(v, nargs if nargs is not None else len(v.params or ()))
+        if isinstance(v, tuple):
+            items = tuple(self.jconstant(x) for x in v)
+            return v if all(a is b for a, b in zip(items, v)) else items
+        return v
 
     def forward(self, g):
         f = self.fprops[g]
@@ -211,10 +250,10 @@ def jprim(prim, n):
 
 def _custom_fprop(graph):
     """The forward graph of a function given its own backpropagator (defbprop)."""
-    key = ("custom", graph)
+    bprop = _custom_bprop(graph)
+    key = ("custom", graph, parse(bprop))  # parsed again if a global it reads changed
     if key not in _jprims:
-        _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters),
-                                   _custom[graph], True)
+        _jprims[key] = _rule_fprop(graph, graph.name, len(graph.parameters), bprop, True)
     return _jprims[key]
 
 
@@ -240,7 +279,11 @@ def _rule_fprop(fn, name, n, bprop, differentiable, dunder=True):
     if fn in _STRUCTURAL:
         ds = _STRUCTURAL[fn](real, args, d)
     else:
-        t = real.apply(parse(bprop), *args, out, d)
+        # Called with fewer arguments than it has (an array method relying
+        # on numpy's defaults): the backpropagator gets the defaults too.
+        params = getattr(fn, "params", None) or ()
+        rest = [Constant(fn.defaults[p]) for p in params[n:] if p in fn.defaults]
+        t = real.apply(parse(bprop), *args, *rest, out, d)
         ds = [real.apply(getitem, t, i) for i in range(n)]
     real.output = real.apply(make_tuple, Constant(ZERO), *ds)
     zeros = Constant(_zeros_bprop(n))
@@ -288,10 +331,58 @@ def _bprop_make_record(g, args, dout):
     return [Constant(ZERO)] + [g.apply(field_sens, dout, i) for i in range(len(args) - 1)]
 
 
+def _bprop_bind_keywords(g, args, dout):
+    q = len(args) - 2  # bind_keywords(fn, names, v1..vq)
+    s = g.apply(kw_split, dout, q)
+    return [g.apply(getitem, s, 0), Constant(ZERO)] + \
+        [g.apply(getitem, s, i + 1) for i in range(q)]
+
+
+def keyword_adapter(nflat, order, level=1):
+    """A forward function called with keywords, its sensitivities reordered.
+
+    `adapter(fn, x1..xn)` runs the forward function `fn` on the arguments
+    bound by name (in parameter order) and returns its value and a
+    backpropagator whose sensitivities come in the order `order` gives
+    (the bound arguments, the keyword ones, then the call's positional
+    ones), the layout `regroup` and `bind_keywords`' backpropagator expect.
+    Defaults filled in get no sensitivity.
+
+    Under second order, `fn` is a forward function of a forward function,
+    whose value holds a first-order backpropagator that must be reordered
+    too: the adapter of `level` runs the forward version of the adapter of
+    `level - 1`, and reorders the sensitivities of its arguments.
+    """
+    key = ("keywords", nflat, order, level)
+    if key not in _jprims:
+        g = Graph(DebugInfo("keywords", role="fprop"))
+        g.flags.add("core")
+        fn = g.add_parameter("fn")
+        xs = [g.add_parameter(f"x{i}") for i in range(nflat)]
+        if level == 1:
+            r, skip = g.apply(fn, *xs), 0
+        else:  # its backpropagator gives (∂adapter, ∂fn, ∂x1, ...)
+            r, skip = g.apply(fprop(keyword_adapter(nflat, order, level - 1)), fn, *xs), 1
+        bp = Graph(DebugInfo("bprop(keywords)", role="bprop"))
+        bp.flags.add("core")
+        t = bp.apply(bp.apply(getitem, r, 1), bp.add_parameter("dout"))
+        bp.output = bp.apply(make_tuple, bp.apply(getitem, t, skip),
+                             *[bp.apply(getitem, t, i + 1 + skip) for i in order])
+        g.output = g.apply(make_tuple, g.apply(getitem, r, 0), Constant(bp))
+        _jprims[key] = g
+    return _jprims[key]
+
+
+def _bprop_reshape_method(g, args, dout):
+    return [g.apply(reshape, dout, g.apply(shape, args[0]))] + \
+        [Constant(ZERO)] * (len(args) - 1)
+
+
 # Variadic primitives: their backpropagators depend on the number of inputs.
 # The sensitivity of a Partial is the tuple (∂fn, ∂args...), like a tuple's.
 _STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
-               partial: _bprop_make_tuple}
+               partial: _bprop_make_tuple, reshape_method: _bprop_reshape_method,
+               bind_keywords: _bprop_bind_keywords}
 
 
 # ----- Gradients of whole functions ----------------------------------------
@@ -311,6 +402,7 @@ def grad_graph(graph, argnums=0, value=False):
                                 f"{n} arguments", graph.debug.loc)
     g = Graph(DebugInfo(f"grad({graph.name})", graph.debug.loc, graph, "grad"))
     params = [g.add_parameter(p.debug.name, p.debug.loc) for p in graph.parameters]
+    g.defaults, g.kwonly = graph.defaults, graph.kwonly  # the same call signature
     checked = list(params)
     for i in nums:
         checked[i] = g.apply(check_differentiable, params[i], graph.parameters[i].debug.name,

@@ -33,19 +33,20 @@ ones assigned after the `def` or in a loop.
 import ast
 import builtins
 import dataclasses
-import inspect
 import os
-import textwrap
 import types
 
+import numpy as np
 
 from . import prims as P
 from .arguments import match_arguments
+from .dependencies import Dependencies, notice, recording
 from .errors import MyiaNameError, MyiaSyntaxError, MyiaTypeError
 from .ir import Apply, Constant, DebugInfo, Graph, Location, Node
 from .prims.scalar import BINARY, COMPARE, UNARY
-from .resolve import global_value, is_scalar_type, resolve_value
-from .stdlib import ITERABLE_FORMS, range_test
+from .resolve import is_scalar_type, resolve_value
+from .source import function_source, parameter_names
+from .stdlib import ITERABLE_FORMS, builtin_min, range_test
 
 # Statements the debugger stops on even when they compute nothing (`r = 1.0`).
 _SIMPLE = (ast.Assign, ast.AnnAssign, ast.Expr, ast.Pass)
@@ -67,15 +68,35 @@ _REJECTED = {
 if hasattr(ast, "TryStar"):
     _REJECTED[ast.TryStar] = "try statement"
 
-_cache = {}
+_cache = {}  # Python function -> (its graph, the graph's `Dependencies`)
+_functions = {}  # graph -> the Python function it was parsed from
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def parse(fn):
-    """The graph of the Python function `fn` (cached: one graph per function)."""
-    if fn not in _cache:
-        _cache[fn] = _Parser(fn).graph  # the parser registers itself first
-    return _cache[fn]
+    """The graph of the Python function `fn`.
+
+    Cached per function, and parsed again when a global, closure cell or
+    helper it was parsed from has changed (see `myia.dependencies`).  The
+    record being filled by `recording`, if any, is told what was used.
+    """
+    entry = _cache.get(fn)
+    if entry is None or entry[1].is_stale():
+        entry = _Parser(fn).entry  # the parser registers itself first
+    if "core" not in entry[0].flags:
+        notice(entry[1])
+    return entry[0]
+
+
+def function_of(graph):
+    """The Python function `graph` was parsed from (None for other graphs)."""
+    return _functions.get(graph)
+
+
+def dependencies(fn):
+    """The `Dependencies` record of the current graph of `fn` (parsing it if needed)."""
+    parse(fn)
+    return _cache[fn][1]
 
 
 def _iterable_forms():
@@ -133,12 +154,8 @@ class _Function:
         self.node = node
         self.name = name
         self.locals = _assigned(node.body if isinstance(node.body, list) else [])
-        self.locals.update(dict.fromkeys(a.arg for a in _all_args(node.args)))
+        self.locals.update(dict.fromkeys(parameter_names(node.args)))
         self.loops = []
-
-
-def _all_args(args):
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
 
 
 def _assigned(stmts):
@@ -200,55 +217,27 @@ class _Parser:
 
     def __init__(self, fn):
         self.fn = fn
-        try:
-            lines, first = inspect.getsourcelines(fn)
-            self.file = inspect.getsourcefile(fn) or "<unknown>"
-        except (OSError, TypeError) as e:
-            raise MyiaSyntaxError(f"cannot read the source of {fn!r}: {e}") from None
-        self.offset = first - 1
-        src = textwrap.dedent("".join(lines))
-        self.indent = len(lines[0]) - len(lines[0].lstrip())
-        node = self._find(fn, src)
-        self.globals = dict(fn.__globals__)
-        if fn.__closure__:
-            for name, cell in zip(fn.__code__.co_freevars, fn.__closure__):
-                try:
-                    self.globals[name] = cell.cell_contents
-                except ValueError:
-                    pass
+        self.file, node = function_source(fn)
+        if isinstance(node, ast.AsyncFunctionDef):
+            raise self.syntax_error(node, "async def")
+        self.cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+        self.deps = Dependencies(fn)
         # Graphs parsed from Myia's own files (backpropagators, stdlib helpers)
         # are marked "core": the debugger shows them as part of their caller.
         self.core = self.file.startswith(_PACKAGE_DIR)
         self.graph = self.new_graph(DebugInfo(fn.__name__, self.loc(node)))
-        _cache[fn] = self.graph  # so recursion refers to this graph
+        self.entry = _cache[fn] = (self.graph, self.deps)  # recursion finds it
+        _functions[self.graph] = fn
         try:
-            self.build_function(node, self.graph, None, fn.__name__,
-                                defaults=self._global_defaults(fn, node))
+            with recording(self.deps):
+                self.build_function(node, self.graph, None, fn.__name__,
+                                    defaults=self._global_defaults(fn, node))
         except BaseException:
             del _cache[fn]
             raise
 
-    def _find(self, fn, src):
-        try:
-            tree = ast.parse(src)
-        except SyntaxError:
-            # A lambda's source is the line it sits on, which may not parse.
-            tree = ast.parse(src.strip().rstrip(",)") if "lambda" in src else src)
-        want = fn.__code__.co_firstlineno - self.offset
-        for node in ast.walk(tree):
-            if isinstance(node, ast.AsyncFunctionDef) and node.name == fn.__name__:
-                raise self.syntax_error(node, "async def")
-            if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
-                return node
-            if isinstance(node, ast.Lambda) and fn.__name__ == "<lambda>":
-                names = [a.arg for a in _all_args(node.args)]
-                if names == list(fn.__code__.co_varnames[: len(names)]) and \
-                        node.lineno == want:
-                    return node
-        raise MyiaSyntaxError(f"cannot find the definition of {fn.__name__!r}")
-
     def _global_defaults(self, fn, node):
-        names = [a.arg for a in _all_args(node.args)]
+        names = parameter_names(node.args)
         out = {}
         if fn.__defaults__:
             pos = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
@@ -267,9 +256,8 @@ class _Parser:
     # ----- locations and errors -------------------------------------------
 
     def loc(self, node):
-        return Location(self.file, node.lineno + self.offset,
-                        node.col_offset + self.indent,
-                        (node.end_col_offset + self.indent)
+        return Location(self.file, node.lineno, node.col_offset,
+                        node.end_col_offset
                         if node.end_col_offset is not None and
                         node.end_lineno == node.lineno else None)
 
@@ -292,7 +280,7 @@ class _Parser:
             raise self.syntax_error(node.decorator_list[0], "decorator on a nested def")
         func = _Function(self, node, name)
         entry = Block(func, graph, parent_block)
-        for arg in _all_args(a):
+        for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
             entry.write(arg.arg, graph.add_parameter(arg.arg, self.loc(arg)))
         graph.defaults = defaults
         graph.kwonly = {x.arg for x in a.kwonlyargs}
@@ -491,9 +479,11 @@ class _Parser:
             raise self.syntax_error(s, "for ... else")
         it = s.iter
         g = block.graph
-        is_range = (isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
-                    and self._global_value(it.func.id) is range
-                    and block.lookup(it.func.id) is None)
+        called = self._global_value(it.func.id)[1] if isinstance(it, ast.Call) and \
+            isinstance(it.func, ast.Name) and block.lookup(it.func.id) is None else None
+        is_range = called is range
+        if called is enumerate or called is zip:
+            return self._for_enumerate_zip(block, s, called)
         if is_range:
             if it.keywords or not 1 <= len(it.args) <= 3:
                 raise MyiaTypeError("range() takes 1 to 3 positional arguments",
@@ -522,6 +512,54 @@ class _Parser:
             P.getitem, seq, counter, debug=self.info(s.target))
         self.assign(body, s.target, item)
         self._loop_body(header, after, body, cond, names, s, counter, step)
+        return after
+
+    def _for_enumerate_zip(self, block, s, called):
+        """`for i, x in enumerate(xs, start)` and `for a, b in zip(as, bs...)`:
+        a loop over a counter up to the (shortest) length, whose target is
+        assigned `(start + i, xs[i])` or `(as[i], bs[i], ...)`."""
+        it = s.iter
+        kw = {k.arg: k.value for k in it.keywords}
+        if called is enumerate and (not 1 <= len(it.args) + len(kw) <= 2 or
+                                    set(kw) - {"start"} or len(it.args) == 2 and kw):
+            raise MyiaTypeError("enumerate() takes an iterable and a start", self.loc(it))
+        if called is zip and (kw or not it.args):
+            raise MyiaTypeError("zip() takes one or more iterables (no keywords) in Myia",
+                                self.loc(it))
+        sources = it.args[:1] if called is enumerate else it.args
+        inner = sources[0] if called is enumerate else None
+        zipped = called is zip or (
+            isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and
+            block.lookup(inner.func.id) is None and not inner.keywords and inner.args
+            and self._global_value(inner.func.id)[1] is zip)  # enumerate(zip(...))
+        if zipped and called is enumerate:
+            sources = inner.args
+        seqs = [self.expr(block, a) for a in sources]
+        start = None
+        if called is enumerate:
+            given = it.args[1] if len(it.args) == 2 else kw.get("start")
+            start = Constant(0) if given is None else self.expr(block, given)
+        g = block.graph
+        stop = g.apply(P.len_, seqs[0], debug=self.info(it))
+        shorter = self.resolve_value(builtin_min, it)
+        for seq in seqs[1:]:
+            stop = g.apply(shorter, stop, g.apply(P.len_, seq, debug=self.info(it)),
+                           debug=self.info(it))
+        names = self._loop_names(block, s.body + [ast.Assign([s.target], it)])
+        header, after = self._loop_blocks(block, names, s, "for", counter="i")
+        self.jump(block, header.graph, [Constant(0)] + [self.read(block, n, s) for n in names])
+        counter = header.counter
+        cond = header.graph.apply(P.lt, counter, stop, debug=self.info(it))
+        body = self.new_block(header, "for_body", s)
+        bg = body.graph
+        items = [bg.apply(P.getitem, seq, counter, debug=self.info(s.target)) for seq in seqs]
+        item = bg.apply(P.make_tuple, *items, debug=self.info(s.target)) if zipped \
+            else items[0]
+        if called is enumerate:
+            item = bg.apply(P.make_tuple, bg.apply(P.add, start, counter, debug=self.info(it)),
+                            item, debug=self.info(s.target))
+        self.assign(body, s.target, item)
+        self._loop_body(header, after, body, cond, names, s, counter, Constant(1))
         return after
 
     def stmt_Break(self, block, s):
@@ -641,7 +679,9 @@ class _Parser:
             if not hasattr(base.value, e.attr):
                 raise MyiaNameError(
                     f"module {base.value.__name__!r} has no attribute {e.attr!r}", self.loc(e))
-            return self.resolve_value(getattr(base.value, e.attr), e)
+            value = getattr(base.value, e.attr)
+            self.deps.read_attribute(base.value, e.attr, value)
+            return self.resolve_value(value, e)
         return block.graph.apply(P.getattr_, base, e.attr, debug=self.info(e))
 
     def expr_Subscript(self, block, e):
@@ -687,6 +727,9 @@ class _Parser:
             for a in args[1:]:
                 acc = block.graph.apply(fn, acc, a, debug=self.info(e))
             return acc
+        if any(value is t for t in (tuple, np.ndarray, type(None))):
+            raise MyiaSyntaxError(f"calling {value.__name__}() is not supported by Myia "
+                                  "(the class is only usable in isinstance)", self.loc(e))
         if is_scalar_type(value):
             if kw or len(args) != 1:
                 raise MyiaTypeError(f"{value.__name__}() takes one argument in Myia",
@@ -763,12 +806,27 @@ class _Parser:
         return pending.realized[key]
 
     def _global_value(self, name):
-        return global_value(self.globals, name)
+        """`(found, value)` of `name` outside the function: a closure cell, a
+        global or a builtin.  The read is recorded in the graph's dependencies."""
+        cell = self.cells.get(name)
+        if cell is not None:
+            try:
+                value = cell.cell_contents
+            except ValueError:  # the enclosing function has not assigned it yet
+                return False, None
+            self.deps.read_cell(cell, value)
+            return True, value
+        globals_ = self.fn.__globals__
+        found = name in globals_ or hasattr(builtins, name)
+        value = globals_[name] if name in globals_ else getattr(builtins, name, None)
+        self.deps.read_global(globals_, name, value)
+        return found, value
 
     def resolve_global(self, name, node):
-        if name not in self.globals and not hasattr(builtins, name):
+        found, value = self._global_value(name)
+        if not found:
             raise MyiaNameError(f"name {name!r} is not defined", self.loc(node))
-        return self.resolve_value(self._global_value(name), node)
+        return self.resolve_value(value, node)
 
     def resolve_value(self, value, node):
         """A constant for what the Python `value` means in Myia code."""
@@ -776,7 +834,17 @@ class _Parser:
             meaning = resolve_value(value)
         except MyiaSyntaxError as err:
             raise err.with_location(self.loc(node)) from None
-        if isinstance(meaning, types.FunctionType) and \
-                not hasattr(meaning, "__myia_macro__"):
-            meaning = parse(meaning)
-        return Constant(meaning, self.info(node))
+        return Constant(_parse_functions(meaning), self.info(node))
+
+
+def _parse_functions(value):
+    """`value` with the Python functions in it (or in its tuples) parsed.
+
+    A function held in a global tuple (`ACTS = (act_tanh, act_relu)`) is then
+    a graph like any other callee, so the J transform can differentiate it.
+    """
+    if isinstance(value, tuple):
+        return tuple(_parse_functions(resolve_value(v)) for v in value)
+    if isinstance(value, types.FunctionType) and not hasattr(value, "__myia_macro__"):
+        return parse(value)
+    return value

@@ -11,8 +11,10 @@
 No stage logic lives here: each stage is a function of its own module.
 """
 
-from .errors import MyiaError
-from .ir import Graph
+from .arguments import match_arguments
+from .dependencies import Dependencies, recording
+from .errors import MyiaError, MyiaTypeError
+from .ir import Constant, Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
 from .opt import optimize
@@ -59,24 +61,56 @@ def graph_at(fn, stage="parse", args=()):
 
 
 def check_options(backend, device):
-    """Raise a `MyiaError` for an unknown device or one the backend cannot use."""
+    """Refuse an unknown `backend` or `device` name, saying which exist, or a
+    device the backend cannot use."""
+    if backend not in BACKENDS:
+        raise MyiaError(f"unknown backend {backend!r}; the backends are "
+                        f"{', '.join(map(repr, BACKENDS))}")
     cuda.check_device(device)
     if device == "cuda" and backend == "debug":
         raise MyiaError("device='cuda' runs on the production VM (backend='vm'); the "
                         "debug VM runs on the host")
 
 
+class Compiled:
+    """`fn` made ready to run on a backend and device, with what it was made from.
+
+    `dependencies` records every global, closure cell and helper read while
+    parsing (`myia.dependencies`); a cache of compiled programs asks
+    `is_stale()` before each call and compiles again when it is true.
+    """
+
+    def __init__(self, fn, backend="debug", device="cpu", device_arrays=False):
+        check_options(backend, device)
+        self.dependencies = Dependencies()
+        with recording(self.dependencies):
+            self.graph = graph = to_graph(fn)
+        if device == "cuda":
+            self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
+        elif backend == "vm":
+            self.run = production.compile(graph)   # myia/vm/production.py
+        else:
+            self.run = lambda *args: DebugVM().run(graph, args)
+
+    def is_stale(self):
+        return self.dependencies.is_stale()
+
+    def __call__(self, *args, **kwargs):
+        return self.run(*self.bind(args, kwargs))
+
+    def bind(self, args, kwargs):
+        """The positional arguments of a call with keywords, by Python's rules."""
+        g = self.graph
+        if not kwargs and not g.kwonly and len(args) == len(g.parameters):
+            return args
+        defaults = {k: v.value for k, v in g.defaults.items() if isinstance(v, Constant)}
+        try:
+            return match_arguments(g.name, [p.debug.name for p in g.parameters],
+                                   defaults, g.kwonly, args, kwargs)
+        except MyiaTypeError as err:
+            raise err.with_location(g.debug.loc) from None
+
+
 def compile(fn, backend="debug", device="cpu", device_arrays=False):
-    """A Python callable running `fn` on `backend`, its arrays on `device`."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
-    graph = to_graph(fn)
-    if device == "cuda":
-        return cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
-    if backend == "vm":
-        return production.compile(graph)   # myia/vm/production.py
-
-    def run(*args):
-        return DebugVM().run(graph, args)
-
-    return run
+    """A `Compiled` callable running `fn` on `backend`, its arrays on `device`."""
+    return Compiled(fn, backend, device, device_arrays)

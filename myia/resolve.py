@@ -21,7 +21,7 @@ from . import prims as P
 from .errors import MyiaSyntaxError
 from .ir import Graph
 from .prims.adjoint import Env, Zero
-from .stdlib import CONVERTERS
+from .stdlib import CONVERTERS, SPELLINGS
 
 
 def global_value(globals_, name):
@@ -56,14 +56,19 @@ def resolve_value(value):
         return value
     if isinstance(value, type) and dataclasses.is_dataclass(value):
         return value
-    if is_scalar_type(value):
-        return value  # a dtype, or a cast when called
+    if is_scalar_type(value) or any(value is t for t in (tuple, np.ndarray, type(None))):
+        return value  # a dtype or a cast when called; a class for isinstance
     if value is None or isinstance(value, (bool, int, float, complex, str, tuple,
                                            np.ndarray, np.generic, slice)):
         return value
     if dataclasses.is_dataclass(value) or isinstance(value, (Zero, Env)):
         return value
-    raise MyiaSyntaxError(f"{describe(value)} is not supported in Myia code")
+    try:
+        instead = SPELLINGS.get(value)
+    except TypeError:  # unhashable
+        instead = None
+    hint = f"; write {instead}" if instead else ""
+    raise MyiaSyntaxError(f"{describe(value)} is not supported in Myia code{hint}")
 
 
 def is_scalar_type(value):

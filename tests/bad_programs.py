@@ -383,7 +383,21 @@ def range_as_value(n):
 
 
 def unknown_numpy_function(a):
-    return np.linalg.norm(a)
+    return np.linalg.inv(a)
+
+
+def numpy_spelling_of_an_operator(a):
+    return np.multiply(a, 2.0)
+
+
+def if_on_an_array(a):
+    if a > 0:
+        return a
+    return -a
+
+
+def norm_with_an_order(a):
+    return np.linalg.norm(a, 1)
 
 
 def annotation_without_value(x):
@@ -414,7 +428,7 @@ def split_unequal(a):
 
 
 def array_method(a):
-    return a.reshape(3, 2)
+    return a.flatten()
 
 
 def undefined_in_short_circuit(x):
@@ -441,14 +455,27 @@ def carried_without_init(n):
     return 0
 
 
+def infinite_recursion(x):
+    return infinite_recursion(x) + 1.0  # not a tail call: the stack grows
+
+
+def sqrt_in_helper(x):
+    return math.sqrt(x)
+
+
+def calls_sqrt_helper(x):
+    return sqrt_in_helper(x) * 2.0
+
+
 # ----- the table ---------------------------------------------------------------
 
 from myia.errors import (  # noqa: E402
-    MyiaError, MyiaNameError, MyiaShapeError, MyiaSyntaxError, MyiaTypeError,
+    MyiaError, MyiaNameError, MyiaRecursionError, MyiaShapeError, MyiaSyntaxError,
+    MyiaTypeError,
 )
 
-E, S, N, T, SH = (MyiaError, MyiaSyntaxError, MyiaNameError, MyiaTypeError,
-                  MyiaShapeError)
+E, S, N, T, SH, R = (MyiaError, MyiaSyntaxError, MyiaNameError, MyiaTypeError,
+                     MyiaShapeError, MyiaRecursionError)
 A23 = np.ones((2, 3))
 
 CASES = [
@@ -522,16 +549,22 @@ CASES = [
     (power_of_string, (2,), T, 'x ** "a"', "unsupported operand type(s)"),
     (len_of_number, (3,), T, "len(x)", "has no len()"),
     (range_as_value, None, S, "range(n)", "range() outside"),
-    (unknown_numpy_function, None, S, "np.linalg.norm", "'numpy.linalg.norm'"),
+    (unknown_numpy_function, None, S, "np.linalg.inv", "'numpy.linalg.inv'"),
+    (numpy_spelling_of_an_operator, None, S, "np.multiply", "write x * y"),
+    (if_on_an_array, (A23,), T, "if |a > 0", "reduce it first with np.any(x) or np.all(x)"),
+    (norm_with_an_order, (np.ones(3),), T, "np.linalg.norm(a, 1)", "ord=None only"),
     (annotation_without_value, None, N, "return |y", "'y' may be used before"),
     (nested_def_missing_arg, None, T, "inner(b=x)", "inner() missing required"),
     (builtin_missing_arg, None, T, "abs()", "abs() missing required argument(s): 'x'"),
     (zeros_negative, (-1,), SH, "np.zeros(n)", "negative dimensions"),
     (concatenate_mismatch, (np.ones((2, 2)),), SH, "np.concatenate", "must match"),
     (split_unequal, (np.ones(3),), SH, "np.split(a, 4)", "equal division"),
-    (array_method, (A23,), T, "a.reshape", "no attribute 'reshape'"),
+    (array_method, (A23,), T, "a.flatten", "write np.reshape(x, -1)"),
     (undefined_in_short_circuit, None, N, "undefined_y", "'undefined_y' is not defined"),
     (bad_element_in_loop, ((1.0, (2.0,)), 2), T, "s + t[i]", "unsupported operand"),
     (range_bad_step, (3, (1,)), T, "range(0, n, step)", "'>' not supported"),
     (carried_without_init, None, N, "= |total + i", "assigned before the loop"),
+    (infinite_recursion, (1.0,), R, "return |infinite_recursion(x)",
+     "maximum recursion depth exceeded"),
+    (calls_sqrt_helper, (-3.0,), E, (sqrt_in_helper, "math.sqrt(x)"), "math domain error"),
 ]

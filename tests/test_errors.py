@@ -4,6 +4,7 @@ import inspect
 import traceback
 import re
 
+import numpy as np
 import pytest
 
 import myia
@@ -69,6 +70,43 @@ def test_bad_program(fn, args, cls, where, part, backend):
     assert "myia/" not in text.replace(file, "")
 
 
+def _differentiable(args):
+    """The index of the first argument `grad` can be taken against, or None."""
+    if args is None:
+        return 0  # a parse error: raised before any argument is looked at
+    for i, a in enumerate(args):
+        if isinstance(a, (float, np.ndarray)) or (
+                isinstance(a, tuple) and not isinstance(a[0], int)):
+            return i
+    return None
+
+
+TRANSFORMS = {
+    "grad": lambda fn, i: myia.grad(fn, argnums=i),
+    "value_and_grad": lambda fn, i: myia.value_and_grad(fn, argnums=i),
+    "grad_of_myia": lambda fn, i: myia.grad(myia.myia(fn, backend="debug"), argnums=i),
+    "myia_of_grad": lambda fn, i: myia.myia(myia.grad(fn, argnums=i), backend="debug"),
+}
+UNDER_GRAD = [pytest.param(c, t, id=f"{t}-{c[0].__name__}") for c in CASES
+              for t in TRANSFORMS if _differentiable(c[1]) is not None]
+
+
+@pytest.mark.parametrize("case,transform", UNDER_GRAD)
+def test_bad_program_under_grad(case, transform):
+    """The same error, at the same place, when the program is differentiated,
+    and a traceback that stops at the API call."""
+    fn, args, cls, where, part = case
+    with pytest.raises(MyiaError) as info:
+        TRANSFORMS[transform](fn, _differentiable(args))(*(args or ()))
+    err = info.value
+    assert type(err) is cls and part in err.message, str(err)
+    file, line, col, _ = expected_place(fn, where)
+    assert (err.location.file, err.location.line, err.location.column) == \
+        (file, line, col), str(err)
+    frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(err.__traceback__)]
+    assert [f for f in frames if "/myia/" in f] == [myia.api.__file__], frames
+
+
 def test_the_corpus_is_large_and_unique():
     assert len(CASES) >= 30
     names = [c[0].__name__ for c in CASES]
@@ -77,7 +115,7 @@ def test_the_corpus_is_large_and_unique():
 
 def test_every_function_is_in_the_table():
     listed = {c[0] for c in CASES}
-    helpers = {bad_programs.add3, bad_programs.helper_fails}
+    helpers = {bad_programs.add3, bad_programs.helper_fails, bad_programs.sqrt_in_helper}
     for name, fn in vars(bad_programs).items():
         if inspect.isfunction(fn) and fn.__module__ == bad_programs.__name__:
             assert fn in listed or fn in helpers, name

@@ -239,6 +239,65 @@ def test_closures_and_functions():
     check(with_lambda, 0.8, 1.1, argnums=(0, 1))
 
 
+def act_relu(x):
+    return np.maximum(x, 0.0)
+
+
+def act_softplus(x):
+    return np.log1p(np.exp(x))
+
+
+CFG = (2.0, act_relu)
+LAYERS = ((act_softplus, 0.5), (lambda x: np.tanh(x) * 3.0, 1.5), (np.sin, -1.0))
+
+
+def with_config(x):
+    return CFG[1](x) * CFG[0]
+
+
+def through_layers(x):
+    for act, w in LAYERS:
+        x = act(x * w)
+    return np.sum(x)
+
+
+def picked_at_run_time(x, k):
+    return LAYERS[k][0](x)
+
+
+def test_functions_held_in_a_global_tuple():
+    assert check(with_config, 1.5) == 2.0 and check(with_config, -1.5) == 0.0
+    check(through_layers, randn(3))
+    for k in range(3):
+        check(picked_at_run_time, 0.7, k)
+    assert np.isclose(grad(grad(through_layers))(0.3),
+                      (grad(through_layers)(0.3 + EPS) - grad(through_layers)(0.3 - EPS))
+                      / (2 * EPS), rtol=1e-5)
+
+
+def scaled_square(x, k=2.0, shift=1.0):
+    return k * x * x + shift
+
+
+def call_with_keywords(f, x, y):
+    return f(x, shift=y) + f(y, k=x)  # f is only known at run time
+
+
+def keywords_to_a_runtime_callee(x, y):
+    return call_with_keywords(scaled_square, x, y)
+
+
+def test_keyword_arguments_to_a_runtime_callee():
+    check(keywords_to_a_runtime_callee, 1.5, -0.5, argnums=(0, 1))
+    for i in (0, 1):
+        h = grad(grad(keywords_to_a_runtime_callee, i), 1 - i)
+        numeric = (grad(keywords_to_a_runtime_callee, i)(*[(1.5, -0.5)[j] + EPS * (j != i)
+                                                           for j in (0, 1)]) -
+                   grad(keywords_to_a_runtime_callee, i)(*[(1.5, -0.5)[j] - EPS * (j != i)
+                                                           for j in (0, 1)])) / (2 * EPS)
+        assert np.isclose(h(1.5, -0.5), numeric, rtol=1e-5)
+
+
 # ----- structures ----------------------------------------------------------
 
 def tuples(t, y):

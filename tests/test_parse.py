@@ -2,6 +2,9 @@
 
 import inspect
 
+import numpy as np
+import pytest
+
 import myia
 from myia import prims as P
 from myia.ir import Constant, Graph, Manager
@@ -160,3 +163,43 @@ def test_unused_statements_are_parsed_but_not_evaluated():
 
     g = myia.ir(dead)
     assert Manager(g).nodes[g] == [] and g.output is g.parameters[0]
+
+
+# ----- enumerate and zip in for loops -----------------------------------------
+
+def weighted(t, w):
+    s = 0.0
+    for i, x in enumerate(t):
+        s = s + i * x
+    for k, (a, b) in enumerate(zip(t, w), 1):
+        s = s + k * a * b
+    for a, b, c in zip(t, w, (1.0, 2.0)):  # the shortest decides
+        s = s + a * b * c
+    return s
+
+
+def test_enumerate_and_zip_loops(run_debug):
+    t, w = (0.5, 1.5, -2.0), (2.0, 3.0, 4.0)
+    assert run_debug(weighted, t, w) == weighted(t, w)
+    arr = np.arange(3.0)
+    assert run_debug(weighted, arr, w) == weighted(arr, w)
+    g = myia.grad(weighted, argnums=(0, 1))(t, w)
+    assert g == ((0 + 2.0 + 2.0, 1 + 6.0 + 6.0, 2 + 12.0), (0.5 + 0.5, 3.0 + 3.0, -6.0))
+
+
+def enumerate_keywords(t):
+    s = 0
+    for i, x in enumerate(t, start=10):
+        s = s + i * x
+    return s
+
+
+def test_enumerate_start_keyword_and_bad_calls(run_debug):
+    assert run_debug(enumerate_keywords, (1, 2)) == enumerate_keywords((1, 2))
+
+    def bad(t):
+        for a in zip(t, strict=True):
+            return a
+        return t
+    with pytest.raises(myia.MyiaTypeError, match="zip"):
+        myia.ir(bad)

@@ -1,10 +1,12 @@
-"""Deep user recursion runs on both VMs' explicit stacks.
+"""Deep user recursion runs on both VMs' explicit stacks, up to a limit.
 
 CPython itself stops at its recursion limit (1,000 frames by default), so
 these programs are checked against closed forms instead of against CPython.
 """
 
 from dataclasses import dataclass
+
+import pytest
 
 import myia
 
@@ -64,3 +66,43 @@ def test_deep_recursive_structure(backend):
     for i in range(DEPTH):
         xs = Cons(i, xs)
     assert myia.myia(list_sum, backend=backend)(xs) == DEPTH * (DEPTH - 1) // 2
+
+
+def runaway(x):
+    return runaway(x) + 1.0  # never reaches a base case
+
+
+def test_a_runaway_recursion_stops_at_the_limit(backend):
+    compiled = myia.myia(runaway, backend=backend)
+    for entry in (compiled, myia.grad(compiled)):
+        with pytest.raises(myia.MyiaRecursionError) as info:
+            entry(1.0)
+        assert isinstance(info.value, myia.MyiaError)
+        assert info.value.location.line == runaway.__code__.co_firstlineno + 1
+        assert "100000 nested calls" in info.value.message
+
+
+def test_the_limit_is_configurable(backend):
+    def run(fn, *args):
+        return myia.myia(fn, backend=backend)(*args)
+
+    assert myia.recursion_limit() == 100_000
+    try:
+        myia.set_recursion_limit(500)
+        with pytest.raises(myia.MyiaRecursionError, match="500 nested calls"):
+            run(triangle, 1000)
+        assert run(triangle, 400) == 400 * 401 // 2
+        with pytest.raises(ValueError):
+            myia.set_recursion_limit(0)
+    finally:
+        myia.set_recursion_limit(100_000)
+    assert run(triangle, 1000) == 1000 * 1001 // 2
+
+
+def test_deep_recursion_under_grad_is_below_the_default_limit(backend):
+    def scaled(x, n):
+        if n == 0:
+            return x
+        return 1.0001 * scaled(x, n - 1)
+    dx = myia.grad(myia.myia(scaled, backend=backend))(1.0, DEPTH)
+    assert abs(dx - 1.0001 ** DEPTH) < 1e-9 * 1.0001 ** DEPTH

@@ -23,6 +23,7 @@ import numpy as np
 
 import myia
 from myia.prims import Primitive
+from myia.prims.rules import elementwise
 
 
 def fd_grad(f, x, eps=1e-6):
@@ -48,7 +49,11 @@ def report(name, ad, ref, ref_name="FD"):
 #
 # A `Primitive` holds everything Myia knows about one operation:
 #
-# * `impl`, its implementation in Python or numpy, which the debug VM runs;
+# * `impl`, its implementation in Python or numpy, which the VMs run;
+# * `infer`, its type and shape rule, from the abstract values of the inputs
+#   (`f64[8]`) to the output's; `myia.prims.rules.elementwise` builds the
+#   rule of an elementwise operation from `impl` itself (numpy's broadcasting
+#   and dtype promotion);
 # * `bprop`, its backpropagator: a function *in the Myia subset* taking the
 #   inputs, the output `out` and the output's sensitivity `dout`, and
 #   returning a tuple with one sensitivity per input.
@@ -67,7 +72,7 @@ def _bprop_softplus(x, out, dout):
     return (dout / (1.0 + np.exp(-x)),)
 
 
-softplus = Primitive("softplus", _softplus, bprop=_bprop_softplus)
+softplus = Primitive("softplus", _softplus, infer=elementwise, bprop=_bprop_softplus)
 
 # %% [markdown]
 # `softplus` is now usable in any Myia function, like `np.tanh`. Calling it
@@ -122,13 +127,15 @@ for v in (-2.0, 0.0, 3.0):
 
 # %% [markdown]
 # Myia's own primitives (in `myia/prims/`) are defined exactly this way, one
-# object per operation with every facet beside it. Besides `impl` and
-# `bprop`, a `Primitive` has the facets `infer` (its type and shape rule) and
-# `kernel` (how the production VM compiles it); the stages that use them are
-# not part of this version of Myia, and this tutorial shows only what runs.
+# object per operation with every facet beside it. `infer` is what type
+# inference (`myia.ir(f, *args, stage="infer")`) calls on the abstract
+# values of the arguments; `kernel` (None here) would tell the production VM
+# how to compile it when `numba.njit(impl)` will not do.
 
 # %%
-print(softplus.infer, softplus.kernel)
+from myia import types as T  # noqa: E402
+
+print(softplus.infer(T.typeof(x @ w)), softplus.kernel)
 
 # %% [markdown]
 # ## 2. A custom gradient with `defbprop`: a stable `logsumexp`

@@ -80,11 +80,13 @@ gadd = Primitive("gadd", _gadd, infer=_infer_gadd, bprop=_bprop_gadd)
 
 
 def _env_getitem(env, key, default):
+    if env is ZERO:  # the sensitivity of a closure no output depends on
+        return default
     return env.items.get(key, default)
 
 
 def _env_setitem(env, key, value):
-    items = dict(env.items)
+    items = {} if env is ZERO else dict(env.items)
     items[key] = value
     return Env(items)
 
@@ -256,66 +258,14 @@ record_sens = Primitive("record_sens", _record_sens, infer=_infer_record_sens,
                         bprop=_bprop_record_sens, static=("i",))
 
 
-def _regroup(t, n):
-    """The sensitivities `(∂f, ∂x1, ..., ∂xn)` of a call `f(x1, ..., xn)`.
-
-    When `f` is a `Partial` of `g` with `k` arguments `a` bound, the call ran
-    `g(a..., x...)`, whose backpropagator returned `(∂g, ∂a..., ∂x...)`: the
-    sensitivity of `f` is then the tuple `(∂g, ∂a...)` (what `partial`'s
-    backpropagator takes apart).
-    """
-    k = len(t) - n - 1
-    if k == 0:
-        return t
-    return (t[:k + 1],) + t[k + 1:]
-
-
-def _ungroup(t, n, dout):
-    """The inverse of `regroup`: `dout` in the flat layout of `t`."""
-    k = len(t) - n - 1
-    if k == 0:
-        return dout
-    head = (ZERO,) * (k + 1) if dout[0] is ZERO else dout[0]
-    return tuple(head) + tuple(dout[1:])
-
-
-def _bprop_regroup(t, n, out, dout):
-    return (ungroup(t, n, dout), ZERO)
-
-
-def _bprop_ungroup(t, n, dout, out, ddout):
-    return (ZERO, ZERO, regroup(ddout, n))
-
-
-def _infer_regroup(t, n):
-    items, n = T.strip_zero(t).items, T.static_value(n)
-    k = len(items) - n - 1
-    return T.Tuple(items) if k == 0 else T.Tuple((T.Tuple(items[:k + 1]),) + items[k + 1:])
-
-
-def _infer_ungroup(t, n, dout):
-    k = len(T.strip_zero(t).items) - T.static_value(n) - 1
-    if k == 0:
-        return dout
-    d = T.strip_zero(dout).items
-    head = (T.ZeroType,) * (k + 1) if d[0] is T.ZeroType else T.strip_zero(d[0]).items
-    return T.Tuple(tuple(head) + tuple(d[1:]))
-
-
-regroup = Primitive("regroup", _regroup, infer=_infer_regroup, bprop=_bprop_regroup,
-                    static=("n",))
-ungroup = Primitive("ungroup", _ungroup, infer=_infer_ungroup, bprop=_bprop_ungroup,
-                    static=("n",))
-
-
 def _J(f):
     """The forward version of function value `f`; other values are themselves."""
     if isinstance(f, tuple):
         return tuple(_J(x) for x in f)
     if isinstance(f, Partial):
         return Partial(_J(f.fn), f.args)
-    if isinstance(f, (types.FunctionType, JFunction)):
-        return JFunction(f)
+    if isinstance(f, (types.FunctionType, JFunction, Primitive)):
+        return JFunction(f)  # a Primitive: an array method (`x.sum`)
     return f
 
 
@@ -403,7 +353,9 @@ def _cuda_J(dev, f):
     if isinstance(f, Partial):
         return Partial(_cuda_J(dev, f.fn), f.args)
     out = _J(dev.origin(f))
-    return dev.function(out) if isinstance(out, JFunction) else out
+    if isinstance(out, JFunction) and not isinstance(out.fn, Primitive):
+        return dev.function(out)
+    return out  # an array method's primitive: its forward graph depends on the call
 
 
 J.cuda_kernel = _cuda_J

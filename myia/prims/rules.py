@@ -32,6 +32,8 @@ _PLAIN = (bool, int, float, str, type(None), np.generic)
 
 
 def _unknown(a):
+    if isinstance(a, T.Tuple):  # `concatenate((x, y))`
+        return any(_unknown(x) for x in a.items)
     return isinstance(a, T.Array) and None in a.shape
 
 

@@ -157,6 +157,10 @@ def _not(x):
 
 
 def _truth(x):
+    if isinstance(x, np.ndarray) and x.size != 1:
+        raise TypeError(f"the truth value of an array of shape {x.shape} is ambiguous "
+                        "in an 'if', 'while', 'and', 'or' or 'not': reduce it first "
+                        "with np.any(x) or np.all(x)")
     return bool(x)
 
 

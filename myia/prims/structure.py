@@ -15,6 +15,7 @@ import numpy as np
 from .. import types as T
 from ..errors import MyiaShapeError, MyiaTypeError
 from .array import shape, size
+from .array_extra import METHODS
 from .primitive import Primitive
 from .rules import const_of, run_impl, sample, sampled
 from .values import ZERO, Partial, dunder_method  # noqa: F401 (re-exported)
@@ -62,8 +63,23 @@ def _getattr(x, name):
     if isinstance(x, np.ndarray) or np.isscalar(x):
         if name in ("shape", "T", "ndim", "size", "dtype"):
             return getattr(np.asarray(x) if name != "T" else x, name)
+        if name in METHODS and isinstance(x, (np.ndarray, np.generic)):
+            return Partial(METHODS[name], (x,))
+        hint = METHOD_HINTS.get(name)
+        if hint is not None or hasattr(np.ndarray, name):
+            raise AttributeError(
+                f"the array method {name!r} is not supported in Myia"
+                + (f": write {hint}" if hint else "") + "; the methods are "
+                + ", ".join(sorted(METHODS)))
     raise AttributeError(f"{type(x).__name__!r} object has no attribute {name!r}"
                          " in Myia")
+
+
+# What to write instead of an array method Myia does not have.
+METHOD_HINTS = {"flatten": "np.reshape(x, -1)", "ravel": "np.reshape(x, -1)",
+                "copy": "x itself (arrays are immutable in Myia)",
+                "squeeze": "np.reshape(x, new_shape)", "clip": "np.clip(x, lo, hi)",
+                "var": "np.var(x)", "std": "np.std(x)", "tolist": "a tuple"}
 
 
 def _make_slice(start, stop, step):
@@ -83,8 +99,29 @@ def _identity(x):
 
 
 def _is_method(x, name):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return name in METHODS
     return dataclasses.is_dataclass(x) and not isinstance(x, type) and \
         name not in {f.name for f in dataclasses.fields(x)}
+
+
+def _isinstance(obj, classinfo):
+    return isinstance(obj, classinfo)
+
+
+def _require(cond, message, value):
+    """`value`, once `cond` holds; else a `TypeError` saying `message`.
+
+    How a library helper written in the subset (which has no `raise`)
+    refuses a case it does not compute, instead of computing something else.
+    """
+    if not cond:
+        raise TypeError(message)
+    return value
+
+
+def _bprop_require(cond, message, value, out, dout):
+    return (ZERO, ZERO, dout)
 
 
 def _find_dunder(names, x, y):
@@ -216,6 +253,8 @@ def _infer_getattr(x, name):
             return field
         if callable(getattr(x.cls, n, None)):
             return T.PartialFn(T.Const(getattr(x.cls, n), T.Opaque), (x,))
+    elif isinstance(x, (T.Array, T.Scalar)) and n in METHODS:  # `x.sum`
+        return T.PartialFn(METHODS[n].__abstract__(), (x,))
     elif n == "T" and isinstance(x, T.Array):
         return T.Array(x.dtype, x.shape[::-1])
     elif n in ("shape", "ndim", "size", "dtype", "T"):
@@ -243,6 +282,8 @@ def _infer_is_not(x, y):
 
 def _infer_is_method(x, name):
     n = _static(name, "a method name")
+    if isinstance(x, (T.Array, T.Scalar)):
+        return T.Const(n in METHODS)
     return T.Const(isinstance(x, T.Record) and x.field(n) is None)
 
 
@@ -272,6 +313,18 @@ def _infer_identity(x):
     return x
 
 
+def _infer_isinstance(obj, classinfo):
+    # Decided by type: a sample of `obj`'s type is an instance exactly when
+    # every value of that type is (np.float64 is a float, a bool an int).
+    return T.Const(_isinstance(sample(obj), _static(classinfo, "isinstance's class")))
+
+
+def _infer_require(cond, message, value):
+    if T.is_static(cond) and not T.static_value(cond):
+        raise MyiaTypeError(_static(message, "require's message"))
+    return value
+
+
 make_tuple = Primitive("make_tuple", _make_tuple, infer=_infer_make_tuple, variadic=True)
 getitem = Primitive("getitem", _getitem, infer=_infer_getitem, bprop=_bprop_getitem)
 len_ = Primitive("len", _len, infer=_infer_len, differentiable=False)
@@ -294,6 +347,9 @@ find_dunder = Primitive("find_dunder", _find_dunder, infer=_infer_find_dunder,
                         bprop=_bprop_find_dunder)
 stop_gradient = Primitive("stop_gradient", _identity, infer=_infer_identity,
                           bprop=_bprop_stop_gradient)
+isinstance_ = Primitive("isinstance", _isinstance, infer=_infer_isinstance,
+                        differentiable=False)
+require = Primitive("require", _require, infer=_infer_require, bprop=_bprop_require)
 
 
 # The sensitivities of indexing and attribute access (used by the bprops above).

@@ -35,7 +35,8 @@ DEVICES = ("cpu", "cuda")
 def check_device(name):
     """Raise a `MyiaError` for a device name Myia does not know."""
     if name not in DEVICES:
-        raise MyiaError(f"unknown device {name!r}; choose one of {', '.join(DEVICES)}")
+        raise MyiaError(f"unknown device {name!r}; the devices are "
+                        f"{', '.join(map(repr, DEVICES))}")
 
 
 # ----- the device and the graphs it runs ---------------------------------------

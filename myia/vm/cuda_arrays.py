@@ -41,7 +41,8 @@ class Device:
             from ..grad import fprop_value
             from ..parse import parse
             from .cuda import on_device
-            g = on_device(fprop_value(fn) if isinstance(fn, JFunction) else parse(fn), self)
+            g = on_device(fprop_value(fn, None) if isinstance(fn, JFunction) else parse(fn),
+                          self)
             self.functions[key] = g
             self.origins[g] = fn
         return g

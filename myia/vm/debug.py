@@ -10,20 +10,24 @@ recorded values are the whole history.
 
 Calls in tail position reuse the caller's place on the stack, so a loop of N
 iterations (a tail-recursive header graph) runs in constant stack space.
+Other calls deepen the stack, up to `recursion_limit` frames (as CPython's
+own limit, but high: deep recursion is a supported way to loop); past it the
+call raises `MyiaRecursionError` at the user's call, instead of growing
+until the machine runs out of memory.
 """
 
 import dataclasses
 import os
 import types
 
-from ..errors import MyiaError, MyiaShapeError, MyiaTypeError
-from ..ir import Constant, Graph, Manager
+from ..errors import MyiaError, MyiaRecursionError, MyiaShapeError, MyiaTypeError
+from ..ir import Constant, Graph, Manager, Node
 from ..grad import fprop_value
-from ..arguments import match_arguments
 from ..parse import parse
 from ..prims import Primitive, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
+from .calls import bind, is_forward, keyword_call, signature
 
 
 class Closure:
@@ -50,9 +54,11 @@ class Frame:
         caller, call_node: where the result goes (None for the first frame).
     """
 
-    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id")
+    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id",
+                 "depth")
 
     def __init__(self, graph, env, args, caller, call_node, nodes, ident):
+        self.depth = 1 if caller is None else caller.depth + 1
         self.graph = graph
         self.env = env
         self.values = dict(zip(graph.parameters, args))
@@ -91,6 +97,33 @@ class Event:
 
 _nodes = {}
 _owners = {}
+_limit = [100_000]
+
+
+def recursion_limit():
+    """The deepest stack (in frames) a program may reach before `MyiaRecursionError`."""
+    return _limit[0]
+
+
+def set_recursion_limit(limit):
+    """Set `recursion_limit()`, as `sys.setrecursionlimit` does for CPython.
+
+    About 1 kB of memory per frame: the default, 100,000, keeps a runaway
+    recursion near 100 MB.
+    """
+    if not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"the recursion limit must be a positive int, not {limit!r}")
+    _limit[0] = limit
+
+
+def too_deep(frame, node):
+    """The `MyiaRecursionError` of a call at `node` from `frame`, one frame past
+    `recursion_limit()` (both VMs raise it)."""
+    return MyiaRecursionError(
+        f"maximum recursion depth exceeded: {_limit[0]} nested calls (a "
+        "recursion that never reaches its base case?); "
+        "myia.set_recursion_limit(n) raises the limit",
+        _loc(user_node(frame, node)))
 
 
 def _analyze(graph):
@@ -121,18 +154,20 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 def user_node(frame, node):
     """The node an error at `node` should point to: the node itself.
 
-    If `node` is in Myia's own code (a helper of `myia.stdlib`, or a node
-    without a location, such as those of the forward graph AD makes for a
-    primitive), it is instead the innermost call in the user's code that
-    led there.
+    If `node` is in Myia's own library code (a helper of `myia.stdlib`) or
+    has no location (a node of a primitive's forward or backward graph, made
+    by the J transform), it is instead the innermost call in the user's code
+    that led there: under `grad`, the forward or backward call whose
+    `debug.origin` is the user's node.
     """
-    first = node
+    here = node
     for f in frame.stack() if frame is not None else ():
-        loc = _loc(node)
+        loc = _loc(here)
         if loc is not None and not _in_library(loc):
-            return node
-        node = f.call_node
-    return node if node is not None and _loc(node) is not None else first
+            return here
+        here = f.call_node
+    loc = _loc(here)
+    return here if loc is not None and not _in_library(loc) else node
 
 
 def _in_library(loc):
@@ -249,17 +284,21 @@ class DebugVM:
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
         kw = {}
+        ncall = len(args)
         while isinstance(fn, Partial):
             fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
+        sig = signature(fn, node) if is_forward(fn) else None
+        if sig is not None and (kw or len(args) < len(sig[1]) and not sig[4]):
+            return self._call_keywords(fn, args, kw, len(args) - ncall, frame, node, tail)
         if isinstance(fn, types.FunctionType):
             fn = Closure(parse(fn), None)
         if isinstance(fn, JFunction):  # a bound method under grad
-            fn = Closure(fprop_value(fn), None)
+            fn = Closure(fprop_value(fn, len(args)), None)
         if isinstance(fn, Graph):
             fn = Closure(fn, None)
         if isinstance(fn, Primitive):
             if kw:
-                args = _bind(fn.name, fn.params or (), fn.defaults, set(), args, kw, node)
+                args = bind(fn.name, fn.params or (), fn.defaults, set(), args, kw, node)
             method = _dunder(fn, args)
             if method is not None:
                 return self._call(method[0], method[1], frame, node, tail)
@@ -275,7 +314,7 @@ class DebugVM:
             # A callee only known now (a method, a function passed as an
             # argument): bind keywords and defaults as the parser does for
             # the callees it knows.
-            args = _bind(g.name, [p.debug.name for p in g.parameters],
+            args = bind(g.name, [p.debug.name for p in g.parameters],
                          _default_values(fn), g.kwonly, args, kw, node)
         if len(args) != len(g.parameters):
             raise MyiaTypeError(
@@ -284,16 +323,17 @@ class DebugVM:
         if tail and _in_library(g.debug.loc):
             tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
+        if caller is not None and caller.depth >= _limit[0]:
+            raise too_deep(frame, node)
         self._ids += 1
         self.frame = Frame(g, fn.env, args, caller, call_node, graph_nodes(g), self._ids)
         return None
 
-
-def _bind(name, params, defaults, kwonly, args, kw, node):
-    try:
-        return match_arguments(name, params, defaults, kwonly, args, kw)
-    except MyiaTypeError as err:
-        raise err.with_location(node.loc if node is not None else None) from None
+    def _call_keywords(self, fn, args, kw, nbound, frame, node, tail):
+        """A forward function called with keywords or relying on defaults:
+        through its keyword adapter (see `calls.keyword_call`)."""
+        adapter, flat = keyword_call(fn, args, kw, nbound, node)
+        return self._call(Closure(adapter, None), [fn, *flat], frame, node, tail)
 
 
 def _default_values(closure):

@@ -82,9 +82,13 @@ def op_lines(prim, dest, names, types, where=""):
     template, kind = FUSIBLE[prim]
     out = result_type(prim, types)
     names = list(names)
+    checks = []
+    if kind == "pow" and _folded_power(names[1]):
+        # LLVM rewrites pow(x, 2.0) as x * x and pow(x, -1.0) as 1.0 / x, which
+        # can differ from libm's pow (what CPython calls) in the last bit.
+        checks.append("True")
     if kind == "pow" and types[1] is int:
         names[1] = f"float({names[1]})"  # Python's float ** int is C pow()
-    checks = []
     if kind == "arith" and out is int:
         sym = template.replace("{0}", "").replace("{1}", "").strip()
         if len(names) == 2 and sym in ("+", "-", "*"):
@@ -105,6 +109,16 @@ def op_lines(prim, dest, names, types, where=""):
         lines += [f"if (math.isnan({dest}) and {nonan}) or "
                   f"(math.isinf({dest}) and {finite}):", f"    {DECLINE}"]
     return lines
+
+
+def _folded_power(name):
+    """Whether exponent `name` is a literal LLVM replaces pow of (2 or -1)."""
+    if not (name.startswith("(") and name.endswith(")")):
+        return False
+    try:
+        return float(name[1:-1]) in (2.0, -1.0)
+    except ValueError:
+        return False
 
 
 def where(node):

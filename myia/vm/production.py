@@ -6,8 +6,9 @@ different representation: each graph is lowered once to a `Code`, a list of
 instructions over register slots, and each instruction kind is one
 `inst_<name>` method here.  A frame is a register list, a program counter and
 its caller: the frame stack is explicit (a linked list), so a user's
-recursion 20,000 deep needs no Python recursion, and a tail call reuses the
-frame, so a loop runs in constant space.  Nothing here catches
+recursion 20,000 deep needs no Python recursion (up to the debug VM's
+`recursion_limit`, past which a call raises `MyiaRecursionError`), and a tail
+call reuses the frame, so a loop runs in constant space.  Nothing here catches
 `KeyboardInterrupt`: Ctrl-C stops an endless loop at the next instruction.
 
 An instruction is a tuple `(inst_<name>, dest, operands..., node)`; `node`
@@ -29,7 +30,8 @@ from ..parse import parse
 from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
-from .debug import _bind, _dunder, user_error, user_node
+from .calls import bind, is_forward, keyword_call, signature
+from .debug import _dunder, _limit, too_deep, user_error, user_node
 from . import kernels, native
 from .kernels import on_miss
 from .lower import Closure, code_of, gather
@@ -52,9 +54,15 @@ class Frame:
     (for errors).  `stack()` and `call_node` are what `user_node` reads.
     """
 
-    __slots__ = ("code", "insts", "regs", "pc", "caller", "ret", "call_node")
+    __slots__ = ("code", "insts", "regs", "pc", "caller", "ret", "call_node", "depth")
 
     def __init__(self, code, regs, caller, ret, call_node):
+        if caller is None:
+            self.depth = 1
+        elif caller.depth >= _limit[0]:
+            raise too_deep(caller, call_node)
+        else:
+            self.depth = caller.depth + 1
         self.code = code
         self.insts = code.insts
         self.regs = regs
@@ -306,12 +314,19 @@ class ProductionVM:
         once, bind keywords and defaults for a callee known only now.
         """
         kw = {}
+        ncall = len(args)
         while isinstance(fn, Partial):
             fn, args, kw = fn.fn, [*fn.args, *args], {**fn.kwargs, **kw}
+        sig = signature(fn, node) if is_forward(fn) else None
+        if sig is not None and (kw or len(args) < len(sig[1]) and not sig[4]):
+            # Under grad: through the keyword adapter (calls.keyword_call).
+            adapter, flat = keyword_call(fn, args, kw, len(args) - ncall, node)
+            return self._call(Closure(code_of(adapter), ()), [fn, *flat], f, node, dest,
+                              tail)
         if isinstance(fn, types.FunctionType):
             fn = Closure(code_of(parse(fn)), ())
         elif isinstance(fn, JFunction):  # a bound method under grad
-            fn = Closure(code_of(fprop_value(fn)), ())
+            fn = Closure(code_of(fprop_value(fn, len(args))), ())
         elif isinstance(fn, Graph):
             fn = Closure(code_of(fn), ())
         if isinstance(fn, Primitive):
@@ -322,7 +337,7 @@ class ProductionVM:
         code = fn.code
         g = code.graph
         if kw or (len(args) < code.nparams and g.defaults):
-            args = _bind(g.name, [p.debug.name for p in g.parameters],
+            args = bind(g.name, [p.debug.name for p in g.parameters],
                          _default_values(fn), g.kwonly, args, kw, node)
         if len(args) != code.nparams:
             raise MyiaTypeError(
@@ -339,7 +354,7 @@ class ProductionVM:
 
     def _primitive(self, f, prim, args, kw, node, dest):
         if kw:
-            args = _bind(prim.name, prim.params or (), prim.defaults, set(), args, kw, node)
+            args = bind(prim.name, prim.params or (), prim.defaults, set(), args, kw, node)
         method = _dunder(prim, args)
         if method is not None:
             return self._call(method[0], method[1], f, node, dest, False)

@@ -1,0 +1,53 @@
+"""The decorator's options and the calls of `@myia` and `grad` functions.
+
+Options are checked when the decorator is applied; keyword arguments bind as
+in Python; every mistake is a `MyiaError` saying what is accepted.
+"""
+
+import traceback
+
+import pytest
+
+import myia
+
+
+def poly(x, k=2.0, *, shift=0.0):
+    return k * x * x + shift
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"device": "tpu"}, "unknown device 'tpu'; the devices are 'cpu', 'cuda'"),
+    ({"backend": "debgu"}, "unknown backend 'debgu'; the backends are 'debug', 'vm'"),
+])
+def test_unknown_options_when_the_decorator_is_applied(options, message):
+    for apply in (lambda: myia.myia(poly, **options), lambda: myia.myia(**options)):
+        with pytest.raises(myia.MyiaError) as info:
+            apply()
+        assert info.value.message == message
+        frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
+        assert [f for f in frames if "/myia/" in f] == [myia.api.__file__]
+
+
+def test_keyword_arguments_bind_as_in_python():
+    f = myia.myia(poly, backend="debug")
+    assert f(3.0) == poly(3.0) == 18.0
+    assert f(x=3.0, k=1.0) == poly(x=3.0, k=1.0) == 9.0
+    assert f(3.0, shift=1.0) == poly(3.0, shift=1.0) == 19.0
+    assert myia.grad(poly)(3.0, k=1.0) == 6.0
+    assert myia.grad(poly)(x=3.0) == 12.0
+    assert myia.value_and_grad(poly, argnums=1)(3.0, k=1.0, shift=2.0) == (11.0, 9.0)
+    assert myia.myia(myia.grad(poly))(x=1.0, shift=5.0) == 4.0
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda f: f(3.0, y=1.0), "() got an unexpected keyword argument 'y'"),
+    (lambda f: f(3.0, x=1.0), "() got multiple values for argument 'x'"),
+    (lambda f: f(k=1.0), "() missing required argument(s): 'x'"),
+    (lambda f: f(1.0, 2.0, 3.0), "() takes 2 positional arguments but 3"),
+])
+def test_bad_calls_say_what_is_accepted(call, message):
+    for f, name in ((myia.myia(poly), "poly"), (myia.grad(poly), "grad(poly)")):
+        with pytest.raises(myia.MyiaTypeError) as info:
+            call(f)
+        assert info.value.message.startswith(name + message), info.value.message
+        assert info.value.location.line == poly.__code__.co_firstlineno
