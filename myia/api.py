@@ -6,9 +6,11 @@ from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .parse import parse
+from .types import typeof
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 DEFAULT_BACKEND = "debug"
+DEVICES = ("cpu", "cuda")
 
 
 def _user_facing(fn):
@@ -33,8 +35,8 @@ def _user_facing(fn):
 class MyiaFunction:
     """A Python function compiled by Myia when called.
 
-    Compiled code is cached per backend; the debug VM needs no per-signature
-    compilation, later backends key their cache on argument types.
+    Compiled code is cached per argument signature (`signature`); the debug
+    VM runs the untyped graph, so it keeps one program for all signatures.
     """
 
     def __init__(self, fn, backend, device):
@@ -42,20 +44,31 @@ class MyiaFunction:
         self.__myia_fn__ = fn
         self.backend = backend
         self.device = device
-        self._compiled = None
+        self._compiled = {}
 
     @_user_facing
     def __call__(self, *args):
-        if self._compiled is None:
-            self._compiled = pipeline.compile(self.__myia_fn__, self.backend)
-        return self._compiled(*args)
+        key = None if self.backend == "debug" else signature(args)
+        if key not in self._compiled:
+            self._compiled[key] = pipeline.compile(self.__myia_fn__, self.backend)
+        return self._compiled[key](*args)
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
+def signature(args):
+    """The compile-cache key of a call: `typeof` of each argument."""
+    return tuple(typeof(a) for a in args)
+
+
 def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
     """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
+    if device not in DEVICES:
+        raise MyiaError(f"unknown device {device!r}; choose one of {DEVICES}")
+    if backend not in pipeline.BACKENDS:
+        raise MyiaError(f"unknown backend {backend!r}; choose one of "
+                         f"{pipeline.BACKENDS}")
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device)

@@ -117,8 +117,10 @@ def parent_of(graph, ctx):
 
 def constant_type(value):
     """The abstract value of a constant in the IR (numbers stay static)."""
-    if isinstance(value, (bool, int, float, str, type, slice)) or value is None:
-        return const_of(value) if not isinstance(value, slice) else T.typeof(value)
+    if isinstance(value, slice):
+        return T.SliceT(constant_type(v) for v in (value.start, value.stop, value.step))
+    if isinstance(value, (bool, int, float, str, type)) or value is None:
+        return const_of(value)
     if isinstance(value, tuple):
         return T.Tuple(constant_type(v) for v in value)
     if value is ZERO:
@@ -171,8 +173,9 @@ class Inferrer:
         if _loop_header(graph):  # loop-carried values: `i = 0` is an int, not 0
             args = tuple(T.widen(a) for a in args)
         forced = self.forced.get((graph, parent and parent.path()))
-        if forced is not None:
-            args = tuple(_widen_against(a, b) for a, b in zip(forced, args))
+        if forced is not None and len(forced) == len(args) and all(
+                _within(a, f) for a, f in zip(args, forced)):
+            args = forced  # one signature for all the calls of this function value
         for c in reversed(self.stack):  # recursion
             if c.graph is graph and c.parent is parent:
                 if c.args == args:
@@ -219,6 +222,8 @@ class Inferrer:
                 ctx.calls = {}
                 for node in nodes:
                     ctx.values[node] = self.apply(ctx, node)
+                for node, n in getattr(g, "checks", ()):
+                    self.check_unpack(ctx, node, n)
                 out = self.value(ctx, g.output)
                 if not all(self.sens.get(n) == v for (o, n), v in ctx.reads.items()
                            if o is SENS):
@@ -234,6 +239,20 @@ class Inferrer:
         finally:
             self.stack.pop()
         ctx.state = "done"
+
+    def check_unpack(self, ctx, node, n):
+        """`a, b = value`: `node` is `len(value)`, run or not; it must be `n`."""
+        def typed(x):  # the type of a node, inferring the nodes it needs if unused
+            if isinstance(x, Constant) or x.graph is not ctx.graph or x in ctx.values:
+                return self.value(ctx, x)
+            for i in x.inputs:
+                typed(i)
+            ctx.values[x] = self.apply(ctx, x)
+            return ctx.values[x]
+        size = typed(node)
+        if T.is_static(size) and T.static_value(size) != n:
+            raise MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
+                                "names", node.loc)
 
     # ----- nodes ------------------------------------------------------------------
 
@@ -387,6 +406,14 @@ def _user_name(graph):
     """The user's function a graph comes from (branches and loops are part of it)."""
     parts = graph.name.split(":")
     return parts[1] if parts[0] in ("fprop", "bprop") and len(parts) > 1 else parts[0]
+
+
+def _within(a, b):
+    """Whether every value of type `a` is one of type `b`."""
+    try:
+        return T.join(a, b) == b
+    except MyiaTypeError:
+        return False
 
 
 def _widen_against(old, new):

@@ -368,6 +368,9 @@ class _Parser:
                 value.debug.name = target.id
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            # Inference checks the length even if no name is used (`checks`).
+            size = block.graph.apply(P.len_, value, debug=self.info(target))
+            block.graph.__dict__.setdefault("checks", []).append((size, len(target.elts)))
             for i, t in enumerate(target.elts):
                 if isinstance(t, ast.Starred):
                     raise self.syntax_error(t, "starred assignment")
