@@ -16,7 +16,17 @@ from .api import (MyiaFunction, defbprop, grad, ir as ir_of, myia,  # noqa: F401
 from .vm.debug import recursion_limit, set_recursion_limit  # noqa: F401
 from . import nn  # noqa: F401  (myia.nn.conv2d, myia.nn.max_pool2d)
 
-ir = ir_of  # `myia.ir(fn, ...)` is the public function; the package is myia.ir
+
+
+class _IRPackage(type(ir)):
+    """`myia.ir` is both the IR subpackage (`import myia.ir`, `myia.ir.Graph`)
+    and the public function `myia.ir(fn, *example_args, stage=...)`."""
+
+    def __call__(self, fn, *example_args, stage="parse"):
+        return ir_of(fn, *example_args, stage=stage)
+
+
+ir.__class__ = _IRPackage
 
 __all__ = ["myia", "grad", "value_and_grad", "stop_gradient", "defbprop", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
            "MyiaShapeError", "MyiaNameError", "MyiaRecursionError", "MyiaFunction",

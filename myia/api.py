@@ -57,14 +57,21 @@ class MyiaFunction:
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
 
 
+def signature(args, kwargs=None):
+    """The compile-cache key of a call: `typeof` of each argument (and keyword)."""
+    key = tuple(typeof(a) for a in args)
+    if kwargs:
+        key += (tuple((k, typeof(v)) for k, v in sorted(kwargs.items())),)
+    return key
+
+
 def _program(owner, fn, args, kwargs):
     """The compiled program of `fn` for `args` on `owner`'s backend (cached,
     made again when what it was made from has been rebound)."""
     options = (owner.backend, owner.device, owner.device_arrays)
     try:
         typed = owner.backend == "vm" and owner.device == "cpu"
-        key = (tuple(map(typeof, args)),
-               tuple((k, typeof(v)) for k, v in sorted(kwargs.items()))) if typed else None
+        key = signature(args, kwargs) if typed else None
         program = owner._compiled.get(key)
     except (TypeError, RecursionError):
         # An unhashable value, or a structure too deep to type (a linked list
@@ -90,6 +97,18 @@ def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
     """
     backend = backend or ("vm" if device == "cuda" else DEFAULT_BACKEND)
     pipeline.check_options(backend, device)
+def signature(args):
+    """The compile-cache key of a call: `typeof` of each argument."""
+    return tuple(typeof(a) for a in args)
+
+
+def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
+    """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
+    if device not in DEVICES:
+        raise MyiaError(f"unknown device {device!r}; choose one of {DEVICES}")
+    if backend not in pipeline.BACKENDS:
+        raise MyiaError(f"unknown backend {backend!r}; choose one of "
+                         f"{pipeline.BACKENDS}")
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device, device_arrays)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device, device_arrays)

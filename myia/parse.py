@@ -363,6 +363,9 @@ class _Parser:
                 block.graph.bindings.append((target.id, value, self.loc(target)))
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
+            # Inference checks the length even if no name is used (`checks`).
+            size = block.graph.apply(P.len_, value, debug=self.info(target))
+            block.graph.__dict__.setdefault("checks", []).append((size, len(target.elts)))
             for i, t in enumerate(target.elts):
                 if isinstance(t, ast.Starred):
                     raise self.syntax_error(t, "starred assignment")

@@ -568,3 +568,55 @@ CASES = [
      "maximum recursion depth exceeded"),
     (calls_sqrt_helper, (-3.0,), E, (sqrt_in_helper, "math.sqrt(x)"), "math domain error"),
 ]
+
+
+# ----- found at compile time by inference (`myia.ir(f, *args, stage="infer")`) -------
+
+
+def unpack_too_many(x):
+    a, b = (x, x * 2.0, x * 3.0)  # an error although a and b are unused
+    return x
+
+
+def unpack_result_of_call(x):
+    lo, hi = triple(x)
+    return lo + hi
+
+
+def triple(x):
+    return (x, x, x)
+
+
+def shapes_of_helper(w, x):
+    return np.sum(w * x)
+
+
+def shapes_through_calls(w, x):
+    return shapes_of_helper(w, x) * 2.0  # the error names the helper's line
+
+
+def branch_types_differ(x):
+    if x > 0.0:
+        return 1
+    return 2.5
+
+
+def int_power_runtime(n, k):
+    return n ** k
+
+
+def float_then_array(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x
+    return s
+
+
+COMPILE_CASES = [
+    (unpack_too_many, (1.5,), T, "a, b = (x", "cannot unpack 3 values into 2 names"),
+    (unpack_result_of_call, (1.5,), T, "lo, hi", "cannot unpack 3 values into 2 names"),
+    (shapes_of_helper, (np.ones(3), np.ones(4)), SH, "w * x", "could not be broadcast"),
+    (branch_types_differ, (1.5,), T, "if x > 0.0", "one type per value"),
+    (int_power_runtime, (2, 3), T, "n ** k", "depending on the sign"),
+    (float_then_array, (np.ones(2), 3), T, "for i in range(n)", "one type per value"),
+]

@@ -114,8 +114,9 @@ def test_the_corpus_is_large_and_unique():
 
 
 def test_every_function_is_in_the_table():
-    listed = {c[0] for c in CASES}
-    helpers = {bad_programs.add3, bad_programs.helper_fails, bad_programs.sqrt_in_helper}
+    listed = {c[0] for c in CASES} | {c[0] for c in bad_programs.COMPILE_CASES}
+    helpers = {bad_programs.add3, bad_programs.helper_fails, bad_programs.sqrt_in_helper,
+               bad_programs.triple, bad_programs.shapes_through_calls}
     for name, fn in vars(bad_programs).items():
         if inspect.isfunction(fn) and fn.__module__ == bad_programs.__name__:
             assert fn in listed or fn in helpers, name
@@ -191,3 +192,25 @@ def test_location_is_kept_once_set():
 def test_error_classes():
     for cls in (MyiaSyntaxError, MyiaNameError, MyiaTypeError, MyiaShapeError):
         assert issubclass(cls, MyiaError) and cls.__name__ in myia.__dict__
+
+
+@pytest.mark.parametrize("fn,args,cls,where,part",
+                         [pytest.param(*c, id=c[0].__name__)
+                          for c in bad_programs.COMPILE_CASES])
+def test_bad_program_found_at_compile_time(fn, args, cls, where, part):
+    with pytest.raises(MyiaError) as info:
+        myia.ir(fn, *args, stage="infer")
+    err = info.value
+    assert type(err) is cls, str(err)
+    assert part in err.message, str(err)
+    file, line, col, src_line = expected_place(fn, where)
+    assert (err.location.file, err.location.line) == (file, line), str(err)
+    assert err.location.column == col, str(err)
+    assert "Traceback" not in str(err) and "^" in str(err)
+
+
+def test_compile_time_errors_say_through_which_calls():
+    with pytest.raises(MyiaError) as info:
+        myia.ir(bad_programs.shapes_through_calls, np.ones(3), np.ones(4), stage="infer")
+    assert any("in shapes_of_helper, called from shapes_through_calls line" in n
+               for n in info.value.notes), info.value.notes

@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from myia import types as T
-from myia.errors import MyiaTypeError
-from myia.grad import fprop
+from myia.errors import MyiaError, MyiaShapeError, MyiaTypeError
+from myia.grad import fprop, grad_graph
 from myia.ir import check
 from myia.monomorphize import monomorphize
 from myia.pipeline import to_graph
@@ -101,3 +101,101 @@ def test_input_graph_is_not_mutated():
     before = str(g)
     monomorphize(g, [T.Float])
     assert str(g) == before
+
+
+def _floats(args):
+    return args and all(isinstance(a, float) or (isinstance(a, np.ndarray) and
+                                                 a.dtype.kind == "f") for a in args)
+
+
+# The debug VM itself fails on these gradients (a bug of grad.py, not of
+# inference: a backpropagator reads an Env that is a symbolic ZERO).
+AD_BUGS = {("control.piecewise", 2): "'Zero' object has no attribute 'items'"}
+GRAD_CASES = [c for c in CASES if _floats(c.values[1])]
+FIRST = {}
+for _c in GRAD_CASES:
+    FIRST.setdefault(_c.values[0], _c)
+# Second order on one argument set per program (it is the slow part of the suite).
+ORDERS = [pytest.param(*c.values, 1, id=f"{c.id}-1") for c in GRAD_CASES] + \
+    [pytest.param(*c.values, 2, id=f"{c.id}-2") for c in FIRST.values()]
+
+
+@pytest.mark.parametrize("fn,args,order", ORDERS)
+def test_gradients_agree_with_the_debug_vm(fn, args, order):
+    """First and second order: ZERO, Env, backpropagators, Partial, J typed."""
+    name = f"{fn.__module__.rsplit('.', 1)[-1]}.{fn.__name__}"
+    graph = to_graph(fn)
+    for _ in range(order):
+        graph = grad_graph(graph)
+    check(graph)
+    try:
+        want = DebugVM().run(graph, args)
+    except MyiaError as err:  # no gradient (an int output...): found at compile time too
+        if (name, order) in AD_BUGS:
+            assert AD_BUGS[name, order] in str(err)
+            return
+        with pytest.raises(MyiaError):
+            typed_run(graph, args)
+        return
+    try:
+        mono, got = typed_run(graph, args)
+    except MyiaTypeError as err:
+        assert name in UNTYPABLE and UNTYPABLE[name] in str(err), str(err)
+        return
+    assert contains(mono.output.abstract, T.typeof(want)), \
+        f"inferred {mono.output.abstract}, got {T.typeof(want)}"
+    assert same(got, want)
+
+
+def test_ir_at_stage_infer_shows_every_type():
+    import myia
+    from tests.corpus.loops import while_float
+    text = str(myia.ir(while_float, 3.0, stage="infer"))
+    assert "graph while_float(x: float)" in text
+    assert "gt(x, 1.0) : bool" in text
+    assert ": (float, int)" in text
+
+
+def test_import_myia_ir_is_the_subpackage_and_the_function():
+    import importlib
+    import myia
+    mir = importlib.import_module("myia.ir")
+    assert mir.Graph is not None and mir.check is check
+    from tests.corpus.loops import while_float
+    assert "graph while_float" in str(myia.ir(while_float))
+    import myia.ir as again
+    assert again is mir and callable(again)
+
+
+def test_unknown_device_or_backend_is_an_error_when_decorating():
+    import myia
+    with pytest.raises(MyiaError, match="unknown device 'tpu'"):
+        myia.myia(lambda x: x, device="tpu")
+    with pytest.raises(MyiaError, match="unknown backend"):
+        myia.myia(lambda x: x, backend="fast")
+
+
+def test_compile_cache_key_is_the_signature():
+    from myia.api import signature
+    assert signature((3.0,)) == signature((5.0,)) == (T.Float,)
+    assert signature((np.float32(3.0),)) == (T.Scalar("f4"),)
+    assert signature((np.ones((2, 3)),)) != signature((np.ones((3, 2)),))
+
+
+def test_unpacking_a_tuple_of_the_wrong_length_is_a_compile_time_error():
+    from tests.corpus import errors_infer as e
+    graph = to_graph(e.bad_unpack)
+    with pytest.raises(MyiaTypeError) as info:
+        monomorphize(graph, [T.Float])
+    assert info.value.location.line == e.LINES["bad_unpack"]
+
+
+def test_shape_mismatch_is_found_at_compile_time_with_the_call_chain():
+    from tests.corpus import errors_infer as e
+    graph = to_graph(e.train)
+    with pytest.raises(MyiaShapeError) as info:
+        monomorphize(graph, [T.Array("f8", (3,)), T.Array("f8", (4,))])
+    err = info.value
+    assert err.location.line == e.LINES["step"]
+    assert any("in step, called from train line" in n for n in err.notes), err.notes
+    assert "^" in str(err)

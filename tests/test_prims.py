@@ -25,7 +25,9 @@ import scipy.special
 
 import myia
 from myia import prims as P
+from myia import types as T
 from myia.grad import _STRUCTURAL
+from myia.infer import constant_type
 from myia.prims.adjoint import NEWENV, ZERO
 from myia.prims.rules import elementwise
 
@@ -839,3 +841,42 @@ def test_grad_through_primitive_without_rule_is_a_clear_error():
     assert myia.myia(call_no_rule)(1.5) == 4.5
     with pytest.raises(myia.MyiaTypeError, match="no_rule.*no backpropagator"):
         myia.grad(call_no_rule)(1.5)
+
+
+def test_every_primitive_has_every_facet():
+    for p in P.PRIMITIVES:
+        assert callable(p.impl) and callable(p.infer), p.name
+        assert p.kernel is None or callable(p.kernel), p.name  # None: numba.njit(impl)
+        assert set(p.static) <= set(p.params or ()), (p.name, p.static)
+        assert p.bprop is not None or not p.differentiable or p in _STRUCTURAL \
+            or p in NO_AD, p.name
+
+
+def abstract_args(prim, args):
+    """The abstract arguments inference would see: static parameters as constants."""
+    out = []
+    for name, a in zip(prim.params or (), args):
+        static = name in prim.static or isinstance(a, (str, type, tuple)) or a is None
+        out.append(constant_type(a) if static else T.typeof(a))
+    return out
+
+
+DIRECT = [r for r in TABLE if r.fn is None]
+
+
+@pytest.mark.parametrize("row", DIRECT, ids=[row_id(r) for r in DIRECT])
+def test_infer_gives_the_type_shape_and_dtype_of_the_result(row):
+    rng = np.random.default_rng(len(row.prim.name) * 31 + 7)
+    for args in row.cases(rng):
+        out = row.prim(*args)
+        inferred = T.widen(row.prim.infer(*abstract_args(row.prim, args)))
+        # Equal, but for dimensions a runtime argument leaves unknown (arange(n)).
+        assert T.join(inferred, T.typeof(out)) == inferred, \
+            (row.prim.name, args, str(inferred))
+
+
+def test_math_impls_compile_with_numba():
+    import numba
+    for p in P.PRIMITIVES:
+        if p in vars(P.pymath).values():  # math.exp...: pymath_rest's need not compile
+            assert numba.njit(p.impl)(0.5) == p.impl(0.5), p.name

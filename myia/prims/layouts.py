@@ -95,7 +95,12 @@ def _infer_kw_join(t, q, d):
     d = T.strip_zero(d).items
     if k == 1:
         return T.Tuple(d)
-    head = (T.ZeroType,) * k if d[0] is T.ZeroType else T.strip_zero(d[0]).items
+    if d[0] is T.ZeroType:
+        head = (T.ZeroType,) * k
+    elif isinstance(d[0], T.OrZero):  # ZERO on some paths: each item may be ZERO
+        head = [T.join(T.ZeroType, x) for x in d[0].item.items]
+    else:
+        head = d[0].items
     return T.Tuple(tuple(head) + tuple(d[1:]))
 
 
@@ -116,7 +121,12 @@ def _infer_ungroup(t, n, dout):
     if k == 0:
         return dout
     d = T.strip_zero(dout).items
-    head = (T.ZeroType,) * (k + 1) if d[0] is T.ZeroType else T.strip_zero(d[0]).items
+    if d[0] is T.ZeroType:
+        head = (T.ZeroType,) * (k + 1)
+    elif isinstance(d[0], T.OrZero):  # ZERO on some paths: each item may be ZERO
+        head = [T.join(T.ZeroType, x) for x in d[0].item.items]
+    else:
+        head = d[0].items
     return T.Tuple(tuple(head) + tuple(d[1:]))
 
 
