@@ -4,8 +4,9 @@ Run by hand (`python benchmarks/opt_counts.py`); writes `opt_counts.json`
 next to this file.  Counts are Apply nodes and graphs, as the debug VM
 would evaluate them (`myia.ir.Manager`).  For each program: the gradient
 as `grad` makes it, then optimized untyped, then monomorphized for example
-arguments and optimized (when inference handles the program).  The scalar
-loop is also compared with a hand-written forward+backward pass.
+arguments and optimized (when inference handles the program), and that
+closure-converted.  The scalar loop is also compared with a hand-written
+forward+backward pass.
 """
 
 import json
@@ -111,6 +112,9 @@ def measure(name, fn, args):
     opt, row["typed_seconds"] = timed(optimize, mono)
     row["grad_opt_typed"] = count(opt)
     assert np.allclose(DebugVM().run(opt, args), expected)
+    lifted = optimize(mono, closures=True)
+    row["grad_opt_typed_closure_converted"] = count(lifted)
+    assert np.allclose(DebugVM().run(lifted, args), expected)
     return row
 
 

@@ -6,11 +6,14 @@ Each round runs, to a fixpoint, the local rewrites (the rules of
 `rules.py` and, on typed graphs, `typed.py`, constant folding, inlining)
 through the rewrite engine, then
 common-subexpression elimination and dead-code elimination, and stops when
-a round changes nothing.  Every pass works through the incremental
+a round changes nothing.  Closure conversion (`closure.py`), for backends
+that cannot keep frames alive, is asked for with `closures=True`.  Every
+pass works through the incremental
 `GraphManager`, so a round costs time proportional to the program's size.
 """
 
 from ..ir import Apply, GraphManager, clone
+from .closure import convert_closures
 from .cse import cse
 from .dce import dce
 from .fold import fold_constant
@@ -23,8 +26,8 @@ from .typed import TYPED_RULES
 ROUNDS = 10
 
 
-def optimize(graph, rules=None):
-    """An optimized copy of `graph`."""
+def optimize(graph, rules=None, closures=False):
+    """An optimized copy of `graph`; with `closures`, closure-converted too."""
     g = clone(graph, total=True)
     mng = GraphManager(g)
     guarded = _pin_guards(mng, g)
@@ -36,6 +39,9 @@ def optimize(graph, rules=None):
         changed += dce(mng)
         if not changed:
             break
+    if closures and convert_closures(mng):
+        rewrite(mng, table)
+        dce(mng)
     if guarded:
         _unpin_guards(mng, g)
     return g
@@ -72,4 +78,4 @@ def _unpin_guards(mng, g):
     mng.set_edge(g, "output", value)
 
 
-__all__ = ["optimize"]
+__all__ = ["convert_closures", "optimize"]

@@ -14,7 +14,7 @@ table serves both.
 
 from .. import types as T
 from ..ir import Constant, DebugInfo
-from ..prims import (add, check_differentiable, fill_zeros, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
+from ..prims import (add, check_differentiable, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
                      sub, sum_to, truediv, truth)
 from ..prims.values import ZERO
 from .fold import is_data
@@ -148,6 +148,8 @@ TYPED_RULES = [
          "check_differentiable(x, name) -> x  (x: float, or floats)"),
     Rule((sum_to, X, S), lambda m: m.X if _same_type(m, m.X) else None,
          "sum_to(x, shape) -> x  (x has that shape already)"),
+    Rule((reshape, X, S), lambda m: m.X if _same_type(m, m.X) else None,
+         "reshape(x, shape) -> x  (x has that shape already)"),
     Rule((fill_zeros, X, L), _fill_zeros, "fill_zeros(d, like) -> d  (d a float like `like`)"),
     Rule((mul, X, Y), identity_when(1, 1, True), "x * 1 -> x  (same type: int, float, array)"),
     Rule((mul, X, Y), identity_when(0, 1, True), "1 * x -> x  (same type)"),
