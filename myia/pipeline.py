@@ -3,7 +3,9 @@
     graph = parse(fn)                     # myia/parse.py
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
-    (optimization joins here in a later stage)
+    graph = optimize(graph)               # myia/opt/
+      (stages "infer" and "opt"; the production VM does not run their
+       output yet: see README, "Default backend")
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
     program = production.compile(graph)   # myia/vm/production.py, backend="vm"
 
@@ -13,13 +15,14 @@ No stage logic lives here: each stage is a function of its own module.
 from .ir import Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
+from .opt import optimize
 from .parse import parse
 from .types import typeof
 from .vm import production
 from .vm.debug import DebugVM
 
 BACKENDS = ("debug", "vm")
-STAGES = ("parse", "grad", "infer", "kernels")
+STAGES = ("parse", "grad", "infer", "opt", "kernels")
 
 
 def to_graph(fn):
@@ -48,6 +51,8 @@ def graph_at(fn, stage="parse", args=()):
         return grad_graph(graph)
     if stage == "infer":
         return infer_stage(graph, args)
+    if stage == "opt":  # typed with example arguments, untyped without
+        return optimize(infer_stage(graph, args) if args else graph)
     if stage == "kernels":
         return production.kernel_listing(graph, args)
     return graph
@@ -58,7 +63,7 @@ def compile(fn, backend="debug"):
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {BACKENDS}")
     graph = to_graph(fn)
-    if backend == "vm":
+    if backend == "vm":  # untyped for now: see README, "Default backend"
         return production.compile(graph)   # myia/vm/production.py
 
     def run(*args):

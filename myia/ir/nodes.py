@@ -181,15 +181,15 @@ class Graph:
     def name(self):
         return self.debug.name or f"graph{self.id}"
 
-    def __str__(self):
-        from .printer import print_graph  # the printer is part of ir/
+    # The text forms live in printer.py, which needs traversal; ir/__init__.py
+    # plugs the printer in here, so this module imports nothing (no cycle).
+    printer = None
 
-        return print_graph(self)
+    def __str__(self):
+        return self.printer.print_graph(self)
 
     def to_dot(self):
-        from .printer import graph_to_dot
-
-        return graph_to_dot(self)
+        return self.printer.graph_to_dot(self)
 
     def __repr__(self):
         return f"Graph<{self.name}>"

@@ -1,0 +1,67 @@
+"""Stage 4: optimization, the default sequence of passes, in order.
+
+    graph = optimize(graph)     # a clone: the input is never mutated
+
+Each round runs, to a fixpoint, the local rewrites (the rules of
+`rules.py`, constant folding, inlining) through the rewrite engine, then
+common-subexpression elimination and dead-code elimination, and stops when
+a round changes nothing.  Every pass works through the incremental
+`GraphManager`, so a round costs time proportional to the program's size.
+"""
+
+from ..ir import GraphManager, clone
+from .cse import cse
+from .dce import dce
+from .fold import fold_constant
+from .inline import inline_call
+from ..prims import check_differentiable, getitem, make_tuple, seed
+from .rewrite import Rules, derived, is_const, rewrite
+from .rules import RULES
+
+ROUNDS = 10
+
+
+def optimize(graph, rules=None):
+    """An optimized copy of `graph`."""
+    g = clone(graph, total=True)
+    mng = GraphManager(g)
+    guarded = _pin_guards(mng, g)
+    table = Rules([*(RULES if rules is None else rules), fold_constant, inline_call])
+    for _ in range(ROUNDS):
+        changed = rewrite(mng, table)
+        changed += cse(mng)
+        changed += dce(mng)
+        if not changed:
+            break
+    if guarded:
+        _unpin_guards(mng, g)
+    return g
+
+
+# The checks `grad` makes (a scalar output, differentiable arguments) raise
+# the user's error even when the gradient no longer needs the value they
+# pass on (the gradient of `sign` ignores its sensitivity): the root's output
+# keeps them alive while the passes run, and names them once they are done.
+GUARDS = (seed, check_differentiable)
+
+
+def _pin_guards(mng, g):
+    guards = [n for n in sorted(mng.nodes[g], key=lambda n: n.id)
+              if is_const(n.inputs[0]) and n.inputs[0].value in GUARDS]
+    if guards:
+        mng.set_edge(g, "output", derived(g.output, make_tuple, g.output, *guards,
+                                                abstract=None, graph=g))
+    return bool(guards)
+
+
+def _unpin_guards(mng, g):
+    pin = g.output
+    value, *guards = pin.inputs[1:]
+    needed = [x for x in guards if len(mng.uses[x]) == 1]
+    if needed:
+        keep = derived(pin, make_tuple, value, *needed, abstract=None)
+        value = derived(pin, getitem, keep, 0, abstract=getattr(value, "abstract", None))
+    mng.set_edge(g, "output", value)
+
+
+__all__ = ["optimize"]

@@ -1,0 +1,111 @@
+"""Algebraic and structural rules, one per line, each with its algebra.
+
+Most of what the J transform leaves behind is bookkeeping these rules
+undo once inlining has put producers next to consumers::
+
+    %1 = make_tuple(%a, @bp)            %1 = make_tuple(%a, @bp)
+    %2 = getitem(%1, 0)         ==>     (%2's users now use %a)
+    %3 = gadd(%2, ZERO)
+
+`RULES` need no types: they hold whatever the values are.  `TYPED_RULES`
+(in `typed.py`) read `node.abstract`, for rewrites exact only for some types
+(`x * 1 -> x` holds for floats, not for a bool times an int).
+"""
+
+from ..ir import Apply, Constant, DebugInfo
+from ..prims import array, nn, scalar
+from ..prims import (Primitive, env_getitem, env_setitem, fill_zeros, gadd, getitem,
+                     getitem_sens, identity, is_, is_not, is_zero, len_, make_record,
+                     make_slice, make_tuple, partial, record_sens, regroup, seed, switch)
+from ..prims.adjoint import NEWENV, ZERO
+from .rewrite import Rule, SeqVar, Var, is_const
+
+# Primitives that compute a value: never ZERO nor None (a number, an array, a
+# tuple, an Env...), whatever their arguments.
+VALUES = frozenset(
+    [p for family in (scalar, array, nn) for p in vars(family).values()
+     if isinstance(p, Primitive)]
+    + [make_tuple, make_record, partial, make_slice, len_, is_, is_not, env_setitem,
+       seed, fill_zeros, getitem_sens, record_sens, regroup])
+
+
+def _int(node):
+    return is_const(node, int)
+
+
+def _data(node):  # a constant that is not a function
+    return is_const(node) and not callable(node.value)
+
+
+def _value(node):  # a node computing a value (not ZERO, not None)
+    return isinstance(node, Apply) and is_const(node.inputs[0], Primitive) \
+        and node.inputs[0].value in VALUES
+
+
+X, Y, E, V, D, F = (Var(n) for n in "XYEVDF")
+K, K2 = Var("K", is_const), Var("K2", is_const)
+I, N = Var("I", _int), Var("N", _int)
+C = Var("C", _data)
+P = Var("P", _value)
+Xs, Ys = SeqVar("Xs"), SeqVar("Ys")
+
+
+def _item(xs, i):
+    return xs[i.value] if -len(xs) <= i.value < len(xs) else None
+
+
+def _regroup(m):
+    k = len(m.Xs) - m.N.value - 1
+    if k < 0:
+        return None
+    if k == 0:
+        return m.node.inputs[1]
+    head = m.apply(make_tuple, *m.Xs[:k + 1], abstract=None)
+    return m.apply(make_tuple, head, *m.Xs[k + 1:])
+
+
+def _gadd_tuples(m):
+    if len(m.Xs) != len(m.Ys):
+        return None
+    return m.apply(make_tuple, *[m.apply(gadd, x, y, abstract=getattr(x, "abstract", None))
+                                 for x, y in zip(m.Xs, m.Ys)])
+
+
+def _distinct(m):
+    return None if m.K.value is m.K2.value else m.apply(env_getitem, m.E, m.K, m.D)
+
+
+def _const(value):
+    return lambda m: _constant_like(m.node, value)
+
+
+def _constant_like(node, value):
+    return Constant(value, DebugInfo(None, None, node, node.debug.role))
+
+
+RULES = [
+    Rule((getitem, (make_tuple, Xs), I), lambda m: _item(m.Xs, m.I),
+         "getitem(make_tuple(a, b), 0) -> a"),
+    Rule((switch, C, X, Y), lambda m: m.X if m.C.value else m.Y,
+         "switch(True, a, b) -> a;  switch(False, a, b) -> b"),
+    Rule((switch, X, Y, Y), lambda m: m.Y, "switch(c, a, a) -> a"),
+    Rule((identity, X), lambda m: m.X, "identity(x) -> x"),
+    Rule((gadd, X, ZERO), lambda m: m.X, "gadd(x, ZERO) -> x"),
+    Rule((gadd, ZERO, X), lambda m: m.X, "gadd(ZERO, x) -> x"),
+    Rule((gadd, (make_tuple, Xs), (make_tuple, Ys)), _gadd_tuples,
+         "gadd((a, b), (c, d)) -> (gadd(a, c), gadd(b, d))"),
+    Rule((is_zero, ZERO), _const(True), "is_zero(ZERO) -> True"),
+    Rule((is_zero, P), _const(False), "is_zero(v) -> False  (v computed by a primitive)"),
+    Rule((is_zero, C), lambda m: _constant_like(m.node, m.C.value is ZERO),
+         "is_zero(c) -> c is ZERO"),
+    Rule((is_, P, None), _const(False), "v is None -> False  (v computed by a primitive)"),
+    Rule((env_getitem, (env_setitem, E, K, V), K, D), lambda m: m.V,
+         "env_getitem(env_setitem(e, k, v), k, d) -> v"),
+    Rule((env_getitem, (env_setitem, E, K2, V), K, D), _distinct,
+         "env_getitem(env_setitem(e, k2, v), k, d) -> env_getitem(e, k, d)  (k2 != k)"),
+    Rule((env_getitem, NEWENV, K, D), lambda m: m.D, "env_getitem(newenv, k, d) -> d"),
+    Rule((regroup, (make_tuple, Xs), N), _regroup,
+         "regroup((f, a, x), 1) -> ((f, a), x): a Partial's sensitivities grouped"),
+    Rule(((partial, F, Xs), Ys), lambda m: m.apply(m.F, *m.Xs, *m.Ys),
+         "partial(f, a)(b) -> f(a, b)"),
+]

@@ -1,0 +1,193 @@
+"""The passes that are not patterns, each on a small graph, and their cost.
+
+Costs are counted (`GraphManager.work`: edge updates and rule tries), never
+timed: a pass is linear when doubling the program doubles its work.
+"""
+
+import math
+
+import myia
+from myia import prims as P
+from myia.ir import Graph, GraphManager, Manager, check, clone
+from myia.opt import optimize
+from myia.opt.cse import cse
+from myia.opt.dce import dce
+from myia.opt.fold import fold_constant
+from myia.opt.inline import inline_call
+from myia.opt.rewrite import rewrite
+from myia.opt.rules import RULES
+from myia.parse import parse
+from myia.vm.debug import DebugVM
+
+from .util import apply_pass, apply_rules, listing, make
+
+
+def sq_caller():
+    sq = Graph()
+    sq.debug.name = "sq"
+    y = sq.add_parameter("y")
+    sq.output = sq.apply(P.mul, y, y)
+    return make(lambda g, x: g.apply(P.add, g.apply(sq, x), g.apply(sq, 2.0)))
+
+
+def test_inline_small_graph_at_every_call():
+    g = sq_caller()
+    assert listing(g) == ("graph f(x)\n  %1 = @sq(x)\n  %2 = @sq(2.0)\n  %3 = add(%1, %2)\n"
+                          "  return %3\n\ngraph sq(y)\n  %4 = mul(y, y)\n  return %4\n")
+    opt = apply_rules(g, [inline_call])
+    check(opt)
+    assert listing(opt) == ("graph f(x)\n  %1 = mul(x, x)\n  %2 = mul(2.0, 2.0)\n"
+                            "  %3 = add(%1, %2)\n  return %3\n")
+    assert DebugVM().run(opt, (3.0,)) == DebugVM().run(g, (3.0,)) == 13.0
+
+
+def closure_program(x, n):
+    scale = x * 2.0
+
+    def bump(v):
+        return v + scale
+
+    return bump(n) * bump(x)
+
+
+def test_inlined_closure_still_sees_its_values():
+    g = parse(closure_program)
+    opt = apply_rules(g, [inline_call])
+    check(opt)
+    assert len(Manager(opt).graphs) == 1
+    assert DebugVM().run(opt, (1.5, 3.0)) == closure_program(1.5, 3.0)
+
+
+def loop_program(n):
+    i = 0
+    while i < n:
+        i = i + 1
+    return i
+
+
+def test_loops_stay_calls():
+    g = parse(loop_program)
+    opt = optimize(g)
+    names = [k.name for k in Manager(opt).graphs]
+    assert any("while" in n for n in names)  # the recursive header survives
+    assert DebugVM().run(opt, (50_000,)) == 50_000  # in constant stack
+
+
+def test_constant_folding():
+    g = make(lambda g, x: g.apply(P.mul, x, g.apply(P.add, 2.0, g.apply(P.neg, 1.0))))
+    opt = apply_rules(g, [fold_constant])
+    assert listing(opt) == "graph f(x)\n  %1 = mul(x, 1.0)\n  return %1\n"
+
+
+def test_folding_leaves_errors_to_run_time():
+    g = make(lambda g: g.apply(P.truediv, 1.0, 0.0), "")
+    assert listing(apply_rules(g, [fold_constant])) == listing(g)
+
+
+def test_cse_merges_equal_nodes_and_keeps_distinct_constants():
+    def build(g, x):
+        a, b = g.apply(P.cos, x), g.apply(P.cos, x)
+        z, nz = g.apply(P.add, x, 0.0), g.apply(P.add, x, -0.0)
+        return g.apply(P.make_tuple, g.apply(P.mul, a, b), z, nz)
+    g = make(build)
+    opt, merged = apply_pass(g, cse)
+    assert merged == 1
+    assert listing(opt) == ("graph f(x)\n  %1 = cos(x)\n  %2 = add(x, 0.0)\n"
+                            "  %3 = add(x, -0.0)\n  %4 = mul(%1, %1)\n"
+                            "  %5 = make_tuple(%4, %2, %3)\n  return %5\n")
+
+
+def test_dce_drops_parameters_a_loop_only_passes_around():
+    def carry(x, n):
+        i = 0
+        while i < n:  # the header carries x, i (and reads n)
+            x = x * 2.0  # computed, but only for the next iteration
+            i = i + 1
+        return i
+    g = apply_rules(parse(carry), [inline_call, *RULES])
+    header = [k for k in Manager(g).graphs if ":while:" in k.name][0]
+    assert [p.debug.name for p in header.parameters] == ["x", "i"]
+    assert DebugVM().run(g, (1.0, 7)) == 7
+    opt, removed = apply_pass(g, dce)
+    header = [k for k in Manager(opt).graphs if ":while:" in k.name][0]
+    assert removed >= 1 and [p.debug.name for p in header.parameters] == ["i"]
+    assert DebugVM().run(opt, (1.0, 7)) == 7
+
+
+def test_optimize_does_not_mutate_its_input():
+    g = parse(closure_program)
+    before = listing(g)
+    optimize(g)
+    assert listing(g) == before
+
+
+def wide(n):
+    """`n` lines of `x = sin(x) * c + x` in one graph, c a few constants."""
+    g = Graph()
+    x = g.add_parameter("x")
+    v = x
+    for i in range(n):
+        v = g.apply(P.add, g.apply(P.mul, g.apply(P.sin, v), float(i % 3)), v)
+    g.output = g.apply(P.getitem, g.apply(P.make_tuple, v, v), 0)
+    return g
+
+
+def deep(n):
+    """`n` small graphs, each calling the next (the calls to inline)."""
+    last = None
+    for i in range(n):
+        g = Graph()
+        x = g.add_parameter("x")
+        y = g.apply(P.add, x, 1.0)
+        g.output = g.apply(last, y) if last is not None else y
+        last = g
+    return last
+
+
+def work(graph):
+    """The work of each pass, run in order on a copy of `graph`."""
+    mng = GraphManager(clone(graph, total=True))
+    out = []
+    for p in (lambda m: rewrite(m, [*RULES, fold_constant, inline_call]), cse, dce):
+        start = mng.work
+        p(mng)
+        out.append(mng.work - start)
+    return out
+
+
+def test_passes_are_linear_on_10000_nodes():
+    # wide(n): 3n nodes in one graph; deep(n): n graphs of 2 nodes.
+    for make_graph, n in ((wide, 3334), (deep, 5000)):
+        small, big = work(make_graph(n // 10)), work(make_graph(n))
+        for s, b in zip(small, big):
+            assert b <= 12 * s + 100, (make_graph.__name__, small, big)
+
+
+def scalar_loop(a, x, n):
+    i = 0
+    while i < n:
+        x = a * math.sin(x) + 0.5 * x + 0.1
+        i = i + 1
+    return x
+
+
+def first_origin(node):
+    while node.debug.origin is not None:
+        node = node.debug.origin
+    return node
+
+
+def test_optimized_gradient_names_the_users_lines():
+    opt = myia.ir(myia.grad(scalar_loop), stage="opt")
+    mng = Manager(opt)
+    nodes = [n for g in mng.graphs for n in mng.nodes[g]]
+    located = [n.debug.find_loc() for n in nodes if n.debug.find_loc() is not None]
+    # A node without a line comes from a parser node without one (a jump).
+    assert all(first_origin(n).debug.loc is None for n in nodes
+               if n.debug.find_loc() is None)
+    # Inlined library code (backpropagators, wrappers) names the user's line.
+    first = scalar_loop.__code__.co_firstlineno
+    assert {loc.file for loc in located} == {__file__}
+    assert {loc.line for loc in located} <= set(range(first, first + 6))
+    assert len(located) > len(nodes) // 2
+    assert DebugVM().run(opt, (1.3, 0.7, 5)) == myia.grad(scalar_loop)(1.3, 0.7, 5)
