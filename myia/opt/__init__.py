@@ -3,36 +3,45 @@
     graph = optimize(graph)     # a clone: the input is never mutated
 
 Each round runs, to a fixpoint, the local rewrites (the rules of
-`rules.py`, constant folding, inlining) through the rewrite engine, then
+`rules.py` and, on typed graphs, `typed.py`, constant folding, inlining)
+through the rewrite engine, then
 common-subexpression elimination and dead-code elimination, and stops when
-a round changes nothing.  Every pass works through the incremental
+a round changes nothing.  Closure conversion (`closure.py`), for backends
+that cannot keep frames alive, is asked for with `closures=True`.  Every
+pass works through the incremental
 `GraphManager`, so a round costs time proportional to the program's size.
 """
 
-from ..ir import GraphManager, clone
+from ..ir import Apply, GraphManager, clone
+from .closure import convert_closures
 from .cse import cse
 from .dce import dce
 from .fold import fold_constant
 from .inline import inline_call
 from ..prims import check_differentiable, getitem, make_tuple, seed
 from .rewrite import Rules, derived, is_const, rewrite
-from .rules import RULES
+from .rules import RULES, tuple_type
+from .typed import TYPED_RULES
 
 ROUNDS = 10
 
 
-def optimize(graph, rules=None):
-    """An optimized copy of `graph`."""
+def optimize(graph, rules=None, closures=False):
+    """An optimized copy of `graph`; with `closures`, closure-converted too."""
     g = clone(graph, total=True)
     mng = GraphManager(g)
     guarded = _pin_guards(mng, g)
-    table = Rules([*(RULES if rules is None else rules), fold_constant, inline_call])
+    default = [*RULES, *TYPED_RULES]
+    table = Rules([*(default if rules is None else rules), fold_constant, inline_call])
     for _ in range(ROUNDS):
         changed = rewrite(mng, table)
         changed += cse(mng)
         changed += dce(mng)
         if not changed:
             break
+    if closures and convert_closures(mng):
+        rewrite(mng, table)
+        dce(mng)
     if guarded:
         _unpin_guards(mng, g)
     return g
@@ -45,23 +54,28 @@ def optimize(graph, rules=None):
 GUARDS = (seed, check_differentiable)
 
 
+def _is_guard(n):
+    return isinstance(n, Apply) and is_const(n.inputs[0]) and n.inputs[0].value in GUARDS
+
+
 def _pin_guards(mng, g):
-    guards = [n for n in sorted(mng.nodes[g], key=lambda n: n.id)
-              if is_const(n.inputs[0]) and n.inputs[0].value in GUARDS]
+    guards = [n for n in sorted(mng.nodes[g], key=lambda n: n.id) if _is_guard(n)]
     if guards:
         mng.set_edge(g, "output", derived(g.output, make_tuple, g.output, *guards,
-                                                abstract=None, graph=g))
+                                                abstract=tuple_type([g.output, *guards]),
+                                                graph=g))
     return bool(guards)
 
 
 def _unpin_guards(mng, g):
     pin = g.output
     value, *guards = pin.inputs[1:]
-    needed = [x for x in guards if len(mng.uses[x]) == 1]
+    needed = [x for x in guards if _is_guard(x) and len(mng.uses[x]) == 1]
     if needed:
-        keep = derived(pin, make_tuple, value, *needed, abstract=None)
+        keep = derived(pin, make_tuple, value, *needed,
+                       abstract=tuple_type([value, *needed]))
         value = derived(pin, getitem, keep, 0, abstract=getattr(value, "abstract", None))
     mng.set_edge(g, "output", value)
 
 
-__all__ = ["optimize"]
+__all__ = ["convert_closures", "optimize"]

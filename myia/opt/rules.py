@@ -12,13 +12,14 @@ undo once inlining has put producers next to consumers::
 (`x * 1 -> x` holds for floats, not for a bool times an int).
 """
 
-from ..ir import Apply, Constant, DebugInfo
+from .. import types as T
+from ..ir import Apply, Constant, DebugInfo, Graph
 from ..prims import array, nn, scalar
 from ..prims import (Primitive, env_getitem, env_setitem, fill_zeros, gadd, getitem,
                      getitem_sens, identity, is_, is_not, is_zero, len_, make_record,
                      make_slice, make_tuple, partial, record_sens, regroup, seed, switch)
 from ..prims.adjoint import NEWENV, ZERO
-from .rewrite import Rule, SeqVar, Var, is_const
+from .rewrite import Rule, SeqVar, Var, derived, is_const
 
 # Primitives that compute a value: never ZERO nor None (a number, an array, a
 # tuple, an Env...), whatever their arguments.
@@ -42,12 +43,18 @@ def _value(node):  # a node computing a value (not ZERO, not None)
         and node.inputs[0].value in VALUES
 
 
-X, Y, E, V, D, F = (Var(n) for n in "XYEVDF")
+X, Y, E, V, D, F, A, B, W = (Var(n) for n in "XYEVDFABW")
 K, K2 = Var("K", is_const), Var("K2", is_const)
 I, N = Var("I", _int), Var("N", _int)
 C = Var("C", _data)
 P = Var("P", _value)
 Xs, Ys = SeqVar("Xs"), SeqVar("Ys")
+
+
+def tuple_type(items):
+    """The type of a tuple of `items` (None if one is untyped)."""
+    types = [getattr(x, "abstract", None) for x in items]
+    return None if None in types else T.Tuple(types)
 
 
 def _item(xs, i):
@@ -60,7 +67,7 @@ def _regroup(m):
         return None
     if k == 0:
         return m.node.inputs[1]
-    head = m.apply(make_tuple, *m.Xs[:k + 1], abstract=None)
+    head = m.apply(make_tuple, *m.Xs[:k + 1], abstract=tuple_type(m.Xs[:k + 1]))
     return m.apply(make_tuple, head, *m.Xs[k + 1:])
 
 
@@ -83,6 +90,30 @@ def _constant_like(node, value):
     return Constant(value, DebugInfo(None, None, node, node.debug.role))
 
 
+def _switch_zeros(m):
+    # Each branch adds ZERO to something: the sum is that something.
+    pairs = [(m.A, m.D), (m.B, m.E)]
+    picked = [y if is_const(x) and x.value is ZERO else x if is_const(y) and y.value is ZERO
+              else None for x, y in pairs]
+    return None if None in picked else m.apply(switch, m.W, *picked)
+
+
+def trivial_branches(node, mng):
+    """`switch(c, @a, @b)()` -> `switch(c, va, vb)` when `a` and `b` compute
+    nothing and just return `va` and `vb` (a constant, or a value they see)."""
+    fn = node.inputs[0]
+    if len(node.inputs) != 1 or not isinstance(fn, Apply) or len(fn.inputs) != 4 \
+            or not is_const(fn.inputs[0]) or fn.inputs[0].value is not switch:
+        return None
+    outs = []
+    for b in fn.inputs[2:]:
+        g = b.value if is_const(b, Graph) else None
+        if g is None or g.parameters or mng.nodes.get(g) or g.output.graph is g:
+            return None
+        outs.append(g.output)
+    return derived(node, switch, fn.inputs[1], *outs)
+
+
 RULES = [
     Rule((getitem, (make_tuple, Xs), I), lambda m: _item(m.Xs, m.I),
          "getitem(make_tuple(a, b), 0) -> a"),
@@ -94,6 +125,8 @@ RULES = [
     Rule((gadd, ZERO, X), lambda m: m.X, "gadd(ZERO, x) -> x"),
     Rule((gadd, (make_tuple, Xs), (make_tuple, Ys)), _gadd_tuples,
          "gadd((a, b), (c, d)) -> (gadd(a, c), gadd(b, d))"),
+    Rule((gadd, (switch, W, A, B), (switch, W, D, E)), _switch_zeros,
+         "gadd(switch(c, ZERO, a), switch(c, b, ZERO)) -> switch(c, b, a)"),
     Rule((is_zero, ZERO), _const(True), "is_zero(ZERO) -> True"),
     Rule((is_zero, P), _const(False), "is_zero(v) -> False  (v computed by a primitive)"),
     Rule((is_zero, C), lambda m: _constant_like(m.node, m.C.value is ZERO),
@@ -108,4 +141,5 @@ RULES = [
          "regroup((f, a, x), 1) -> ((f, a), x): a Partial's sensitivities grouped"),
     Rule(((partial, F, Xs), Ys), lambda m: m.apply(m.F, *m.Xs, *m.Ys),
          "partial(f, a)(b) -> f(a, b)"),
+    trivial_branches,
 ]

@@ -95,3 +95,22 @@ def test_cloned_arrays_program():
 
     a, b = np.ones((2, 3)), np.arange(6.0).reshape(3, 2) / 10
     assert same(run(clone(parse(f)), a, b), f(a, b))
+
+
+def keywords(x, *, scale=2.0, shift=1.0):
+    return x * scale + shift
+
+
+def test_clone_keeps_keyword_only_parameters_and_defaults():
+    g = parse(keywords)
+    for c in (clone(g), clone(g, total=True)):
+        assert c.kwonly == g.kwonly == {"scale", "shift"}
+        assert {k: v.value for k, v in c.defaults.items()} == {"scale": 2.0, "shift": 1.0}
+        assert [p.debug.name for p in c.parameters] == ["x", "scale", "shift"]
+
+
+def test_total_clone_shares_no_graph():
+    g = parse(closure_tree)
+    c = clone(g, total=True)
+    assert not set(Manager(g).graphs) & set(Manager(c).graphs)
+    assert same(run(c, 1.0, 3), closure_tree(1.0, 3))

@@ -9,7 +9,7 @@ import math
 import myia
 from myia import prims as P
 from myia.ir import Graph, GraphManager, Manager, check, clone
-from myia.opt import optimize
+from myia.opt import convert_closures, optimize
 from myia.opt.cse import cse
 from myia.opt.dce import dce
 from myia.opt.fold import fold_constant
@@ -191,3 +191,27 @@ def test_optimized_gradient_names_the_users_lines():
     assert {loc.line for loc in located} <= set(range(first, first + 6))
     assert len(located) > len(nodes) // 2
     assert DebugVM().run(opt, (1.3, 0.7, 5)) == myia.grad(scalar_loop)(1.3, 0.7, 5)
+
+
+def test_closure_conversion_lifts_and_makes_escaping_closures_explicit():
+    g = Graph()
+    g.debug.name = "f"
+    x = g.add_parameter("x")
+    inner = Graph()
+    inner.debug.name = "g"
+    y = inner.add_parameter("y")
+    inner.output = inner.apply(P.mul, x, y)
+    g.output = g.apply(P.make_tuple, g.apply(inner, 2.0), inner)
+    lifted, count = apply_pass(g, convert_closures)
+    assert count == 1
+    call = [r for r in RULES if getattr(r, "name", "").startswith("partial(f, a)(b)")]
+    opt = apply_rules(lifted, call)
+    check(opt)
+    assert listing(opt) == (
+        "graph f(x)\n  %1 = partial(@g, x)  # [closure]\n"
+        "  %2 = @g(x, 2.0)\n  %3 = make_tuple(%2, %1)\n  return %3\n\n"
+        "graph g(x, y)\n  %4 = mul(x, y)\n  return %4\n")
+    mng = Manager(opt)
+    assert all(not mng.free_variables[k] for k in mng.graphs)
+    value, fn = DebugVM().run(opt, (3.0,))
+    assert value == 6.0 and DebugVM().run(fn.fn, (*fn.args, 5.0)) == 15.0

@@ -15,14 +15,16 @@ def make(build, params="x"):
 
 
 def listing(g):
-    """`str(g)` with node numbers renamed in order of appearance (%1, %2...)."""
+    """`str(g)` with node numbers renamed in order of appearance (%1, %2...),
+    and one space run before comments (their column depends on the numbers)."""
     names = {}
 
     def rename(m):
         return names.setdefault(m.group(0), f"%{len(names) + 1}")
 
     text = re.sub(r"%\d+", rename, str(g))
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return "\n".join(re.sub(r" {2,}#", "  #", line.rstrip())
+                     for line in text.splitlines()) + "\n"
 
 
 def apply_rules(g, rules):
