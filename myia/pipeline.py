@@ -4,6 +4,8 @@
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
     graph = optimize(graph)               # myia/opt/
+      (stages "infer" and "opt"; the production VM does not run their
+       output yet: see README, "Default backend")
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
     program = production.compile(graph)   # myia/vm/production.py, backend="vm"
     program = cuda.compile(graph)         # myia/vm/cuda.py, device="cuda"
@@ -88,7 +90,7 @@ class Compiled:
         if device == "cuda":
             self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
         elif backend == "vm":
-            self.run = production.compile(graph)   # myia/vm/production.py
+            self.run = production.compile(graph)   # untyped for now: README, "Default backend"
         else:
             self.run = lambda *args: DebugVM().run(graph, args)
 
