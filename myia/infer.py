@@ -29,7 +29,7 @@ from .arguments import match_arguments
 from .errors import MyiaError, MyiaTypeError
 from .ir import Constant, Graph, Manager
 from .parse import parse
-from .prims import switch
+from .prims import env_getitem, env_setitem, switch
 from .prims.rules import const_of
 from .prims.structure import dunder_types
 from .prims.values import ZERO, Env
@@ -40,7 +40,9 @@ ZERO_AWARE = {"gadd", "is_zero", "fill_zeros", "env_getitem", "env_setitem",
               "make_tuple", "switch", "partial", "identity", "J", "make_record",
               "fill_like", "regroup", "ungroup", "field_sens", "getattr_sens",
               "getitem_sens", "stop_gradient", "is", "is_not", "bind_keywords"}
+SENS = "sens"  # the owner of reads from `Inferrer.sens` in `Context.reads`
 MAX_CONTEXTS = 64  # per graph: beyond, a loop's types keep changing
+MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
 
 
 class Context:
@@ -54,29 +56,38 @@ class Context:
         out: the output type (an approximation while `state` is "running").
     """
 
-    __slots__ = ("graph", "parent", "args", "values", "calls", "out", "state",
-                 "deps", "self_used", "children")
+    __slots__ = ("graph", "parent", "args", "site", "values", "calls", "out", "state",
+                 "reads", "seen", "self_used")
 
-    def __init__(self, graph, parent, args):
-        self.graph, self.parent, self.args = graph, parent, args
+    def __init__(self, graph, parent, args, site=None):
+        self.graph, self.parent, self.args, self.site = graph, parent, args, site
         self.values, self.calls = {}, {}
         self.out = T.Bottom
         self.state = "new"
-        self.deps, self.self_used = set(), False
-        self.children = []  # contexts of closures made here: they read our values
+        # What the last inference of this context assumed: the values it read
+        # from enclosing contexts, and the approximations of running contexts.
+        self.reads, self.seen, self.self_used = {}, {}, False
 
-    def invalidate(self):
-        """Our values are about to change: the closures' contexts must be redone."""
-        for c in self.children:
-            if c.state != "running":
-                c.state = "new"
-                c.invalidate()
+    def still_valid(self, sens):
+        """Whether what this context assumed still holds (else: infer it again)."""
+        return all((sens.get(n) if o is SENS else o.values.get(n)) == v
+                   for (o, n), v in self.reads.items()) and \
+            all(d.out == out for d, out in self.seen.items())
+
+    def path(self):
+        """What identifies this context across inference runs (which may infer
+        it for other argument types): its graph and call site, and its parent's."""
+        site = self.site and self.site[1]
+        return (self.graph, site, self.parent and self.parent.path())
 
     def lookup(self, node):
         c = self
         while c.graph is not node.graph:
             c = c.parent
-        return c.values[node]
+        v = c.values[node]
+        if c is not self:
+            self.reads[(c, node)] = v
+        return v
 
     def __repr__(self):
         return f"Context({self.graph.name}, {self.args})"
@@ -113,7 +124,7 @@ def constant_type(value):
     if value is ZERO:
         return T.ZeroType
     if isinstance(value, Env):
-        return T.EnvT({k: constant_type(v) for k, v in value.items.items()})
+        return T.EnvT(value.items)  # (its values: see `Inferrer.value`)
     if isinstance(value, (types.FunctionType, types.ModuleType)) or hasattr(value, "debug"):
         return T.Const(value, T.Opaque)  # a function, a node (an Env key)
     return T.typeof(value)
@@ -124,7 +135,9 @@ class Inferrer:
 
     def __init__(self, fprop=None, forced=None):
         self.fprop = fprop
-        self.forced = forced or {}  # graph -> argument types its values are called with
+        self.sens = {}  # Env key -> what any Env holds for it (see `EnvT`)
+        # (graph, parent's path) -> the argument types its values are called with
+        self.forced = forced or {}
         self.contexts = {}
         self.stack = []
         self.counts = {}
@@ -138,47 +151,60 @@ class Inferrer:
         try:
             ctx = self.context(graph, None, tuple(argtypes))
             self.evaluate(ctx)
-            return ctx
+            for _ in range(MAX_ITERATIONS):  # until no Env key's type changed
+                callers = _callers(ctx)
+                todo = [c for c in callers if not c.still_valid(self.sens)]
+                if not todo:
+                    return ctx
+                while todo:  # they, and what called them, are inferred again
+                    c = todo.pop()
+                    if c.state != "new":
+                        c.state = "new"
+                        todo.extend(callers[c])
+                ctx.state = "new"
+                self.evaluate(ctx)
+            raise MyiaTypeError(f"the sensitivities in {graph.name} do not settle")
         finally:
             sys.setrecursionlimit(old)
 
-    def context(self, graph, parent, args):
+    def context(self, graph, parent, args, site=None):
         if _loop_header(graph):  # loop-carried values: `i = 0` is an int, not 0
             args = tuple(T.widen(a) for a in args)
-        if graph in self.forced:
-            args = tuple(_widen_against(a, b) for a, b in zip(self.forced[graph], args))
-        for c in reversed(self.stack):  # recursion with other types: widen
-            if c.graph is graph and c.parent is parent and c.args != args:
+        forced = self.forced.get((graph, parent and parent.path()))
+        if forced is not None:
+            args = tuple(_widen_against(a, b) for a, b in zip(forced, args))
+        for c in reversed(self.stack):  # recursion
+            if c.graph is graph and c.parent is parent:
+                if c.args == args:
+                    return c  # whatever the call site: its fixpoint
                 args = tuple(_widen_against(a, b) for a, b in zip(c.args, args))
                 break
-        key = (graph, parent, args)
+        key = (graph, parent, args, site)
         ctx = self.contexts.get(key)
         if ctx is None:
-            n = self.counts[graph] = self.counts.get(graph, 0) + 1
+            group = (graph, parent, site)
+            n = self.counts[group] = self.counts.get(group, 0) + 1
             if n > MAX_CONTEXTS:
                 raise MyiaTypeError(f"the types of the values carried by {graph.name} "
                                     "keep changing (a tuple that grows in a loop?)")
-            ctx = self.contexts[key] = Context(graph, parent, args)
-            if parent is not None:
-                parent.children.append(ctx)
+            ctx = self.contexts[key] = Context(graph, parent, args, site)
         return ctx
 
     def call_context(self, ctx):
         """The output type of `ctx`, inferring it if needed (see the fixpoint)."""
-        if ctx.state == "done":
-            return ctx.out
+        top = self.stack[-1] if self.stack else None
         if ctx.state == "running":
-            top = self.stack[-1]
             if top is ctx:
                 ctx.self_used = True
             else:
-                top.deps.add(ctx)
+                top.seen[ctx] = ctx.out
             return ctx.out
-        self.evaluate(ctx)
-        if ctx.deps and self.stack:
-            caller = self.stack[-1]
-            caller.self_used |= caller in ctx.deps
-            caller.deps |= ctx.deps - {caller}
+        if ctx.state == "new" or not ctx.still_valid(self.sens):
+            self.evaluate(ctx)
+        if top is not None:  # the caller assumes what the callee assumed
+            top.self_used |= top in ctx.seen
+            top.seen.update((d, o) for d, o in ctx.seen.items() if d is not top)
+            top.reads.update((k, v) for k, v in ctx.reads.items() if k[0] is not top)
         return ctx.out
 
     def evaluate(self, ctx):
@@ -187,22 +213,27 @@ class Inferrer:
         ctx.state = "running"
         self.stack.append(ctx)
         try:
-            while True:
-                ctx.invalidate()
-                ctx.deps, ctx.self_used = set(), False
+            for _ in range(MAX_ITERATIONS):
+                ctx.reads, ctx.seen, ctx.self_used = {}, {}, False
                 ctx.values = dict(zip(g.parameters, ctx.args))
                 ctx.calls = {}
                 for node in nodes:
                     ctx.values[node] = self.apply(ctx, node)
                 out = self.value(ctx, g.output)
+                if not all(self.sens.get(n) == v for (o, n), v in ctx.reads.items()
+                           if o is SENS):
+                    continue  # an Env got a new kind of value after we read it
                 if not ctx.self_used or out == ctx.out:
                     ctx.out = out
                     break
                 ctx.out = T.join(ctx.out, out)
+            else:
+                raise MyiaTypeError(f"the type of what {_user_name(g)} returns does not "
+                                    "settle: it grows with each recursive call (the "
+                                    "backward pass of a recursion, differentiated again?)")
         finally:
             self.stack.pop()
-        ctx.deps.discard(ctx)
-        ctx.state = "stale" if ctx.deps else "done"
+        ctx.state = "done"
 
     # ----- nodes ------------------------------------------------------------------
 
@@ -211,6 +242,9 @@ class Inferrer:
             v = node.value
             if isinstance(v, Graph):
                 return T.GraphFn(v, parent_of(v, ctx))
+            if isinstance(v, Env):
+                for k, x in v.items.items():
+                    self.sens[k] = T.join(self.sens.get(k, T.Bottom), constant_type(x))
             return constant_type(v)
         return ctx.lookup(node)
 
@@ -252,7 +286,12 @@ class Inferrer:
             g = fn.graph
             if kw or len(args) != len(g.parameters):
                 args = self.bind(fn, args, kw)
-            target = self.context(g, fn.ctx, tuple(args))
+            # A forward graph returns a backpropagator closure, which each
+            # call site calls with its own sensitivity: one context per site
+            # (of a direct call; a function value has one clone for all).
+            direct = isinstance(node.inputs[0], Constant)
+            site = (ctx, node) if g.debug.role == "fprop" and direct else None
+            target = self.context(g, fn.ctx, tuple(args), site)
             ctx.calls[node].append((fn, tuple(args), target))
             return self.call_context(target)
         raise MyiaTypeError(f"a value of type {fn} is not callable")
@@ -302,7 +341,39 @@ class Inferrer:
                 raise MyiaTypeError(f"{prim.name} got a symbolic ZERO")
             args = [T.strip_zero(a) for a in args]
         ctx.calls[node].append((fn, tuple(args), prim))
+        if prim is env_getitem or prim is env_setitem:
+            return prim.infer(*args, _SensView(self.sens, ctx))
         return prim.infer(*args)
+
+
+class _SensView:
+    """`Inferrer.sens` as an env rule sees it: reads are recorded in `ctx.reads`."""
+
+    def __init__(self, table, ctx):
+        self.table, self.ctx = table, ctx
+
+    def get(self, key, default=None):
+        v = self.table.get(key, default)
+        self.ctx.reads[(SENS, key)] = self.table.get(key)
+        return v
+
+    def __setitem__(self, key, value):
+        self.table[key] = value
+
+
+def _callers(root):
+    """The contexts `root` calls (directly or not) -> the contexts calling them."""
+    out, todo = {root: []}, [root]
+    while todo:
+        c = todo.pop()
+        for records in c.calls.values():
+            for _, _, t in records:
+                if isinstance(t, Context):
+                    if t not in out:
+                        out[t] = []
+                        todo.append(t)
+                    out[t].append(c)
+    return out
 
 
 def _loop_header(graph):

@@ -27,7 +27,8 @@ from .errors import MyiaTypeError
 from .infer import (Context, Inferrer, _widen_against, constant_type, graph_nodes,
                     parent_of)
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
-from .prims import Primitive, J, bind_keywords, find_dunder, getattr_, getitem, partial, switch
+from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
+                    make_tuple, partial, switch)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
 
@@ -50,21 +51,108 @@ def reachable(root):
 
 
 def value_targets(contexts):
-    """(graph, parent context) -> contexts a *value* of that function is called in.
+    """Where a function *value* is called: key -> the contexts it is called in.
 
-    A call whose callee is the graph itself (`@f(x)`) gets its own clone; a
-    function value (a closure passed around) has one clone for all its calls.
+    A call whose callee is the graph itself (`@f(x)`) gets its own clone.  A
+    value traced back to the graph constants it may be (through `switch`,
+    `partial`, `J`, tuples and the calls returning them) is keyed by each
+    constant's site `(context, node)`, so the shared `zeros2`
+    backpropagator gets one clone per place it is used; any other value (a
+    closure passed around) by `(graph, parent context)`: one clone for all.
     """
+    tracer = _Tracer(contexts)
     out = {}
     for ctx in contexts:
         for node, records in ctx.calls.items():
             callee = node.inputs[0]
             if isinstance(callee, Constant) and isinstance(callee.value, Graph):
                 continue
+            sites = tracer.origins(ctx, callee)
             for _, _, target in records:
-                if isinstance(target, Context):
-                    out.setdefault((target.graph, target.parent), set()).add(target)
+                if not isinstance(target, Context):
+                    continue
+                keys = [(c, n) for c, n in sites or () if n.value is target.graph]
+                for key in keys or [(target.graph, target.parent)]:
+                    out.setdefault(key, set()).add(target)
     return out
+
+
+class _Tracer:
+    """Which graph constants a node may evaluate to, following values through
+    tuples, parameters (of contexts with one caller) and call results."""
+
+    def __init__(self, contexts):
+        self.callers = {}
+        for ctx in contexts:
+            for node, records in ctx.calls.items():
+                for _, _, target in records:
+                    if isinstance(target, Context):
+                        self.callers.setdefault(target, []).append((ctx, node))
+
+    def origins(self, ctx, node, path=(), depth=0):
+        """The `(context, constant)` pairs `node` may be (or, with a `path` of
+        tuple indices, its item `node[path[0]][path[1]]...` may be); None if
+        they cannot be told."""
+        if depth > 60:
+            return None
+        if isinstance(node, Constant):
+            return [(ctx, node)] if isinstance(node.value, Graph) and not path else []
+        while ctx.graph is not node.graph:
+            ctx = ctx.parent
+        if isinstance(node, Parameter):  # what the one caller passes
+            callers = self.callers.get(ctx, [])
+            if len(callers) != 1 or len(callers[0][1].inputs) != len(ctx.args) + 1 or \
+                    not isinstance(callers[0][1].inputs[0], Constant):
+                return None
+            c, call = callers[0]
+            return self.origins(c, call.inputs[1 + ctx.graph.parameters.index(node)],
+                                path, depth + 1)
+        fn, args = node.inputs[0], node.inputs[1:]
+        prim = fn.value if isinstance(fn, Constant) else None
+        if prim is make_tuple and path:
+            return self.origins(ctx, args[path[0]], path[1:], depth + 1)
+        if prim is getitem:
+            index = _type_of(ctx, args[1])
+            if not T.is_static(index) or not isinstance(T.static_value(index), int):
+                return None
+            return self.origins(ctx, args[0], (T.static_value(index),) + path, depth + 1)
+        if prim is switch:
+            a = self.origins(ctx, args[1], path, depth + 1)
+            b = self.origins(ctx, args[2], path, depth + 1)
+            return None if a is None or b is None else a + b
+        if prim in (partial, J, bind_keywords) and not path:
+            return self.origins(ctx, args[0], (), depth + 1)
+        targets = [t for _, _, t in ctx.calls.get(node, ())]
+        if len(targets) == 1 and isinstance(targets[0], Context):
+            t = targets[0]
+            return self.origins(t, t.graph.output, path, depth + 1)
+        return None
+
+
+def _type_of(ctx, node):
+    if isinstance(node, Constant):
+        return constant_type(node.value)
+    while ctx.graph is not node.graph:
+        ctx = ctx.parent
+    return ctx.values.get(node)
+
+
+def _static_value(a):
+    """`T.static_value`, knowing the value of ZERO (which `myia.types` cannot see)."""
+    if a is T.ZeroType:
+        return ZERO
+    if isinstance(a, T.Tuple):
+        return tuple(_static_value(x) for x in a.items)
+    return T.static_value(a)
+
+
+class _Alias:
+    """A node standing for another (the branch a static `switch` takes)."""
+
+    __slots__ = ("ctx", "node")
+
+    def __init__(self, ctx, node):
+        self.ctx, self.node = ctx, node
 
 
 class _Cloner:
@@ -91,9 +179,13 @@ class _Cloner:
                 a = Apply(ng, [], _copy_debug(n.debug, n))
                 a.abstract = ctx.values.get(n)
                 nmap[n] = a
+        for ctx in self.contexts:  # static results first: uses must see them
+            for n in graph_nodes(ctx.graph)[0]:
+                self.fold(ctx, n)
         for ctx in self.contexts:
             for n in graph_nodes(ctx.graph)[0]:
-                self.rewrite(ctx, n)
+                if isinstance(self.nodes[ctx][n], Apply):  # not folded away
+                    self.rewrite(ctx, n)
             ng, g = self.graphs[ctx], ctx.graph
             ng.output = self.map(ctx, g.output)
             # Kept for calls through a function value with keywords (bind_keywords).
@@ -111,13 +203,16 @@ class _Cloner:
         c = ctx
         while c.graph is not node.graph:
             c = c.parent
-        return self.nodes[c][node]
+        new = self.nodes[c][node]
+        if isinstance(new, _Alias):
+            new = self.nodes[c][node] = self.map(new.ctx, new.node)
+        return new
 
     def constant(self, ctx, node):
         v = node.value
         if isinstance(v, Graph):
-            parent = parent_of(v, ctx)
-            targets = self.targets.get((v, parent), ())
+            targets = self.targets.get((ctx, node)) or \
+                self.targets.get((v, parent_of(v, ctx)), ())
             if len(targets) > 1:
                 sigs = " and ".join(f"({', '.join(map(str, t.args))})"
                                     for t in sorted(targets, key=str))
@@ -141,29 +236,27 @@ class _Cloner:
         return c
 
     def static(self, abstract, origin):
-        value = ZERO if abstract is T.ZeroType else T.static_value(abstract)
-        c = Constant(value, _copy_debug(origin.debug, origin))
+        c = Constant(_static_value(abstract), _copy_debug(origin.debug, origin))
         c.abstract = abstract
         return c
 
     # ----- nodes ----------------------------------------------------------------
 
-    def rewrite(self, ctx, n):
-        new = self.nodes[ctx][n]
+    def fold(self, ctx, n):
         abstract = ctx.values.get(n)
         fn = n.inputs[0]
-        records = ctx.calls.get(n, [])
         if abstract is not None and T.is_static(abstract) and not isinstance(
                 abstract, T.PrimFn):
             # A constant result: every use reads the constant (the call is dropped).
             self.nodes[ctx][n] = self.static(abstract, n)
-            return
-        if isinstance(fn, Constant) and fn.value is switch:
-            cond = ctx.values.get(n.inputs[1]) if not isinstance(n.inputs[1], Constant) \
-                else T.Const(n.inputs[1].value)
+        elif isinstance(fn, Constant) and fn.value is switch:
+            cond = _type_of(ctx, n.inputs[1])
             if T.is_static(cond):  # the branch taken, alone
-                self.nodes[ctx][n] = self.map(ctx, n.inputs[2 if T.static_value(cond) else 3])
-                return
+                self.nodes[ctx][n] = _Alias(ctx, n.inputs[2 if T.static_value(cond) else 3])
+
+    def rewrite(self, ctx, n):
+        new = self.nodes[ctx][n]
+        records = ctx.calls.get(n, [])
         if len(records) == 1 and isinstance(records[0][2], Context):
             direct = self.direct_call(ctx, n, records[0])
             if direct is not None:
@@ -230,12 +323,7 @@ class _Cloner:
         return None
 
     def type_of(self, ctx, node):
-        if isinstance(node, Constant):
-            return constant_type(node.value)
-        c = ctx
-        while c.graph is not node.graph:
-            c = c.parent
-        return c.values.get(node)
+        return _type_of(ctx, node)
 
 
 def monomorphize(graph, argtypes, fprop=None):
@@ -247,14 +335,17 @@ def monomorphize(graph, argtypes, fprop=None):
     forced = {}
     for _ in range(4):  # a function value called with several signatures: join them
         root = Inferrer(fprop, forced).infer(graph, argtypes)
-        clashes = {g: ts for (g, _), ts in value_targets(reachable(root)).items()
-                   if len(ts) > 1}
+        clashes = {}
+        for ts in value_targets(reachable(root)).values():
+            if len(ts) > 1:
+                t = next(iter(ts))
+                clashes.setdefault((t.graph, t.parent and t.parent.path()), set()).update(ts)
         if not clashes:
             break
-        for g, ts in clashes.items():
+        for key, ts in clashes.items():
             sigs = [t.args for t in ts]
-            if g in forced:
-                sigs.append(forced[g])
-            forced[g] = functools.reduce(
+            if key in forced:
+                sigs.append(forced[key])
+            forced[key] = functools.reduce(
                 lambda a, b: tuple(_widen_against(x, y) for x, y in zip(a, b)), sigs)
     return _Cloner(root).run()

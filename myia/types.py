@@ -23,7 +23,7 @@ forward version `J(f)`), and `FnSet` when a value may be one of several.
 
 The backward pass adds `ZERO` (the symbolic zero), `OrZero(T)` (a
 sensitivity that is ZERO on some paths, a `T` on others) and `EnvT`, whose
-type lists the free variables it holds: `Env{x: float, n: ZERO}`.
+type lists the free variables it may hold: `Env{x, n}`.
 """
 
 import dataclasses
@@ -42,10 +42,19 @@ class Abstract:
         return ()
 
     def __eq__(self, other):
-        return type(self) is type(other) and self._key() == other._key()
+        if self is other:
+            return True
+        return type(self) is type(other) and hash(self) == hash(other) and \
+            self._key() == other._key()
 
     def __hash__(self):
-        return hash((type(self).__name__, self._key()))
+        # Types nest deeply (environments of environments) and share parts:
+        # hashed once, or comparing keys would walk every path of the DAG.
+        try:
+            return self._h
+        except AttributeError:
+            self._h = hash((type(self).__name__, self._key()))
+            return self._h
 
     def __repr__(self):
         return str(self)
@@ -54,7 +63,7 @@ class Abstract:
 class _Named(Abstract):
     """A type with one printed name (int, float, bool, None, ZERO, ...)."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "_h")
 
     def __init__(self, name):
         self.name = name
@@ -90,7 +99,7 @@ def dtype_name(dtype):
 class Scalar(Abstract):
     """A numpy scalar of `dtype` (`np.float32(1)` is `f32`)."""
 
-    __slots__ = ("dtype",)
+    __slots__ = ("dtype", "_h")
 
     def __init__(self, dtype):
         self.dtype = np.dtype(dtype)
@@ -105,7 +114,7 @@ class Scalar(Abstract):
 class Array(Abstract):
     """A numpy array: `dtype` and `shape` (a tuple of int, or None if unknown)."""
 
-    __slots__ = ("dtype", "shape")
+    __slots__ = ("dtype", "shape", "_h")
 
     def __init__(self, dtype, shape):
         self.dtype = np.dtype(dtype)
@@ -122,7 +131,7 @@ class Array(Abstract):
 class Tuple(Abstract):
     """A tuple of values of the types `items`."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "_h")
 
     def __init__(self, items):
         self.items = tuple(items)
@@ -138,7 +147,7 @@ class Tuple(Abstract):
 class Record(Abstract):
     """An instance of dataclass `cls`; `fields` is a tuple of (name, type)."""
 
-    __slots__ = ("cls", "fields")
+    __slots__ = ("cls", "fields", "_h")
 
     def __init__(self, cls, fields):
         self.cls = cls
@@ -157,7 +166,7 @@ class Record(Abstract):
 class SliceT(Abstract):
     """A slice; `items` are the types of start, stop and step."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "_h")
 
     def __init__(self, items):
         self.items = tuple(items)
@@ -172,7 +181,7 @@ class SliceT(Abstract):
 class Const(Abstract):
     """A value known at compile time; `base` is the type it widens to."""
 
-    __slots__ = ("value", "base")
+    __slots__ = ("value", "base", "_h")
 
     def __init__(self, value, base=None):
         self.value = value
@@ -196,7 +205,7 @@ class Const(Abstract):
 class OrZero(Abstract):
     """A sensitivity that is `ZERO` on some paths and of type `item` on others."""
 
-    __slots__ = ("item",)
+    __slots__ = ("item", "_h")
 
     def __init__(self, item):
         self.item = item
@@ -209,25 +218,25 @@ class OrZero(Abstract):
 
 
 class EnvT(Abstract):
-    """An `Env` (closure sensitivity): `items` maps free-variable nodes to types."""
+    """An `Env` (closure sensitivity) holding some of the free variables `keys`.
 
-    __slots__ = ("items",)
+    The type of what an Env holds for a key is not part of its type: it is
+    kept per key by inference (`Inferrer.sens`), for every Env at once.  An
+    environment's type would otherwise nest itself without end in the
+    backward pass of a recursion differentiated again (the sensitivity of a
+    backpropagator holds the sensitivity of the next one...).
+    """
 
-    def __init__(self, items):
-        self.items = tuple(sorted(dict(items).items(), key=lambda kv: _key_order(kv[0])))
+    __slots__ = ("keys", "_h")
+
+    def __init__(self, keys):
+        self.keys = frozenset(keys)
 
     def _key(self):
-        return self.items
-
-    def get(self, key):
-        return dict(self.items).get(key)
+        return (self.keys,)
 
     def __str__(self):
-        return "Env{" + ", ".join(f"{_key_name(k)}: {v}" for k, v in self.items) + "}"
-
-
-def _key_order(key):
-    return (getattr(key, "id", 0), str(key))
+        return "Env{" + ", ".join(sorted(map(_key_name, self.keys))) + "}"
 
 
 def _key_name(key):
@@ -238,7 +247,7 @@ def _key_name(key):
 class GraphFn(Abstract):
     """A graph as a value; `ctx` is the context of its enclosing graph (closures)."""
 
-    __slots__ = ("graph", "ctx")
+    __slots__ = ("graph", "ctx", "_h")
 
     def __init__(self, graph, ctx=None):
         self.graph = graph
@@ -254,7 +263,7 @@ class GraphFn(Abstract):
 class PrimFn(Abstract):
     """A primitive as a value."""
 
-    __slots__ = ("prim",)
+    __slots__ = ("prim", "_h")
 
     def __init__(self, prim):
         self.prim = prim
@@ -269,7 +278,7 @@ class PrimFn(Abstract):
 class PartialFn(Abstract):
     """`fn` (an abstract function) with arguments of types `args` bound."""
 
-    __slots__ = ("fn", "args", "kwargs")
+    __slots__ = ("fn", "args", "kwargs", "_h")
 
     def __init__(self, fn, args, kwargs=()):
         self.fn = fn
@@ -287,7 +296,7 @@ class PartialFn(Abstract):
 class JFn(Abstract):
     """`J(fn)`: the forward version of function `fn` (see `myia.grad`)."""
 
-    __slots__ = ("fn",)
+    __slots__ = ("fn", "_h")
 
     def __init__(self, fn):
         self.fn = fn
@@ -302,7 +311,7 @@ class JFn(Abstract):
 class FnSet(Abstract):
     """One of several functions (a `switch` between two branches, say)."""
 
-    __slots__ = ("fns",)
+    __slots__ = ("fns", "_h")
 
     def __init__(self, fns):
         self.fns = frozenset(fns)
@@ -433,6 +442,10 @@ def join(a, b):
         wa, wb = widen(a), widen(b)
         if wa != a or wb != b:
             return join(wa, wb)
+    if {a, b} == {Float, Scalar("f8")}:
+        # Python floats are float64 scalars (np.float64 subclasses float): the
+        # backward pass's numpy functions turn one into the other on some paths.
+        return Scalar("f8")
     if isinstance(a, Tuple) and isinstance(b, Tuple) and len(a.items) == len(b.items):
         return Tuple(join(x, y) for x, y in zip(a.items, b.items))
     if isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype and \
@@ -441,9 +454,7 @@ def join(a, b):
     if isinstance(a, Record) and isinstance(b, Record) and a.cls is b.cls:
         return Record(a.cls, [(k, join(v, w)) for (k, v), (_, w) in zip(a.fields, b.fields)])
     if isinstance(a, EnvT) and isinstance(b, EnvT):
-        da, db = dict(a.items), dict(b.items)
-        return EnvT({k: join(da.get(k, ZeroType), db.get(k, ZeroType))
-                     for k in {**da, **db}})
+        return EnvT(a.keys | b.keys)
     if isinstance(a, FUNCTIONS) and isinstance(b, FUNCTIONS):
         fa = a.fns if isinstance(a, FnSet) else {a}
         fb = b.fns if isinstance(b, FnSet) else {b}

@@ -46,7 +46,7 @@ def test_typeof_is_a_cache_key():
 
 def test_functions_are_typed():
     assert T.typeof(JFunction(scale)) == T.JFn(T.Const(scale, T.Opaque))
-    assert T.typeof(Env({"k": 1.0})).get("k") is T.Float
+    assert T.typeof(Env({"k": 1.0})) == T.EnvT({"k"})
 
 
 def test_static_values():

@@ -65,10 +65,7 @@ def _infer_gadd(x, y):
     if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):
         return T.Tuple(_infer_gadd(a, b) for a, b in zip(x.items, y.items))
     if isinstance(x, T.EnvT) and isinstance(y, T.EnvT):
-        items = dict(x.items)
-        for k, v in y.items:
-            items[k] = _infer_gadd(items[k], v) if k in items else v
-        return T.EnvT(items)
+        return T.EnvT(x.keys | y.keys)
     if isinstance(x, T.Record):
         return T.Record(x.cls, [(k, _infer_gadd(v, y.field(k))) for k, v in x.fields])
     if x is T.NoneType:
@@ -103,17 +100,20 @@ def _env_key(key):
     return T.static_value(key)
 
 
-def _infer_env_getitem(env, key, default):
+def _infer_env_getitem(env, key, default, sens):
+    # `sens` (kept by inference) maps a key to what any Env holds for it.
+    k = _env_key(key)
     env = T.strip_zero(env)
-    found = env.get(_env_key(key)) if isinstance(env, T.EnvT) else None
-    return default if found is None else found
+    if isinstance(env, T.EnvT) and k in env.keys:
+        return T.join(sens.get(k, T.Bottom), default)
+    return default
 
 
-def _infer_env_setitem(env, key, value):
+def _infer_env_setitem(env, key, value, sens):
+    k = _env_key(key)
+    sens[k] = T.join(sens.get(k, T.Bottom), value)
     env = T.strip_zero(env)
-    items = dict(env.items) if isinstance(env, T.EnvT) else {}
-    items[_env_key(key)] = value
-    return T.EnvT(items)
+    return T.EnvT((env.keys if isinstance(env, T.EnvT) else set()) | {k})
 
 
 env_getitem = Primitive("env_getitem", _env_getitem, infer=_infer_env_getitem,
@@ -298,7 +298,12 @@ def _infer_ungroup(t, n, dout):
     if k == 0:
         return dout
     d = T.strip_zero(dout).items
-    head = (T.ZeroType,) * (k + 1) if d[0] is T.ZeroType else T.strip_zero(d[0]).items
+    if d[0] is T.ZeroType:
+        head = (T.ZeroType,) * (k + 1)
+    elif isinstance(d[0], T.OrZero):  # ZERO on some paths: each item may be ZERO
+        head = [T.join(T.ZeroType, x) for x in d[0].item.items]
+    else:
+        head = d[0].items
     return T.Tuple(tuple(head) + tuple(d[1:]))
 
 

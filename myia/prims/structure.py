@@ -16,7 +16,7 @@ from .. import types as T
 from ..errors import MyiaShapeError, MyiaTypeError
 from .array import shape, size
 from .primitive import Primitive
-from .rules import const_of, run_impl, sample, sampled
+from .rules import const_of, run_impl, sample
 from .values import ZERO, Partial, dunder_method  # noqa: F401 (re-exported)
 
 
@@ -318,6 +318,8 @@ def _bprop_getitem_sens(x, index, dout, out, ddout):
 
 
 def _infer_getitem_sens(x, index, dout):
+    if isinstance(x, T.Tuple) and not T.is_static(index):  # any item may get dout
+        return T.Tuple(T.join(T.ZeroType, dout) for _ in x.items)
     if isinstance(x, T.Tuple):
         i = _static(index, "a tuple index")
         out = [T.ZeroType] * len(x.items)
@@ -328,7 +330,11 @@ def _infer_getitem_sens(x, index, dout):
         else:
             out[i] = dout
         return T.Tuple(out)
-    return sampled(getitem_sens)(x, index, T.strip_zero(dout))
+    dout = T.strip_zero(dout)
+    if not isinstance(x, T.Array):
+        raise MyiaTypeError(f"{x} cannot be indexed")
+    d = dout.dtype if isinstance(dout, (T.Array, T.Scalar)) else sample(dout)
+    return T.Array(np.result_type(x.dtype, d), x.shape)
 
 
 getitem_sens = Primitive("getitem_sens", _getitem_sens, infer=_infer_getitem_sens,

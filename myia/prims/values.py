@@ -69,7 +69,7 @@ class Env:
         self.items = dict(items)
 
     def __abstract__(self):
-        return T.EnvT({k: T.typeof(v) for k, v in self.items.items()})
+        return T.EnvT(self.items)
 
     def __repr__(self):
         names = ", ".join(getattr(k.debug, "name", None) or f"%{k.id}" for k in self.items)
