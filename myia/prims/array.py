@@ -4,6 +4,11 @@ Each implementation is the numpy function with numpy's own parameters (and
 parameter names, so `np.sum(a=x)` works too), so `axis=` and `keepdims=`
 behave as in numpy.  `sum_to` and `broadcast_to` are
 the two shape adapters the backward pass of broadcasting operations needs.
+
+Each primitive's CUDA facet, `_cuda_<name>(dev, ...)` (what the primitive
+is on the GPU, in terms of the device operations `dev` of
+myia/vm/cuda_arrays.py), follows its definition; with no array argument it
+runs the impl on the host.
 """
 
 import numpy as np
@@ -48,6 +53,17 @@ def _bprop_expand_reduced(dout, shape, axis, keepdims, out, ddout):
 expand_reduced = Primitive("expand_reduced", _expand_reduced, infer=sampled, static=("shape", "axis", "keepdims"), bprop=_bprop_expand_reduced)
 
 
+def _cuda_expand_reduced(dev, dout, shape, axis, keepdims):
+    if not keepdims and len(shape):
+        axes = range(len(shape)) if axis is None else \
+            [a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))]
+        dout = dev.reshape(dout, tuple(1 if d in axes else n for d, n in enumerate(shape)))
+    return dev.broadcast_to(dout, shape)
+
+
+expand_reduced.cuda_kernel = _cuda_expand_reduced
+
+
 def _bprop_sum(x, axis, keepdims, out, dout):
     return (expand_reduced(dout, np.shape(x), axis, keepdims), ZERO, ZERO)
 
@@ -69,6 +85,21 @@ reduce_sum = Primitive("sum", _reduce_sum, infer=sampled, static=("axis", "keepd
 mean = Primitive("mean", _mean, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_mean)
 amax = Primitive("max", _amax, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_extremum)
 amin = Primitive("min", _amin, infer=sampled, static=("axis", "keepdims"), bprop=_bprop_extremum)
+
+
+def _cuda_reduction(op, impl):
+    def cuda_kernel(dev, a, axis=None, keepdims=False):
+        if dev.host(a):
+            return impl(a, axis, keepdims)
+        return dev.reduce(a, op, axis, keepdims, impl)
+
+    return cuda_kernel
+
+
+reduce_sum.cuda_kernel = _cuda_reduction("sum", _reduce_sum)
+mean.cuda_kernel = _cuda_reduction("mean", _mean)
+amax.cuda_kernel = _cuda_reduction("max", _amax)
+amin.cuda_kernel = _cuda_reduction("min", _amin)
 
 
 def _dot(a, b):
@@ -107,6 +138,28 @@ matmul = Primitive("matmul", _matmul, infer=sampled, bprop=_bprop_matmul, dunder
                    rdunder="__rmatmul__")
 
 
+def _times(x, y):
+    return x * y
+
+
+def _cuda_dot(dev, a, b):
+    if dev.host(a, b):
+        return _dot(a, b)
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return dev.elementwise(dot, (a, b), _times)
+    if np.ndim(b) > 2:
+        raise NotImplementedError("dot of an array of more than 2 dimensions is not "
+                                  "supported with device='cuda' (use matmul)")
+    return dev.matmul(a, b)
+
+
+def _cuda_matmul(dev, x, y):
+    return _matmul(x, y) if dev.host(x, y) else dev.matmul(x, y)
+
+
+dot.cuda_kernel, matmul.cuda_kernel = _cuda_dot, _cuda_matmul
+
+
 def _swapaxes(x, axis1, axis2):
     return np.swapaxes(x, axis1, axis2)
 
@@ -116,6 +169,17 @@ def _bprop_swapaxes(x, axis1, axis2, out, dout):
 
 
 swapaxes = Primitive("swapaxes", _swapaxes, infer=sampled, static=("axis1", "axis2"), bprop=_bprop_swapaxes)
+
+
+def _cuda_swapaxes(dev, x, axis1, axis2):
+    if dev.host(x):
+        return _swapaxes(x, axis1, axis2)
+    axes = list(range(np.ndim(x)))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return dev.transpose(x, axes)
+
+
+swapaxes.cuda_kernel = _cuda_swapaxes
 
 
 def _transpose(a, axes=None):
@@ -165,6 +229,33 @@ split = Primitive("split", _split, infer=sampled, static=("indices_or_sections",
 where = Primitive("where", _where, infer=elementwise, bprop=_bprop_where)
 
 
+def _cuda_transpose(dev, a, axes=None):
+    return _transpose(a, axes) if dev.host(a) else dev.transpose(a, axes)
+
+
+def _cuda_reshape(dev, x, shape):
+    return _reshape(x, shape) if dev.host(x) else dev.reshape(x, shape)
+
+
+def _cuda_concatenate(dev, xs, axis=0):
+    return _concatenate(xs, axis) if dev.host(xs) else dev.concatenate(xs, axis)
+
+
+def _cuda_split(dev, ary, indices_or_sections, axis=0):
+    if dev.host(ary):
+        return _split(ary, indices_or_sections, axis)
+    return dev.split(ary, indices_or_sections, axis)
+
+
+def _pick(c, x, y):
+    return x if c else y
+
+
+transpose.cuda_kernel, reshape.cuda_kernel = _cuda_transpose, _cuda_reshape
+concatenate.cuda_kernel, split.cuda_kernel = _cuda_concatenate, _cuda_split
+where.cuda_kernel = elementwise_cuda(where, _pick)
+
+
 def _inverse_permutation(axes):
     return None if axes is None else tuple(int(i) for i in np.argsort(axes))
 
@@ -199,6 +290,14 @@ inverse_permutation = Primitive("inverse_permutation", _inverse_permutation, inf
 split_points = Primitive("split_points", _split_points, infer=_infer_split_points,
                            differentiable=False)
 fill_like = Primitive("fill_like", _fill_like, infer=sampled, bprop=_bprop_fill_like)
+
+
+def _cuda_fill_like(dev, douts, outs):
+    return tuple((dev.full(np.shape(o), 0, o.dtype) if dev.is_array(o) else
+                  np.zeros_like(o)) if d is ZERO else d for d, o in zip(douts, outs))
+
+
+fill_like.cuda_kernel = _cuda_fill_like
 
 
 def _shape(x):
@@ -291,6 +390,32 @@ ones_like = Primitive("ones_like", _ones_like, infer=sampled, static=("dtype",),
 arange = Primitive("arange", _arange, infer=_infer_arange, static=("dtype",), differentiable=False)
 
 
+def _cuda_zeros(dev, shape, dtype=float):
+    return dev.full(shape, 0, dtype)
+
+
+def _cuda_ones(dev, shape, dtype=float):
+    return dev.full(shape, 1, dtype)
+
+
+def _cuda_full(dev, shape, fill_value, dtype=None):
+    return dev.full(shape, fill_value, dtype)
+
+
+def _cuda_like(value, impl):
+    def cuda_kernel(dev, a, dtype=None):
+        if dev.host(a):
+            return impl(a, dtype)
+        return dev.full(np.shape(a), value, a.dtype if dtype is None else dtype)
+
+    return cuda_kernel
+
+
+zeros.cuda_kernel, ones.cuda_kernel, full.cuda_kernel = _cuda_zeros, _cuda_ones, _cuda_full
+zeros_like.cuda_kernel = _cuda_like(0, _zeros_like)
+ones_like.cuda_kernel = _cuda_like(1, _ones_like)
+
+
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undoes numpy broadcasting of a `shape` operand."""
     x = np.asarray(x) if not np.isscalar(x) else x
@@ -322,111 +447,6 @@ sum_to = Primitive("sum_to", _sum_to, infer=sampled, static=("shape",), bprop=_b
 broadcast_to = Primitive("broadcast_to", _broadcast_to, infer=sampled, static=("shape",), bprop=_bprop_broadcast_to)
 
 
-
-# ----- CUDA facets (run by myia/vm/cuda.py on device arrays; `dev` is the device) ---
-
-def _cuda_reduction(op, impl):
-    def cuda_kernel(dev, a, axis=None, keepdims=False):
-        if dev.host(a):
-            return impl(a, axis, keepdims)
-        return dev.reduce(a, op, axis, keepdims, impl)
-
-    return cuda_kernel
-
-
-reduce_sum.cuda_kernel = _cuda_reduction("sum", _reduce_sum)
-mean.cuda_kernel = _cuda_reduction("mean", _mean)
-amax.cuda_kernel = _cuda_reduction("max", _amax)
-amin.cuda_kernel = _cuda_reduction("min", _amin)
-
-
-def _times(x, y):
-    return x * y
-
-
-def _cuda_dot(dev, a, b):
-    if dev.host(a, b):
-        return _dot(a, b)
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return dev.elementwise(dot, (a, b), _times)
-    if np.ndim(b) > 2:
-        raise NotImplementedError("dot of an array of more than 2 dimensions is not "
-                                  "supported with device='cuda' (use matmul)")
-    return dev.matmul(a, b)
-
-
-def _cuda_matmul(dev, x, y):
-    return _matmul(x, y) if dev.host(x, y) else dev.matmul(x, y)
-
-
-def _cuda_swapaxes(dev, x, axis1, axis2):
-    if dev.host(x):
-        return _swapaxes(x, axis1, axis2)
-    axes = list(range(np.ndim(x)))
-    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-    return dev.transpose(x, axes)
-
-
-def _cuda_transpose(dev, a, axes=None):
-    return _transpose(a, axes) if dev.host(a) else dev.transpose(a, axes)
-
-
-def _cuda_reshape(dev, x, shape):
-    return _reshape(x, shape) if dev.host(x) else dev.reshape(x, shape)
-
-
-def _cuda_concatenate(dev, xs, axis=0):
-    return _concatenate(xs, axis) if dev.host(xs) else dev.concatenate(xs, axis)
-
-
-def _cuda_split(dev, ary, indices_or_sections, axis=0):
-    if dev.host(ary):
-        return _split(ary, indices_or_sections, axis)
-    return dev.split(ary, indices_or_sections, axis)
-
-
-def _pick(c, x, y):
-    return x if c else y
-
-
-dot.cuda_kernel, matmul.cuda_kernel = _cuda_dot, _cuda_matmul
-swapaxes.cuda_kernel, transpose.cuda_kernel = _cuda_swapaxes, _cuda_transpose
-reshape.cuda_kernel, concatenate.cuda_kernel = _cuda_reshape, _cuda_concatenate
-split.cuda_kernel, where.cuda_kernel = _cuda_split, elementwise_cuda(where, _pick)
-
-
-def _cuda_fill_like(dev, douts, outs):
-    return tuple((dev.full(np.shape(o), 0, o.dtype) if dev.is_array(o) else
-                  np.zeros_like(o)) if d is ZERO else d for d, o in zip(douts, outs))
-
-
-def _cuda_zeros(dev, shape, dtype=float):
-    return dev.full(shape, 0, dtype)
-
-
-def _cuda_ones(dev, shape, dtype=float):
-    return dev.full(shape, 1, dtype)
-
-
-def _cuda_full(dev, shape, fill_value, dtype=None):
-    return dev.full(shape, fill_value, dtype)
-
-
-def _cuda_like(value, impl):
-    def cuda_kernel(dev, a, dtype=None):
-        if dev.host(a):
-            return impl(a, dtype)
-        return dev.full(np.shape(a), value, a.dtype if dtype is None else dtype)
-
-    return cuda_kernel
-
-
-fill_like.cuda_kernel = _cuda_fill_like
-zeros.cuda_kernel, ones.cuda_kernel, full.cuda_kernel = _cuda_zeros, _cuda_ones, _cuda_full
-zeros_like.cuda_kernel = _cuda_like(0, _zeros_like)
-ones_like.cuda_kernel = _cuda_like(1, _ones_like)
-
-
 def _cuda_sum_to(dev, x, shape):
     if np.shape(x) == tuple(shape) or dev.host(x):
         return x if np.shape(x) == tuple(shape) else _sum_to(x, shape)
@@ -440,13 +460,4 @@ def _cuda_broadcast_to(dev, x, shape):
     return x if np.shape(x) == tuple(shape) else dev.broadcast_to(x, shape)
 
 
-def _cuda_expand_reduced(dev, dout, shape, axis, keepdims):
-    if not keepdims and len(shape):
-        axes = range(len(shape)) if axis is None else \
-            [a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))]
-        dout = dev.reshape(dout, tuple(1 if d in axes else n for d, n in enumerate(shape)))
-    return dev.broadcast_to(dout, shape)
-
-
 sum_to.cuda_kernel, broadcast_to.cuda_kernel = _cuda_sum_to, _cuda_broadcast_to
-expand_reduced.cuda_kernel = _cuda_expand_reduced

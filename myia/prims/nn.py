@@ -94,6 +94,26 @@ conv2d_weight_grad = Primitive("conv2d_weight_grad", _conv2d_weight_grad, infer=
                                bprop=_bprop_conv2d_weight_grad)
 
 
+# CUDA facets (myia/vm/cuda_arrays.py): one thread per output element.
+def _cuda_conv2d(dev, x, w, stride=1, padding=0):
+    return dev.conv2d("conv2d", x, w, None, _pair(stride), _pair(padding))
+
+
+def _cuda_conv2d_input_grad(dev, dout, w, xshape, stride, padding):
+    return dev.conv2d("conv2d_input_grad", dout, w, tuple(xshape), _pair(stride),
+                      _pair(padding))
+
+
+def _cuda_conv2d_weight_grad(dev, x, dout, wshape, stride, padding):
+    return dev.conv2d("conv2d_weight_grad", x, dout, tuple(wshape), _pair(stride),
+                      _pair(padding))
+
+
+conv2d.cuda_kernel = _cuda_conv2d
+conv2d_input_grad.cuda_kernel = _cuda_conv2d_input_grad
+conv2d_weight_grad.cuda_kernel = _cuda_conv2d_weight_grad
+
+
 def _pool_args(size, stride):
     return _pair(size), _pair(size if stride is None else stride)
 
@@ -153,22 +173,7 @@ max_pool2d_select = Primitive("max_pool2d_select", _max_pool2d_select, infer=sam
                               bprop=_bprop_max_pool2d_select)
 
 
-# ----- CUDA facets (myia/vm/cuda.py): one thread per output element --------------
-
-def _cuda_conv2d(dev, x, w, stride=1, padding=0):
-    return dev.conv2d("conv2d", x, w, None, _pair(stride), _pair(padding))
-
-
-def _cuda_conv2d_input_grad(dev, dout, w, xshape, stride, padding):
-    return dev.conv2d("conv2d_input_grad", dout, w, tuple(xshape), _pair(stride),
-                      _pair(padding))
-
-
-def _cuda_conv2d_weight_grad(dev, x, dout, wshape, stride, padding):
-    return dev.conv2d("conv2d_weight_grad", x, dout, tuple(wshape), _pair(stride),
-                      _pair(padding))
-
-
+# CUDA facets (myia/vm/cuda_arrays.py): one thread per output element.
 def _cuda_max_pool2d(dev, x, size, stride=None):
     return dev.pool(0, x, None, None, *_pool_args(size, stride))
 
@@ -181,9 +186,6 @@ def _cuda_max_pool2d_select(dev, x, out, dx, size, stride):
     return dev.pool(2, x, out, dx, *_pool_args(size, stride))
 
 
-conv2d.cuda_kernel = _cuda_conv2d
-conv2d_input_grad.cuda_kernel = _cuda_conv2d_input_grad
-conv2d_weight_grad.cuda_kernel = _cuda_conv2d_weight_grad
 max_pool2d.cuda_kernel = _cuda_max_pool2d
 max_pool2d_grad.cuda_kernel = _cuda_max_pool2d_grad
 max_pool2d_select.cuda_kernel = _cuda_max_pool2d_select

@@ -228,9 +228,13 @@ def k(c, a, b, M, N, K):
 """
 
 
-def matmul(c, a, b, batch, m, n, k):
-    """`c[z] = a[z] @ b[z]` for contiguous (batch, m, k) and (batch, k, n) buffers."""
-    T = _tile(m, n)
+def matmul(c, a, b, batch, m, n, k, tile=None):
+    """`c[z] = a[z] @ b[z]` for contiguous (batch, m, k) and (batch, k, n) buffers.
+
+    Each block computes a `tile` x `tile` piece of `c` (16 x 16, smaller for
+    small matrices), staging tiles of `a` and `b` through shared memory.
+    """
+    T = tile or _tile(m, n)
     kernel = _jit(_MATMUL.format(T=T, t=_t(c.dtype)), ())
     if batch and m and n:
         counts["matmul"] += 1

@@ -123,9 +123,11 @@ def test_reduction_of_nan_and_large_rows(dev):
     assert P.amin.cuda_kernel(dev, dev.value(big)) == np.min(big)
 
 
-def test_matmul_larger_than_a_tile(dev):
+def test_matmul_over_several_tiles_and_blocks(dev):
+    # 4 x 4 tiles: a 3 x 2 grid of blocks, 3 tiles along k, ragged edges.
     rng = np.random.default_rng(1)
-    a, b = rng.normal(size=(17, 5)), rng.normal(size=(5, 3))
-    got = dev.to_host(P.matmul.cuda_kernel(dev, dev.value(a), dev.value(b)), False)
-    np.testing.assert_allclose(got, a @ b, rtol=1e-12)
+    a, b = rng.normal(size=(2, 9, 10)), rng.normal(size=(2, 10, 6))
+    c = dev.empty((2, 9, 6), np.float64)
+    dev.kernels.matmul(c.buf, dev.flat(a), dev.flat(b), 2, 9, 6, 10, tile=4)
+    np.testing.assert_allclose(dev.to_host(c, False), a @ b, rtol=1e-12)
     assert dev.counts["matmul"] == 1
