@@ -17,7 +17,7 @@ program is pure: it is the look-ahead on a fork that DEBUGGER.md asks for.
 from myia.ir import Constant, Parameter
 
 from .engine import DebugError, integral
-from .render import expr_text, label
+from .render import label, operation_text
 from .graphs import is_control, user_loc
 
 
@@ -269,7 +269,7 @@ def _sees(frame, target):
 
 
 def _describe(trace, use, fframe, step):
-    """`line 31, iteration 2, mul(x, i) (#304)`: where a use of a variable is."""
+    """`line 31, iteration 2, x * i (#304)`: where a use of a variable is."""
     loc = user_loc(use)
     if loc is None or is_control(use):
         return f"passed to the next block (#{step})"
@@ -278,5 +278,5 @@ def _describe(trace, use, fframe, step):
     same = [f for f in inv.frames if f.graph is fframe.graph] if inv is not None else []
     if len(same) > 1:  # a loop body: which iteration
         parts.append(f"iteration {same.index(fframe) + 1}")
-    parts.append(expr_text(use))
+    parts.append(operation_text(use))
     return f"{', '.join(parts)} (#{step})"

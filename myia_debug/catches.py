@@ -7,7 +7,7 @@ written in `myia/prims/`), so the report is told in the user's terms: the
 user's operation, its inputs by the user's names and, in the backward pass,
 the sensitivity that came in::
 
-    Catch inf: the backward of pow(x, 0.5) gave inf
+    Catch inf: the backward of x ** 0.5 gave inf
       inputs: x = 0.0, ∂y = 1.0
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 
 from .adjoints import fprop_frame
 from .breakpoints import nonfinite
-from .render import expr_text, label
+from .render import label, operation_text
 
 
 def first_bad(value, kind):
@@ -34,7 +34,7 @@ def report(session, stop, fmt, d):
     trace = session.trace
     if not trace.inv_of[ev.frame.id].hidden:  # the user's own node
         values = [(label(i), ev.frame.lookup(i)) for i in ev.node.inputs[1:] if i.graph is not None]
-        return _lines(kind, expr_text(ev.node), ev.value, values, True, fmt)
+        return _lines(kind, operation_text(ev.node), ev.value, values, True, fmt)
     _, frame, call = session.current_frame(stop.pos)
     primal = call.debug.origin if call.debug.role in ("fprop_call", "bprop_call") else call
     bwd = call.debug.role == "bprop_call"
@@ -49,7 +49,7 @@ def report(session, stop, fmt, d):
     if bwd:
         values.append((d(label(primal)), frame.lookup(call.inputs[1])))
     finite = not any(nonfinite(v, kind) for _, v in values)
-    op = ("the backward of " if bwd else "") + expr_text(primal)
+    op = ("the backward of " if bwd else "") + operation_text(primal)
     return _lines(kind, op, ev.value, values, finite, fmt)
 
 

@@ -81,7 +81,7 @@ class RunCommands:
             primal = primal.debug.origin
         if loc is None or not getattr(primal, "inputs", None):
             return ""
-        return f"  [{render.expr_text(primal)} at {os.path.basename(loc.file)}:{loc.line}]"
+        return f"  [{render.operation_text(primal)} at {os.path.basename(loc.file)}:{loc.line}]"
 
     def do_restart(self, arg):
         """restart / run: run the program again from the start; breakpoints and options stay."""

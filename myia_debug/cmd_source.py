@@ -31,7 +31,9 @@ class SourceCommands:
             try:
                 nums = [int(x) for x in arg.replace(",", " ").split()]
             except ValueError:
-                raise DebugError("usage: list [FIRST[, LAST] | .]") from None
+                nums = []
+            if not nums:
+                raise DebugError("usage: list [FIRST[, LAST] | .]")
             first = max(1, nums[0] - (ctx if len(nums) == 1 else 0))
             last = nums[1] if len(nums) > 1 else first + 2 * ctx
             if last < first:  # pdb: `list 10, 3` means 3 lines from 10

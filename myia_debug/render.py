@@ -172,6 +172,17 @@ def label(node):
     return f"%{node.id}"
 
 
+def operation_text(node):
+    """The user's own spelling of an operation (`x ** 0.5`, `np.log(a)`) when its
+    source is on one line; else `op(a, b)`."""
+    loc = getattr(node.debug, "loc", None)
+    if loc is not None and loc.end_column is not None:
+        text = linecache.getline(loc.file, loc.line)[loc.column:loc.end_column].strip()
+        if text and not text.endswith(":"):
+            return text
+    return expr_text(node)
+
+
 def expr_text(node):
     """`op(a, b)` with the users' names for the inputs (ids change between runs)."""
     fn, *args = node.inputs

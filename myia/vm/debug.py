@@ -170,8 +170,15 @@ def user_node(frame, node):
     return here if loc is not None and not _in_library(loc) else node
 
 
+_library_files = {}  # file -> whether it is Myia's own (asked at every tail call)
+
+
 def _in_library(loc):
-    return loc is not None and os.path.abspath(loc.file).startswith(_LIBRARY)
+    if loc is None:
+        return False
+    if loc.file not in _library_files:
+        _library_files[loc.file] = os.path.abspath(loc.file).startswith(_LIBRARY)
+    return _library_files[loc.file]
 
 
 def user_error(exc, node):

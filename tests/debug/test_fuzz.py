@@ -1,6 +1,7 @@
 """Random command lines never kill a session: every failure is one `***` line."""
 
 import os
+import re
 import tempfile
 
 from hypothesis import HealthCheck, given, settings
@@ -9,10 +10,12 @@ from hypothesis import strategies as st
 from myia_debug.commands import Debugger, Quit
 from myia_debug.engine import Session
 
+from . import gradprogs as G
 from . import programs as P
 
 PROGRAMS = [(P.straight, (1.5, 2.0)), (P.loop, (1.5, 3)), (P.fact, (3,)),
-            (P.nan_maker, (0.5,)), (P.failing, (1.0,)), (P.branch, (-1.0,))]
+            (P.nan_maker, (0.5,)), (P.failing, (1.0,)), (P.branch, (-1.0,)),
+            (G.quiet, (1.5,)), (G.train, (0.5, 3.0)), (G.net, (0.5, 1.0, 2))]
 WORDS = ["s", "n", "r", "c", "unt", "si", "ni", "rs", "rn", "rsi", "rc", "rfinish",
          "goto", "timeline", "b", "tbreak", "cl", "disable", "enable", "ignore", "condition",
          "catch", "uncatch", "watch", "unwatch", "p", "pp", "a", "locals", "rv", "whatis",
@@ -23,7 +26,7 @@ WORDS = ["s", "n", "r", "c", "unt", "si", "ni", "rs", "rn", "rsi", "rc", "rfinis
 ARGS = ["", "1", "0", "-1", "32", "14", "x", "a", "i", "s", "%3", "sq", "straight",
         "programs.py:15", "nan", "error", "bwd", "fwd", "if i > 1", "1/0", "(", "adj('x')",
         "∂x", "$_step", "--stage", "grad", "on", "off", "context", "precision", "99999",
-        "np.ones(3)", "x y z", "'", "\\", ",", "zz:7"]
+        "np.ones(3)", "x y z", "'", "\\", ",", "zz:7", "history", "r", "87"]
 
 line = st.builds(lambda w, a, b: f"{w} {a} {b}".strip(),
                  st.sampled_from(WORDS), st.sampled_from(ARGS), st.sampled_from(ARGS))
@@ -46,8 +49,7 @@ def test_random_commands_never_kill_the_session(program, grad, lines):
                     dbg.onecmd(text)
                 except Quit:
                     break
-                assert dbg.prompt in ("(myia fwd) ", "(myia bwd) ", "(myia done) ",
-                                      "(myia pm) ")
+                assert re.fullmatch(r"\(myia (fwd|bwd|done|pm)( grad\(\w+\))?\) ", dbg.prompt)
         finally:
             os.chdir(cwd)
     # Errors of our own (not of the user's expressions) would show as these.

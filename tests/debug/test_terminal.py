@@ -94,7 +94,8 @@ def test_reverse_stepping():
 def test_nan_catch():
     child = spawn("nan_maker", "0.5", "--break-on", "nan")
     command(child, "c")
-    child.expect("Catch nan: log")
+    child.expect("Catch nan: ")
+    child.expect("log")
     child.expect(r"\(45\)nan_maker")
     command(child, "q")
     finish(child)
