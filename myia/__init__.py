@@ -22,8 +22,7 @@ class _IRPackage(type(ir)):
     """`myia.ir` is both the IR subpackage (`import myia.ir`, `myia.ir.Graph`)
     and the public function `myia.ir(fn, *example_args, stage=...)`."""
 
-    def __call__(self, fn, *example_args, stage="parse"):
-        return ir_of(fn, *example_args, stage=stage)
+    __call__ = staticmethod(ir_of)  # no frame of its own in a user's traceback
 
 
 ir.__class__ = _IRPackage

@@ -97,18 +97,6 @@ def myia(fn=None, *, backend=None, device="cpu", device_arrays=False):
     """
     backend = backend or ("vm" if device == "cuda" else DEFAULT_BACKEND)
     pipeline.check_options(backend, device)
-def signature(args):
-    """The compile-cache key of a call: `typeof` of each argument."""
-    return tuple(typeof(a) for a in args)
-
-
-def myia(fn=None, *, backend=DEFAULT_BACKEND, device="cpu"):
-    """Compile `fn` with Myia; usable bare (`@myia`) or with options."""
-    if device not in DEVICES:
-        raise MyiaError(f"unknown device {device!r}; choose one of {DEVICES}")
-    if backend not in pipeline.BACKENDS:
-        raise MyiaError(f"unknown backend {backend!r}; choose one of "
-                         f"{pipeline.BACKENDS}")
     if fn is None:
         return lambda f: MyiaFunction(f, backend, device, device_arrays)
     return MyiaFunction(getattr(fn, "__myia_fn__", fn), backend, device, device_arrays)

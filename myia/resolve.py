@@ -24,13 +24,6 @@ from .prims.adjoint import Env, Zero
 from .stdlib import CONVERTERS, SPELLINGS
 
 
-def global_value(globals_, name):
-    """The value `name` has in a function's globals, else among the builtins."""
-    if name in globals_:
-        return globals_[name]
-    return getattr(builtins, name, None)
-
-
 def resolve_value(value):
     """The constant value Myia code sees for the Python `value`.
 

@@ -855,7 +855,7 @@ def test_every_primitive_has_every_facet():
 def abstract_args(prim, args):
     """The abstract arguments inference would see: static parameters as constants."""
     out = []
-    for name, a in zip(prim.params or (), args):
+    for name, a in zip(prim.params or [None] * len(args), args):  # None: variadic
         static = name in prim.static or isinstance(a, (str, type, tuple)) or a is None
         out.append(constant_type(a) if static else T.typeof(a))
     return out

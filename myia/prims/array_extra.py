@@ -204,7 +204,12 @@ def _reshape_method(x, *shape):
 
 
 def _infer_reshape_method(x, *shape):
-    return reshape.infer(x, shape[0] if len(shape) == 1 else T.Tuple(shape))
+    dims = shape[0] if len(shape) == 1 else T.Tuple(shape)
+    if T.is_static(dims):
+        return reshape.infer(x, dims)
+    # Runtime dimensions (`x.reshape(n, 2)`): the rank is known, not the sizes.
+    rank = len(dims.items) if isinstance(dims, T.Tuple) else 1
+    return T.Array(x.dtype, (None,) * rank)
 
 
 # Variadic: its backpropagator is built per arity (`myia.grad._STRUCTURAL`).
@@ -216,3 +221,51 @@ METHODS = {"sum": reduce_sum, "prod": prod, "mean": mean, "max": amax, "min": am
            "any": any_,
            "all": all_, "argmax": argmax, "argmin": argmin, "reshape": reshape_method,
            "astype": astype, "transpose": transpose, "dot": dot}
+
+
+# ----- CUDA facets (myia/vm/cuda.py): casts, reshapes and (un)stacking ------------
+# prod, argmax, argmin, any, all and einsum have no device kernel yet: on
+# device='cuda' they raise a MyiaError (a device array reaching host code).
+# is_discrete and einsum_adjoint work on dtypes and shapes, np.array on host
+# numbers: they run on the host.
+
+def _cuda_astype(dev, x, dtype):
+    if dev.host(x):
+        return _astype(x, dtype)
+    return dev.astype(x, np.dtype(dtype))
+
+
+def _cuda_reshape_method(dev, x, *shape):
+    if dev.host(x):
+        return _reshape_method(x, *shape)
+    return dev.reshape(x, shape[0] if len(shape) == 1 else shape)
+
+
+def _cuda_stack(dev, arrays, axis=0):
+    if dev.host(*arrays):
+        return _stack(arrays, axis)
+    shape = np.shape(dev.value(arrays[0]))
+    if any(np.shape(dev.value(a)) != shape for a in arrays):
+        raise ValueError("all input arrays must have the same shape")
+    axis = np.lib.array_utils.normalize_axis_tuple(axis, len(shape) + 1)[0]
+    return dev.concatenate([dev.reshape(a, shape[:axis] + (1,) + shape[axis:])
+                            for a in arrays], axis)
+
+
+def _cuda_unstack(dev, x, axis):
+    if dev.host(x):
+        return _unstack(x, axis)
+    x = dev.value(x)
+    axis = np.lib.array_utils.normalize_axis_tuple(axis, x.ndim)[0]
+    return tuple(dev.getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
+
+
+def _cuda_array_to_tuple(dev, x, like):
+    if dev.host(x) or not isinstance(like, tuple):
+        return _array_to_tuple(x, like)
+    return tuple(_cuda_array_to_tuple(dev, dev.getitem(x, i), v) for i, v in enumerate(like))
+
+
+astype.cuda_kernel, reshape_method.cuda_kernel = _cuda_astype, _cuda_reshape_method
+stack.cuda_kernel, unstack.cuda_kernel = _cuda_stack, _cuda_unstack
+array_to_tuple.cuda_kernel = _cuda_array_to_tuple

@@ -20,8 +20,6 @@ must be compile-time constants; when every argument is one, the result is
 too (`shape(x)[0] * 2` of a known shape is folded).
 """
 
-import dataclasses
-
 import numpy as np
 
 from .. import types as T
@@ -189,14 +187,3 @@ def returns(abstract):
         return abstract
     return infer
 
-
-def record_fields(x):
-    """(name, type) of each field of a Record, or raise."""
-    if not isinstance(x, T.Record):
-        raise MyiaTypeError(f"{x} is not a dataclass instance")
-    return x.fields
-
-
-def is_dataclass_type(a):
-    return isinstance(a, T.Const) and isinstance(a.value, type) and \
-        dataclasses.is_dataclass(a.value)

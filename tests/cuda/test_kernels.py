@@ -26,7 +26,12 @@ HOST = {
     P.arange: "its impl makes a host array, copied to the device where it is used",
     P.shape: "reads the shape", P.size: "reads the shape",
     P.inverse_permutation: "works on axes", P.split_points: "works on shapes",
+    P.is_discrete: "works on dtypes", P.einsum_adjoint: "works on subscripts and shapes",
+    P.array_: "builds an array from host numbers, copied to the device where it is used",
 }
+# Array primitives with no device kernel yet: on device='cuda' they are a
+# MyiaError (checked below), never a silent copy to the host.
+NO_KERNEL_YET = {P.prod, P.argmax, P.argmin, P.any_, P.all_, P.einsum}
 
 
 def as_float32(x):
@@ -84,10 +89,11 @@ def test_cuda_kernel_matches_impl(row, dev):
 
 
 def test_array_primitives_have_cuda_kernels():
-    families = (P.array, P.nn)
+    families = (P.array, P.array_extra, P.nn)
     arrays = [p for p in P.PRIMITIVES if any(p is getattr(f, n, None) for f in families
                                              for n in dir(f))]
-    missing = [p.name for p in arrays if p.cuda_kernel is None and p not in HOST]
+    missing = [p.name for p in arrays if p.cuda_kernel is None and p not in HOST
+               and p not in NO_KERNEL_YET]
     assert not missing, f"array primitives without a CUDA kernel: {missing}"
     elementwise = [P.add, P.mul, P.tanh, P.exp, P.maximum, P.lt, P.where, P.sign]
     assert all(p.cuda_kernel is not None for p in elementwise)
@@ -131,3 +137,13 @@ def test_matmul_over_several_tiles_and_blocks(dev):
     dev.kernels.matmul(c.buf, dev.flat(a), dev.flat(b), 2, 9, 6, 10, tile=4)
     np.testing.assert_allclose(dev.to_host(c, False), a @ b, rtol=1e-12)
     assert dev.counts["matmul"] == 1
+
+
+def prod_of_double(x):
+    return np.prod(x * 2.0)
+
+
+def test_primitives_without_a_kernel_are_an_error_on_the_device():
+    assert all(p.cuda_kernel is None for p in NO_KERNEL_YET)
+    with pytest.raises(myia.MyiaError, match="device='cuda'|ufunc"):
+        myia.myia(prod_of_double, device="cuda")(np.ones((2, 3)))
