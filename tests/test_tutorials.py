@@ -24,8 +24,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # The PNG files each tutorial promises in its text.
 PLOTS = {
-    "03_how_myia_works": ("ir_g.png", "ir_loop.png", "ir_grad.png"),
+    "03_how_myia_works": ("ir_g.png", "ir_loop.png", "ir_grad.png", "ir_grad_opt.png"),
     "04_training": ("mlp_moons.png", "rnn_sine.png"),
+    "07_speed": ("speed.png",),
 }
 NEEDS_DOT = {"03_how_myia_works"}
 

@@ -163,6 +163,88 @@ print(len(f_grad), "graphs in all; forward and backward graphs of f's own code:"
 print("\n".join(user))
 
 # %% [markdown]
+# ## Stage `infer`: the typed program
+#
+# The graphs so far hold no types: `g` would work on a float, an array, or a
+# dataclass with `__mul__`. Given example arguments, `stage="infer"` runs
+# type inference: every node gets an *abstract value* (a type, and for arrays
+# a dtype and a shape), printed after the colon, and every graph is
+# specialised to one signature. The same `g`, for an array and for a float:
+
+# %%
+print(myia.ir(g, np.ones(3), stage="infer"))
+print(myia.ir(g, 2.0, stage="infer"))
+
+# %% [markdown]
+# The types follow numpy's and Python's rules exactly, with nothing guessed:
+# `x * x` of a Python `float` is a `float`, but `np.sin` of a Python float
+# returns a numpy scalar, `f64`, and so does the sum. Each primitive brings
+# its own inference rule (tutorial 6 writes one). A type error is found here,
+# before anything runs, and is reported at the user's line.
+#
+# In the loop, the loop-carried variables are typed too (`i: int`,
+# `s: float`), and a `switch` has the type of the set of graphs it can
+# select:
+
+# %%
+print(myia.ir(f, 1.5, 10, stage="infer"))
+
+# %% [markdown]
+# ## Stage `opt`: the optimized program
+#
+# `stage="opt"` runs the optimizer on the typed program: rewrite rules such
+# as inlining small graphs, folding constants and removing what is never
+# used, applied until nothing changes, with every node keeping the source
+# line it came from. On the loop there is little to do: `truth(gt(...))` of a
+# `bool` is just the comparison, and the exit graphs that only forward `s`
+# are inlined:
+
+# %%
+print(myia.ir(f, 1.5, 10, stage="opt"))
+
+# %% [markdown]
+# The gradient program is where the optimizer matters. The typed gradient of
+# `g` at a float is the dozens of graphs listed earlier (the forward graphs,
+# the backpropagator closures, the primitives' own bprops); optimized, the
+# closures are inlined away and what remains is the derivative itself,
+# `1.0 * cos(x) + 1.0 * x + 1.0 * x` (the `1.0` is the seed, the sensitivity
+# of the output), with each term's source line:
+
+# %%
+typed_grad = myia.ir(myia.grad(g), 2.0, stage="infer")
+optimized_grad = myia.ir(myia.grad(g), 2.0, stage="opt")
+print(len(str(typed_grad).splitlines()), "lines typed,",
+      len(str(optimized_grad).splitlines()), "lines optimized:\n")
+print(optimized_grad)
+print("grad(g)(2.0) =", myia.grad(g)(2.0), "  2 * 2.0 + cos(2.0) =", 2 * 2.0 + np.cos(2.0))
+
+# %% [markdown]
+# ## Stage `kernels`: the generated machine code
+#
+# The production VM, the default backend, compiles each straight-line run
+# of scalar arithmetic it executes often into a *kernel*: a Python function
+# compiled by Numba to machine code, one call instead of one VM instruction
+# per node. `stage="kernels"` runs the function on the example arguments and
+# shows the source of the kernels it compiled:
+
+
+# %%
+def h(x, y):
+    return x * y + 1.0 / (x - y)
+
+
+print(myia.ir(h, 2.0, 3.0, stage="kernels"))
+
+# %% [markdown]
+# Each line of a kernel is one node, with the user's line in a comment; the
+# signature spells the machine types (`float64` for Python floats). Where
+# machine arithmetic could differ from Python's (an `int` beyond 64 bits, a
+# division by zero, `math.exp` overflowing), the kernel *declines* (the
+# `raise ArithmeticError` guards you can see in tutorial 7's kernels) and
+# the VM runs the nodes one by one instead, so the result is always exactly
+# Python's. Kernels are cached on disk, keyed by their source. Tutorial 7
+# measures what this buys.
+#
 # ## Pictures of graphs
 #
 # `.to_dot()` returns a Graphviz description of a graph and all the graphs it
@@ -204,6 +286,13 @@ draw(myia.ir(f), "ir_loop")
 
 # %%
 draw(myia.ir(g, stage="grad"), "ir_grad")
+
+# %% [markdown]
+# The same gradient after inference and optimization, for a float argument:
+# one small graph.
+
+# %%
+draw(optimized_grad, "ir_grad_opt")
 
 # %% [markdown]
 # The same listings are available in the step debugger (`ir`, `dot FILE`),

@@ -16,8 +16,9 @@
 #    time steps differentiated by Myia.
 #
 # The data is generated with numpy (no downloads). Each training step runs on
-# the debug VM, which executes the graph one primitive at a time: the models
-# and step counts are small so that the whole tutorial runs in seconds.
+# the default backend, the production VM (tutorial 7 compares it with the
+# debug VM); the models and step counts are small so that the whole tutorial
+# runs in seconds. The times it prints depend on the machine.
 # Plots are written as PNG files to `tutorial_output/` (or to the folder named
 # by `MYIA_TUTORIAL_OUT`).
 
@@ -82,13 +83,13 @@ def logistic_loss(p, x, y):
     return np.mean(np.maximum(z, 0.0) - z * y + np.log(1.0 + np.exp(-np.abs(z))))
 
 
-@myia.myia(backend="debug")
+@myia.myia
 def mlp_step(p, x, y, lr):
     loss, g = myia.value_and_grad(logistic_loss)(p, x, y)
     return loss, MLP(p.w1 - lr * g.w1, p.b1 - lr * g.b1, p.w2 - lr * g.w2, p.b2 - lr * g.b2)
 
 
-predict = myia.myia(logits, backend="debug")
+predict = myia.myia(logits)
 
 
 def init_mlp(hidden, rng):
@@ -126,7 +127,7 @@ for step in range(steps):
     loss, params = mlp_step(params, x_train, y_train, lr)
     losses.append(float(loss))
 elapsed = time.perf_counter() - start
-print(f"{steps} steps in {elapsed:.2f} s ({1000 * elapsed / steps:.1f} ms per step on the debug VM)")
+print(f"{steps} steps in {elapsed:.2f} s ({1000 * elapsed / steps:.1f} ms per step on the production VM)")
 print(f"loss: {losses[0]:.4f} -> {losses[-1]:.4f}")
 
 
@@ -201,7 +202,7 @@ def rnn_loss(p, seq):
     return np.mean((rnn_predictions(p, seq) - seq[1:]) ** 2)
 
 
-@myia.myia(backend="debug")
+@myia.myia
 def rnn_step(p, seq, lr):
     loss, g = myia.value_and_grad(rnn_loss)(p, seq)
     return loss, RNN(p.wx - lr * g.wx, p.wh - lr * g.wh, p.b - lr * g.b,
@@ -236,11 +237,11 @@ for step in range(steps):
     loss, rnn = rnn_step(rnn, sine_batch(32, rng), lr)
     rnn_losses.append(float(loss))
 elapsed = time.perf_counter() - start
-print(f"{steps} steps in {elapsed:.2f} s ({1000 * elapsed / steps:.1f} ms per step on the debug VM)")
+print(f"{steps} steps in {elapsed:.2f} s ({1000 * elapsed / steps:.1f} ms per step on the production VM)")
 print(f"loss: {np.mean(rnn_losses[:10]):.4f} (first 10 steps) -> {np.mean(rnn_losses[-10:]):.4f} (last 10)")
 
 test = sine_batch(64, rng)
-preds = myia.myia(rnn_predictions, backend="debug")(rnn, test)
+preds = myia.myia(rnn_predictions)(rnn, test)
 print(f"test loss {np.mean((preds - test[1:]) ** 2):.4f}; "
       f"predicting the last value seen would give {np.mean((test[:-1] - test[1:]) ** 2):.4f}")
 per_step = np.mean((preds - test[1:]) ** 2, axis=1)

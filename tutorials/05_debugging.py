@@ -116,12 +116,13 @@ session(loss, w, x, y, grad=0, commands=["catch nan bwd", "c", "q"],
 # `inf`: infinity times zero. So the NaN is a symptom; the origin is the
 # infinity. `catch nonfinite` catches NaN *or* inf, so it stops earlier, at
 # the true origin. Once there, `where` shows the call stack of the backward
-# pass, `up` moves to the caller's frame (`loss`), and `p` evaluates expressions over
-# the forward values that frame computed:
+# pass, `up` moves to the caller's frame (`loss`) and `down` back to
+# `row_norms`, and `p` evaluates expressions over the forward values that
+# frame computed:
 
 # %%
 session(loss, w, x, y, grad=0, commands=[
-    "catch nonfinite bwd", "c", "where", "up", "p w * w", "p np.sum(w * w, axis=1)", "q"],
+    "catch nonfinite bwd", "c", "where", "up", "down", "p w * w", "p np.sum(w * w, axis=1)", "q"],
     expect=["Catch nonfinite", "sqrt", "row_norms"])
 
 # %% [markdown]

@@ -22,8 +22,8 @@
 import numpy as np
 
 import myia
+from myia import types as T
 from myia.prims import Primitive
-from myia.prims.rules import elementwise
 
 
 def fd_grad(f, x, eps=1e-6):
@@ -49,14 +49,15 @@ def report(name, ad, ref, ref_name="FD"):
 #
 # A `Primitive` holds everything Myia knows about one operation:
 #
-# * `impl`, its implementation in Python or numpy, which the VMs run;
-# * `infer`, its type and shape rule, from the abstract values of the inputs
-#   (`f64[8]`) to the output's; `myia.prims.rules.elementwise` builds the
-#   rule of an elementwise operation from `impl` itself (numpy's broadcasting
-#   and dtype promotion);
+# * `impl`, its implementation in Python or numpy, which both VMs call;
+# * `infer`, its inference rule: from the abstract values (types and shapes)
+#   of its arguments to the abstract value of its result, used by
+#   `stage="infer"`; it raises `MyiaTypeError` for arguments it refuses;
 # * `bprop`, its backpropagator: a function *in the Myia subset* taking the
 #   inputs, the output `out` and the output's sensitivity `dout`, and
-#   returning a tuple with one sensitivity per input.
+#   returning a tuple with one sensitivity per input;
+# * `kernel`, for the production VM's compiled code (see the end of this
+#   section).
 #
 # Softplus, `log(1 + exp(x))`, is a good candidate: written naively it
 # overflows for large `x`, while numpy's `logaddexp` computes it stably; and
@@ -72,11 +73,38 @@ def _bprop_softplus(x, out, dout):
     return (dout / (1.0 + np.exp(-x)),)
 
 
-softplus = Primitive("softplus", _softplus, infer=elementwise, bprop=_bprop_softplus)
+def _infer_softplus(x):
+    """Softplus keeps the type and shape of a float or float array, refuses the rest."""
+    t = T.widen(x)  # a compile-time constant 2.0 widens to `float`
+    if t is T.Float or isinstance(t, (T.Scalar, T.Array)) and t.dtype.kind == "f":
+        return t
+    raise myia.MyiaTypeError(f"softplus takes floats or float arrays, not {t}")
+
+
+softplus = Primitive("softplus", _softplus, infer=_infer_softplus, bprop=_bprop_softplus)
 
 # %% [markdown]
+# The abstract values the rule sees are those of `myia.types`: `typeof` gives
+# the one of a runtime value, and they print the way the typed listings of
+# tutorial 3 show them. The rule can be tried on its own:
+
+# %%
+print(softplus.infer(T.typeof(np.ones((8, 3)))), softplus.infer(T.Float))
+try:
+    softplus.infer(T.typeof(np.arange(3)))
+except myia.MyiaTypeError as e:
+    print("MyiaTypeError:", e)
+
+# %% [markdown]
+# Most of Myia's numeric primitives do not write such a rule by hand:
+# `myia.prims.rules.elementwise` builds one from `impl` itself (numpy's
+# broadcasting for the shape, numpy's promotion for the dtype, found by
+# running `impl` on tiny samples). `infer=elementwise` would have done here
+# too; the hand-written rule is stricter, since it refuses integers.
+#
 # `softplus` is now usable in any Myia function, like `np.tanh`. Calling it
-# from plain Python runs `impl`:
+# from plain Python runs `impl`; `myia.myia` runs it on the default backend,
+# the production VM, and `backend="debug"` on the debug VM:
 
 
 # %%
@@ -89,18 +117,37 @@ x = rng.normal(size=(8, 3))
 y = np.sign(rng.normal(size=8))
 w = rng.normal(size=3)
 
-print(myia.myia(smooth_hinge)(w, x, y), smooth_hinge(w, x, y))
+print("production VM:", myia.myia(smooth_hinge)(w, x, y))
+print("debug VM:     ", myia.myia(smooth_hinge, backend="debug")(w, x, y))
+print("plain Python: ", smooth_hinge(w, x, y))
 with np.errstate(over="ignore"):
     print("softplus(1000) =", softplus(1000.0), "  naive:", np.log(1.0 + np.exp(1000.0)))
 
 # %% [markdown]
-# In the IR it is a single node; its backpropagator shows up in the gradient
+# In the IR it is a single node. In the typed program (`stage="infer"`, for
+# example arguments) its node has the type its rule gave, and everything
+# downstream is typed from it; its backpropagator shows up in the gradient
 # program as a graph parsed from `_bprop_softplus`:
 
 # %%
-print(myia.ir(smooth_hinge))
+print(myia.ir(smooth_hinge, w, x, y, stage="infer"))
 grad_listing = str(myia.ir(smooth_hinge, stage="grad"))
 print(next(b for b in grad_listing.split("\n\n") if b.startswith("graph _bprop_softplus")))
+
+# %% [markdown]
+# The rule's refusal reaches the user as a located error: typing a function
+# that passes integers to `softplus` names the user's line:
+
+
+# %%
+def int_softplus(n):
+    return softplus(n) + 1
+
+
+try:
+    myia.ir(int_softplus, np.arange(3), stage="infer")
+except myia.MyiaTypeError as e:
+    print("MyiaTypeError:", e)
 
 # %% [markdown]
 # Its gradient, checked:
@@ -126,16 +173,40 @@ for v in (-2.0, 0.0, 3.0):
     print(f"x = {v:4}: second derivative {d2(v):.10f}  exact {s * (1 - s):.10f}")
 
 # %% [markdown]
-# Myia's own primitives (in `myia/prims/`) are defined exactly this way, one
-# object per operation with every facet beside it. `infer` is what type
-# inference (`myia.ir(f, *args, stage="infer")`) calls on the abstract
-# values of the arguments; `kernel` (None here) would tell the production VM
-# how to compile it when `numba.njit(impl)` will not do.
+# ### The `kernel` facet and the production VM
+#
+# The production VM compiles straight-line runs of *scalar* primitives
+# (Python `float`/`int` arithmetic and `math.*`) into fused Numba kernels,
+# and runs every other primitive through its `impl`. A new primitive is
+# never fused: in a scalar loop that calls it, the arithmetic before the call
+# becomes a kernel, and `softplus` runs its `impl` between kernels.
+# `stage="kernels"` runs the function once on the production VM and lists the
+# kernels it compiled:
+
 
 # %%
-from myia import types as T  # noqa: E402
+def softplus_series(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + softplus(x * i - 3.0) / (i + 1)
+    return s
 
-print(softplus.infer(T.typeof(x @ w)), softplus.kernel)
+
+print("production VM:", myia.myia(softplus_series)(0.5, 50),
+      " plain Python:", softplus_series(0.5, 50))
+print(myia.ir(softplus_series, 0.5, 50, stage="kernels"))
+
+# %% [markdown]
+# `Primitive(..., kernel=...)` is the place reserved for a hand-written Numba
+# version of a primitive, for when `numba.njit(impl)` will not do; in this
+# version of Myia the production VM does not read it yet (every primitive
+# defines it as `None`, and the kernels above come from the VM's own table of
+# scalar operations), so a new primitive leaves it out. What matters for
+# correctness already holds: the production VM, the debug VM and plain Python
+# agree on every result above.
+
+# %%
+print("kernel facet:", softplus.kernel)
 
 # %% [markdown]
 # ## 2. A custom gradient with `defbprop`: a stable `logsumexp`
