@@ -325,23 +325,6 @@ def _infer_size(x):
     return T.Int if None in dims else T.Const(int(np.prod(dims, dtype=int)))
 
 
-def _shape_of(x):
-    if isinstance(x, T.Array):
-        return x.shape
-    if isinstance(x, (T.Scalar, T.Const)) or x in (T.Int, T.Float, T.Bool):
-        return ()
-    raise MyiaTypeError(f"{x} has no shape")
-
-
-def _infer_shape(x):
-    return T.Tuple(T.Int if d is None else T.Const(d) for d in _shape_of(x))
-
-
-def _infer_size(x):
-    dims = _shape_of(x)
-    return T.Int if None in dims else T.Const(int(np.prod(dims, dtype=int)))
-
-
 shape = Primitive("shape", _shape, infer=_infer_shape, differentiable=False)
 size = Primitive("size", _size, infer=_infer_size, differentiable=False)
 
