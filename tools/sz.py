@@ -11,8 +11,10 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULE_BUDGET = 400
 # 12,000 was each branch's budget; the seven branches merged (types, optimizer,
-# production VM, CUDA, debugger, language additions) measure about 12,170.
-TOTAL_BUDGET = 12500
+# production VM, CUDA, debugger, language additions) measured about 12,170.
+# The second compiler round (typed run path, native gradient loops, optimizer
+# clean-up of sensitivities, faster debug VM) is budgeted 1,500 more.
+TOTAL_BUDGET = 14000
 
 
 def count(path):
