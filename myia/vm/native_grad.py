@@ -1,0 +1,508 @@
+"""Gradients in native code: a typed program's graphs as one njit state machine.
+
+Under `grad`, a loop's backward pass is a chain of backpropagator closures,
+one per iteration, each holding its residuals and the next one; a recursion's
+is the same chain built by non-tail calls.  `compile(graph)` takes the typed,
+optimized, closure-converted program (`optimize(..., closures=True)`) and
+writes all of it as ONE generated function compiled by `numba.njit`.  Values
+are scalar registers and function values are (graph tag, heap record) pairs
+(defun.py); graphs are inlined into their callers except the targets of back
+edges of the call graph (loop headers, recursive graphs), which are states of
+a `while True` machine.  A call of one pushes the caller's live registers and
+a return state on an explicit stack and jumps; its return pops them.  So the
+forward loop pushes each iteration's residuals, and the backward pass (the
+chain of closures, now tags and records) pops them: two native loops.
+
+    def kernel(vf0, vi1, limit):             # grad(f)(x: float, n: int)
+        stk = np.empty(256, np.int64) ...    # frames; heap: closure records
+        state = 0
+        while True:
+            if state == 0:                   # grad(f): calls fprop:while
+                ...
+            elif state == 1:                 # fprop:while: i < n ? body : exit
+                ...
+                stk[sp] = vi12 ...           # the body's call: push live registers
+                stk[sp + 3] = 2              # and where to return
+                state = 1
+                continue
+            elif state == 2:                 # after it: pop them, make the closure
+                ...
+
+Every primitive is written as emit.py writes it, so the result is CPython's
+or the function declines (raises; the VM then runs the program): ints near
+int64's range, libm domain errors, a zero division, calls nested deeper than
+`myia.recursion_limit()`.  What it cannot express (arrays, a primitive it
+does not know) makes `compile` return None.
+"""
+
+import re
+
+from .. import prims as P, types as T
+from ..vm.debug import recursion_limit
+from .defun import _VAR, _ZEROS, Decline, Machine, Val, _graph_const, _is, _is_call, _keys, kinds
+from .emit import DECLINE, FUSIBLE, op_lines, result_type, where
+from .kernels import compile_source
+
+_ABS = {float: T.Float, int: T.Int, bool: T.Bool}
+_READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
+_WRITE = {"f": "{0}f[{1}] = {2}", "i": "{0}[{1}] = {2}", "b": "{0}[{1}] = 1 if {2} else 0"}
+_HEAD = '''import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def grow(a, need):
+    b = np.empty(max(2 * a.shape[0], need), np.int64)
+    b[:a.shape[0]] = a
+    return b, b.view(np.float64)
+
+
+@numba.njit(cache=True, error_model="python")
+def kernel({args}):
+    stk = np.empty(256, np.int64)
+    stkf = stk.view(np.float64)
+    heap = np.empty(256, np.int64)
+    heapf = heap.view(np.float64)
+    sp = 0
+    hn = 0
+    depth = 0
+'''
+
+
+class Program(Machine):
+    """Generates the kernel of one typed program (see the module doc)."""
+
+    def generate(self):
+        s0 = self.new_state()
+        self.cur = s0
+        self.args = [Val(p.abstract, self.fresh(kinds(p.abstract, self.sens)))
+                     for p in self.top.parameters]
+        machine = sorted(self.machine, key=self.tags.get)
+        for g in machine:
+            self.entry[g] = self.new_state()
+            self.params[g] = [Val(p.abstract, self.fresh(kinds(p.abstract, self.sens)))
+                              for p in g.parameters]
+        self.body(self.top, self.args, ("final",), self.states[s0][0], "")
+        for g in machine:
+            self.in_state(self.entry[g], lambda o, ind, g=g: self.body(
+                g, self.params[g], ("ret", g), o, ind))
+        return self.source()
+
+    def in_state(self, s, emit):
+        cur, self.cur = self.cur, s
+        emit(self.states[s][0], "")
+        self.cur = cur
+
+    # ----- graphs and calls ----------------------------------------------------------
+
+    def body(self, g, args, k, out, ind):
+        if len(args) != len(g.parameters):
+            raise Decline("arity")
+        env = {p: Val(p.abstract, self.coerce(a, p.abstract, out, ind))
+               for p, a in zip(g.parameters, args)}
+        self.seq(g, self.order[g], 0, env, k, out, ind)
+
+    def seq(self, g, nodes, i, env, k, out, ind):
+        for j in range(i, len(nodes)):
+            n = nodes[j]
+            if n in self.virtual:
+                continue
+            if not _is_call(n):
+                env[n] = self.prim(n, env, out, ind)
+                continue
+            if n is g.output:
+                return self.call(n, env, k, out, ind)
+            names = self.fresh(kinds(n.abstract, self.sens))
+            if self.call_suspends(n):  # the rest of `g` is a state of its own
+                after = self.new_state()
+                self.call(n, env, ("goto", after, n.abstract, names), out, ind)
+                env2 = dict(env)
+                env2[n] = Val(n.abstract, names)
+                self.in_state(after, lambda o, ind2: self.seq(g, nodes, j + 1, env2, k, o, ind2))
+                return
+            self.call(n, env, ("assign", n.abstract, names), out, ind)
+            env[n] = Val(n.abstract, names)
+        self.finish(k, self.value(g.output, env), out, ind)
+
+    def call(self, n, env, k, out, ind):
+        fn = n.inputs[0]
+        args = [self.value(a, env) for a in n.inputs[1:]]
+        if _graph_const(fn):
+            return self.call_graph(fn.value, args, k, out, ind)
+        if fn in self.virtual and _is(fn, P.partial):
+            bound = [self.value(b, env) for b in fn.inputs[2:]]
+            return self.call_graph(fn.inputs[1].value, bound + args, k, out, ind)
+        if fn in self.virtual:  # switch(c, f, g)(args): a branch
+            cond = self.scalar(self.value(fn.inputs[1], env), out, ind)[0]
+            for word, b in (("if", fn.inputs[2]), ("else", fn.inputs[3])):
+                out.append(f"{ind}{word} {cond}:" if word == "if" else f"{ind}else:")
+                g, bound = self._branch(b)[0]
+                bound = [self.value(x, env) for x in bound]
+                self.call_graph(g, bound + args, k, out, ind + "    ")
+            return None
+        tag, ptr = self.value(fn, env).e
+        for i, g in enumerate(self.candidates(fn.abstract, len(args))):
+            out.append(f"{ind}{'if' if i == 0 else 'elif'} {tag} == {self.tags[g]}:")
+            bound, off = [], 0
+            for p in g.parameters[:self.bound.get(g, 0)]:
+                names = self.fresh(kinds(p.abstract, self.sens))
+                for name in names:
+                    out.append(f"{ind}    {name} = " +
+                               _READ[self.var_kinds[name]].format(f"{ptr} + {off}"))
+                    off += 1
+                bound.append(Val(p.abstract, names))
+            self.call_graph(g, bound + args, k, out, ind + "    ")
+        out += [f"{ind}else:", f"{ind}    {DECLINE}"]
+        return None
+
+    def call_graph(self, g, args, k, out, ind):
+        if g not in self.machine:
+            return self.body(g, args, k, out, ind)
+        exprs = [e for p, a in zip(g.parameters, args) for e in self.coerce(a, p.abstract, out, ind)]
+        params = [x for v in self.params[g] for x in v.e]
+        if k[0] == "ret" and k[1].output.abstract == g.output.abstract:
+            self.assign(params, exprs, out, ind)  # a tail call: the frame is reused
+            out += [f"{ind}state = {self.entry[g]}", f"{ind}continue"]
+            return None
+        after = self.new_state()
+        self.states[self.cur][1].add(after)
+        out.append(f"{ind}#SAVE {after}")
+        self.assign(params, exprs, out, ind)
+        out += [f"{ind}state = {self.entry[g]}", f"{ind}continue"]
+
+        def resume(o, ind2):
+            o.append(f"{ind2}#LOAD {after}")
+            self.finish(k, Val(g.output.abstract, self.ret_regs(g)), o, ind2)
+        self.in_state(after, resume)
+        return None
+
+    def ret_regs(self, g):
+        names = [f"r{x}{i}" for i, x in enumerate(kinds(g.output.abstract, self.sens))]
+        self.var_kinds.update((n, n[1]) for n in names)
+        return names
+
+    def finish(self, k, v, out, ind):
+        if k[0] == "assign":
+            self.assign(k[2], self.coerce(v, k[1], out, ind), out, ind)
+        elif k[0] == "goto":
+            self.assign(k[3], self.coerce(v, k[2], out, ind), out, ind)
+            self.states[self.cur][1].add(k[1])
+            out += [f"{ind}state = {k[1]}", f"{ind}continue"]
+        elif k[0] == "ret":
+            g = k[1]
+            self.assign(self.ret_regs(g), self.coerce(v, g.output.abstract, out, ind), out, ind)
+            out += [f"{ind}sp -= 1", f"{ind}depth -= 1", f"{ind}state = stk[sp]", f"{ind}continue"]
+        else:
+            exprs = self.coerce(v, self.top.output.abstract, out, ind)
+            out.append(f"{ind}return ({', '.join(exprs)},)")
+
+    # ----- primitives ------------------------------------------------------------------
+
+    def scalar(self, v, out, ind):
+        """(expression, Python type) of a scalar value."""
+        a = T.strip_zero(v.a)
+        if isinstance(a, T.Const) and type(a.value) in _ABS:
+            return repr(a.value), type(a.value)
+        if a not in _ABS.values():
+            raise Decline(f"{a} is not a scalar")
+        return self.coerce(v, a, out, ind)[0], {t: p for p, t in _ABS.items()}[a]
+
+    def prim(self, n, env, out, ind):
+        p, ins = n.inputs[0].value, n.inputs[1:]
+        vals = [self.value(a, env) for a in ins]
+        to = n.abstract
+        if p in FUSIBLE:
+            ops = [self.scalar(v, out, ind) for v in vals]
+            t = result_type(p, [x[1] for x in ops])
+            if t is None:
+                raise Decline(f"{p} on {[x[1] for x in ops]}")
+            dest = self.fresh([_ABS[t].name[0]])[0]
+            out += [ind + x for x in op_lines(p, dest, [x[0] for x in ops],
+                                               [x[1] for x in ops], where(n))]
+            return Val(_ABS[t], [dest])
+        if p is P.make_tuple:
+            return Val(T.Tuple([v.a for v in vals]), [e for v in vals for e in v.e])
+        if p is P.getitem and isinstance(vals[0].a, T.Tuple):
+            i = ins[1].value
+            return Val(vals[0].a.items[i], self.split(vals[0])[i])
+        if p is P.partial:
+            return self.partial(ins[0].value, vals[1:], to, out, ind)
+        if p is P.is_zero:
+            a = vals[0].a
+            return Val(T.Bool, [vals[0].e[0] if isinstance(a, T.OrZero) else
+                                repr(a is T.ZeroType)])
+        if p is P.sum_to and T.strip_zero(vals[0].a) in (T.Float, T.Int) and ins[1].value == ():
+            return vals[0]
+        if p is P.switch:
+            c = self.scalar(vals[0], out, ind)[0]
+            e = [f"({x} if {c} else {y})" for x, y in zip(
+                self.coerce(vals[1], to, out, ind), self.coerce(vals[2], to, out, ind))]
+        elif p is P.gadd:
+            e = self.gadd(vals[0], vals[1], to, out, ind)
+        elif p is P.env_getitem:
+            e = self.env_getitem(vals[0], ins[1].value, vals[2], to, out, ind)
+        elif p is P.env_setitem:
+            e = self.env_setitem(vals[0], ins[1].value, vals[2], to, out, ind)
+        elif p is P.fill_zeros:
+            e = self.fill_zeros(vals[0], to, out, ind)
+        else:
+            raise Decline(f"primitive {p}")
+        return self.bind(Val(to, e), out, ind)
+
+    def partial(self, g, vals, to, out, ind):
+        exprs, ks = [], []
+        for prm, v in zip(g.parameters, vals):
+            exprs += self.coerce(v, prm.abstract, out, ind)
+            ks += kinds(prm.abstract, self.sens)
+        if not exprs:
+            return Val(to, [str(self.tags[g]), "0"])
+        ptr = self.fresh(["i"])[0]
+        m = len(exprs)
+        out += [f"{ind}if hn + {m} > heap.shape[0]: heap, heapf = grow(heap, hn + {m})",
+                f"{ind}{ptr} = hn", f"{ind}hn += {m}"]
+        out += [ind + _WRITE[x].format("heap", f"{ptr} + {i}", e)
+                for i, (x, e) in enumerate(zip(ks, exprs))]
+        return Val(to, [str(self.tags[g]), ptr])
+
+    def gadd(self, x, y, to, out, ind):
+        if x.a is T.ZeroType:
+            return self.coerce(y, to, out, ind)
+        if y.a is T.ZeroType:
+            return self.coerce(x, to, out, ind)
+        if isinstance(x.a, T.OrZero) or isinstance(y.a, T.OrZero):
+            (fx, xs), (fy, ys) = _unzero(x), _unzero(y)
+            inner = T.strip_zero(to)
+            s = self.gadd(xs, ys, inner, out, ind)
+            ex, ey = self.coerce(xs, inner, out, ind), self.coerce(ys, inner, out, ind)
+            vals = [f"({b} if {fx} else ({a} if {fy} else {c}))" for a, b, c in zip(ex, ey, s)]
+            return ([f"({fx} and {fy})"] if isinstance(to, T.OrZero) else []) + vals
+        if isinstance(to, T.Tuple):
+            return self._gadd_items(x, y, to, out, ind)
+        if isinstance(to, T.EnvT):
+            px, py = self._env_parts(x), self._env_parts(y)
+            res = []
+            for k in _keys(to):
+                s = self.sens.get(k, T.ZeroType)
+                zero = ["False"] + [_ZEROS[q] for q in kinds(s, self.sens)]
+                (pa, *va), (pb, *vb) = px.get(k, zero), py.get(k, zero)
+                c = self.gadd(Val(s, va), Val(s, vb), s, out, ind)
+                res += [f"({pa} or {pb})"] + [f"({b} if not {pa} else ({a} if not {pb} else {z}))"
+                                              for a, b, z in zip(va, vb, c)]
+            return res
+        (ea, ta), (eb, tb) = self.scalar(x, out, ind), self.scalar(y, out, ind)
+        dest = self.fresh([_ABS[result_type(P.add, [ta, tb])].name[0]])[0]
+        out += [ind + line for line in op_lines(P.add, dest, [ea, eb], [ta, tb])]
+        return self.coerce(Val(_ABS[result_type(P.add, [ta, tb])], [dest]), to, out, ind)
+
+    def _gadd_items(self, x, y, to, out, ind):
+        if not (isinstance(x.a, T.Tuple) and isinstance(y.a, T.Tuple)):
+            raise Decline("gadd of a tuple and something else")
+        return [e for xa, ya, a, b, t in zip(x.a.items, y.a.items, self.split(x), self.split(y),
+                                             to.items)
+                for e in self.gadd(Val(xa, a), Val(ya, b), t, out, ind)]
+
+    def _env_parts(self, v):
+        if not isinstance(v.a, T.EnvT):
+            raise Decline(f"an Env that is {v.a}")
+        return dict(zip(_keys(v.a), self.split(v)))
+
+    def env_getitem(self, e, key, default, to, out, ind):
+        z, e = _unzero(e)
+        dflt = self.coerce(default, to, out, ind)
+        if e.a is T.ZeroType or key not in e.a.keys:
+            return dflt
+        p, *vals = self._env_parts(e)[key]
+        got = self.coerce(Val(self.sens.get(key, T.ZeroType), vals), to, out, ind)
+        return [f"({a} if ({p} and not {z}) else {b})" for a, b in zip(got, dflt)]
+
+    def env_setitem(self, e, key, v, to, out, ind):
+        have = {} if e.a is T.ZeroType else self._env_parts(e)
+        res = []
+        for k in _keys(to):
+            s = self.sens.get(k, T.ZeroType)
+            if k is key:
+                res += ["True"] + self.coerce(v, s, out, ind)
+            else:
+                res += have.get(k, ["False"] + [_ZEROS[q] for q in kinds(s, self.sens)])
+        return res
+
+    def fill_zeros(self, v, to, out, ind):
+        if to in (T.Int, T.Bool) or v.a is T.ZeroType and to in _ABS.values():
+            return [_ZEROS[to.name[0]]]
+        if to is T.Float:
+            f, x = _unzero(v)
+            return [f"(0.0 if {f} else {self.coerce(x, T.Float, out, ind)[0]})"]
+        raise Decline(f"fill_zeros to {to}")
+
+    # ----- the source ----------------------------------------------------------------
+
+    def source(self):
+        live_in, jumps = zip(*(_uses(lines) for lines, _ in self.states))
+        live = [set(x) for x in live_in]
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(live)):
+                new = live[i].union(*(live[t] - d for t, d in jumps[i] if t in self.states[i][1]))
+                changed |= new != live[i]
+                live[i] = new
+        args = [x for v in self.args for x in v.e]
+        src = [_HEAD.format(args=", ".join(args + ["limit"]))]
+        src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
+        src += ["    state = 0", "    while True:"]
+        for i, (lines, _) in enumerate(self.states):
+            src.append(f"        {'if' if i == 0 else 'elif'} state == {i}:")
+            for line in lines:
+                body = line.lstrip()
+                pad = "            " + line[:len(line) - len(body)]
+                if body.startswith(("#SAVE", "#LOAD")):
+                    regs = sorted(live[int(body.split()[1])])
+                    src += [pad + x for x in _frame(body[1:5], regs, self.var_kinds,
+                                                     body.split()[1])]
+                else:
+                    src.append(pad + body)
+        return "\n".join(src) + "\n"
+
+
+_ASSIGN = re.compile(r"\(?((?:[vr][fib]\d+, *)*[vr][fib]\d+),?\)? = (.*)")
+
+
+def _uses(lines):
+    """(registers a state reads before setting them, [(state it may go to, registers set)])."""
+    used, jumps = set(), []
+    _walk(_tree(lines), set(), used, jumps)
+    return used, jumps
+
+
+def _tree(lines):
+    """Lines as (line, [nested lines as trees]) by indentation."""
+    out, i = [], 0
+    while i < len(lines):
+        line, j = lines[i], i + 1
+        depth = len(line) - len(line.lstrip())
+        while j < len(lines) and len(lines[j]) - len(lines[j].lstrip()) > depth:
+            j += 1
+        out.append((line.strip(), _tree(lines[i + 1:j])))
+        i = j
+    return out
+
+
+def _walk(tree, defined, used, jumps):
+    """Walk one block from `defined`; the registers set after it, or None if it jumps."""
+    target, i = None, 0
+    while i < len(tree):
+        line, sub = tree[i]
+        if line.startswith("if ") and line.endswith(":"):
+            ends, has_else = [], False
+            while True:
+                used.update(x for x in _VAR.findall(line) if x not in defined)
+                ends.append(_walk(sub, set(defined), used, jumps))
+                if i + 1 < len(tree) and tree[i + 1][0].startswith(("elif ", "else:")):
+                    i += 1
+                    line, sub = tree[i]
+                    has_else |= line == "else:"
+                    continue
+                break
+            ends = [e for e in ends if e is not None] + ([] if has_else else [defined])
+            if not ends:
+                return None
+            defined = set.intersection(*ends)
+        elif line.startswith("#SAVE"):
+            jumps.append((int(line.split()[1]), set(defined)))
+        elif line.startswith(("raise", "return")):
+            used.update(x for x in _VAR.findall(line) if x not in defined)
+            return None
+        elif line == "continue":
+            jumps.append((target, set(defined)))
+            return None
+        elif line.startswith("state = "):
+            target = line.split()[2]
+            target = int(target) if target.isdigit() else None
+        else:
+            m = _ASSIGN.fullmatch(line)
+            used.update(x for x in _VAR.findall(m.group(2) if m else line) if x not in defined)
+            if m:
+                defined |= set(_VAR.findall(m.group(1)))
+        i += 1
+    return defined
+
+
+def _frame(what, regs, var_kinds, state):
+    """Lines pushing `regs` and the return `state`, or popping them."""
+    m = len(regs)
+    if what == "LOAD":
+        return [f"sp -= {m}"] + [f"{r} = " + _READ[var_kinds[r]].replace("heap", "stk").format(
+            f"sp + {i}") for i, r in enumerate(regs)]
+    return [f"if sp + {m + 1} > stk.shape[0]: stk, stkf = grow(stk, sp + {m + 1})"] + \
+        [_WRITE[var_kinds[r]].format("stk", f"sp + {i}", r) for i, r in enumerate(regs)] + \
+        [f"stk[sp + {m}] = {state}", f"sp += {m + 1}", "depth += 1",
+         f"if depth > limit: {DECLINE}"]
+
+
+def _unzero(v):
+    """(is-ZERO flag expression, the value as its non-ZERO type)."""
+    if isinstance(v.a, T.OrZero):
+        return v.e[0], Val(v.a.item, v.e[1:])
+    return "False", v
+
+
+class Native:
+    """A compiled program: `run(args)` gives its value, or raises `Decline`."""
+
+    def __init__(self, graph, source, kernel):
+        self.graph, self.source, self.kernel = graph, source, kernel
+        self.params = [p.abstract for p in graph.parameters]
+
+    def run(self, args):
+        flat = []
+        for a, x in zip(self.params, args):
+            if a in _ABS.values() and type(x) is not {t: p for p, t in _ABS.items()}[a]:
+                raise Decline("argument type")
+            if a is T.Int and abs(x) > 9e18:
+                raise Decline("an int beyond int64")
+            if a in _ABS.values():
+                flat.append(x)
+            elif not isinstance(a, T.Const):
+                raise Decline("argument type")
+        try:
+            out = self.kernel(*flat, recursion_limit())
+        except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
+            raise Decline(str(e)) from None
+        return _build(self.graph.output.abstract, iter(out))
+
+
+def _build(a, it):
+    if a in _ABS.values():
+        return {T.Float: float, T.Int: int, T.Bool: bool}[a](next(it))
+    if isinstance(a, T.Const):
+        return a.value
+    if a is T.NoneType:
+        return None
+    if isinstance(a, T.Tuple):
+        return tuple(_build(x, it) for x in a.items)
+    raise Decline(f"a result of type {a}")
+
+
+def _checked(a):
+    return a in _ABS.values() or isinstance(a, T.Const) and type(a.value) in _ABS or \
+        a is T.NoneType or isinstance(a, T.Tuple) and all(_checked(x) for x in a.items)
+
+
+def compile(graph):
+    """The `Native` of a typed, closure-converted program, or None if it declines."""
+    if not _checked(graph.output.abstract) or not all(
+            _checked(p.abstract) and not isinstance(p.abstract, T.Tuple)
+            for p in graph.parameters):
+        return None
+    try:
+        prog = Program(graph)
+        source = prog.generate()
+    except Decline:
+        return None
+    owner = type("Owner", (), {"sources": {}})()
+    kernel = compile_source(owner, None, source)
+    if kernel is None:
+        return None
+    return Native(graph, source, kernel)
