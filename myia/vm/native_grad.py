@@ -37,6 +37,8 @@ does not know) makes `compile` return None.
 
 import re
 
+import numpy as np
+
 from .. import prims as P, types as T
 from ..vm.debug import recursion_limit
 from .defun import _VAR, _ZEROS, Decline, Machine, Val, _graph_const, _is, _is_call, _keys, kinds
@@ -46,25 +48,19 @@ from .kernels import compile_source
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
 _READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
 _WRITE = {"f": "{0}f[{1}] = {2}", "i": "{0}[{1}] = {2}", "b": "{0}[{1}] = 1 if {2} else 0"}
+_FULL = "raise MemoryError('more room')"  # the caller reruns with twice the room
 _HEAD = '''import math
 
 import numba
 import numpy as np
 
 
-@numba.njit(cache=True)
-def grow(a, need):
-    b = np.empty(max(2 * a.shape[0], need), np.int64)
-    b[:a.shape[0]] = a
-    return b, b.view(np.float64)
-
-
 @numba.njit(cache=True, error_model="python")
 def kernel({args}):
-    stk = np.empty(256, np.int64)
     stkf = stk.view(np.float64)
-    heap = np.empty(256, np.int64)
     heapf = heap.view(np.float64)
+    stkcap = stk.shape[0]
+    heapcap = heap.shape[0]
     sp = 0
     hn = 0
     depth = 0
@@ -260,7 +256,7 @@ class Program(Machine):
             return Val(to, [str(self.tags[g]), "0"])
         ptr = self.fresh(["i"])[0]
         m = len(exprs)
-        out += [f"{ind}if hn + {m} > heap.shape[0]: heap, heapf = grow(heap, hn + {m})",
+        out += [f"{ind}if hn + {m} > heapcap: {_FULL}",
                 f"{ind}{ptr} = hn", f"{ind}hn += {m}"]
         out += [ind + _WRITE[x].format("heap", f"{ptr} + {i}", e)
                 for i, (x, e) in enumerate(zip(ks, exprs))]
@@ -349,12 +345,12 @@ class Program(Machine):
                 changed |= new != live[i]
                 live[i] = new
         args = [x for v in self.args for x in v.e]
-        src = [_HEAD.format(args=", ".join(args + ["limit"]))]
+        src = [_HEAD.format(args=", ".join(args + ["stk", "heap", "limit"]))]
         src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
         src += ["    state = 0", "    while True:"]
         for i, (lines, _) in enumerate(self.states):
             src.append(f"        {'if' if i == 0 else 'elif'} state == {i}:")
-            for line in lines:
+            for line in _thread(lines, [x[0] for x in self.states], {i}):
                 body = line.lstrip()
                 pad = "            " + line[:len(line) - len(body)]
                 if body.startswith(("#SAVE", "#LOAD")):
@@ -429,13 +425,33 @@ def _walk(tree, defined, used, jumps):
     return defined
 
 
+def _thread(lines, states, seen):
+    """`lines` with each short jump to another state replaced by that state's lines."""
+    out, skip = [], False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        body = line.lstrip()
+        pad = line[:len(line) - len(body)]
+        target = body[8:] if body.startswith("state = ") else ""
+        if target.isdigit() and int(target) not in seen and len(states[int(target)]) < 80 \
+                and i + 1 < len(lines) and lines[i + 1].strip() == "continue":
+            inner = _thread(states[int(target)], states, seen | {int(target)})
+            out += [pad + x for x in inner]
+            skip = True
+            continue
+        out.append(line)
+    return out
+
+
 def _frame(what, regs, var_kinds, state):
     """Lines pushing `regs` and the return `state`, or popping them."""
     m = len(regs)
     if what == "LOAD":
         return [f"sp -= {m}"] + [f"{r} = " + _READ[var_kinds[r]].replace("heap", "stk").format(
             f"sp + {i}") for i, r in enumerate(regs)]
-    return [f"if sp + {m + 1} > stk.shape[0]: stk, stkf = grow(stk, sp + {m + 1})"] + \
+    return [f"if sp + {m + 1} > stkcap: {_FULL}"] + \
         [_WRITE[var_kinds[r]].format("stk", f"sp + {i}", r) for i, r in enumerate(regs)] + \
         [f"stk[sp + {m}] = {state}", f"sp += {m + 1}", "depth += 1",
          f"if depth > limit: {DECLINE}"]
@@ -454,6 +470,7 @@ class Native:
     def __init__(self, graph, source, kernel):
         self.graph, self.source, self.kernel = graph, source, kernel
         self.params = [p.abstract for p in graph.parameters]
+        self.stk, self.heap = np.empty(1024, np.int64), np.empty(1024, np.int64)
 
     def run(self, args):
         flat = []
@@ -466,11 +483,21 @@ class Native:
                 flat.append(x)
             elif not isinstance(a, T.Const):
                 raise Decline("argument type")
-        try:
-            out = self.kernel(*flat, recursion_limit())
-        except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
-            raise Decline(str(e)) from None
+        while True:
+            try:
+                out = self.kernel(*flat, self.stk, self.heap, 16 * recursion_limit())
+                break
+            except MemoryError:  # the stack or heap is full: run again with more room
+                self.stk, self.heap = _room(self.stk), _room(self.heap)
+            except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
+                raise Decline(str(e)) from None
         return _build(self.graph.output.abstract, iter(out))
+
+
+def _room(a):
+    if a.shape[0] > 1 << 31:
+        raise Decline("out of memory")
+    return np.empty(2 * a.shape[0], np.int64)
 
 
 def _build(a, it):
