@@ -220,11 +220,19 @@ class Machine:
         return len(self.states) - 1
 
     def assign(self, names, exprs, out, ind):
-        if names:
-            out.append(f"{ind}({', '.join(names)},) = ({', '.join(exprs)},)")
+        """`names = exprs`, all at once (through temporaries where one reads another)."""
+        pairs = [(n, e) for n, e in zip(names, exprs) if n != e]
+        lhs = {n for n, _ in pairs}
+        if len(pairs) > 1 and any(lhs.intersection(_REG.findall(e)) for _, e in pairs):
+            temps = self.fresh([self.var_kinds[n] for n, _ in pairs])
+            out += [f"{ind}{t} = {e}" for t, (_, e) in zip(temps, pairs)]
+            pairs = [(n, t) for (n, _), t in zip(pairs, temps)]
+        out += [f"{ind}{n} = {e}" for n, e in pairs]
 
     def bind(self, val, out, ind):
-        """`val` in fresh registers (so it is computed once)."""
+        """`val` in registers (fresh ones, unless it is already registers or literals)."""
+        if all(_SIMPLE.fullmatch(e) for e in val.e):
+            return val
         names = self.fresh(kinds(val.a, self.sens))
         self.assign(names, val.e, out, ind)
         return Val(val.a, names)
@@ -327,3 +335,5 @@ def _is_call(n):
 
 
 _VAR = re.compile(r"\bv[fib]\d+\b")
+_REG = re.compile(r"\b[vr][fib]\d+\b")
+_SIMPLE = re.compile(r"v[fib]\d+|True|False|\(?-?[\d.e+]+\)?")

@@ -40,14 +40,18 @@ import re
 import numpy as np
 
 from .. import prims as P, types as T
+from ..grad import fprop
+from ..monomorphize import monomorphize
+from ..opt import optimize
 from ..vm.debug import recursion_limit
-from .defun import _VAR, _ZEROS, Decline, Machine, Val, _graph_const, _is, _is_call, _keys, kinds
+from .defun import _REG, _VAR, _ZEROS, Decline, Machine, Val, _graph_const, _is, _is_call, _keys, kinds
 from .emit import DECLINE, FUSIBLE, op_lines, result_type, where
-from .kernels import compile_source
+from .kernels import HOT, compile_source
 
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
 _READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
 _WRITE = {"f": "{0}f[{1}] = {2}", "i": "{0}[{1}] = {2}", "b": "{0}[{1}] = 1 if {2} else 0"}
+_STEPS = 1 << 24  # tail calls before declining: the VM's loops stop on Ctrl-C
 _FULL = "raise MemoryError('more room')"  # the caller reruns with twice the room
 _HEAD = '''import math
 
@@ -64,6 +68,7 @@ def kernel({args}):
     sp = 0
     hn = 0
     depth = 0
+    steps = 0
 '''
 
 
@@ -160,7 +165,8 @@ class Program(Machine):
         params = [x for v in self.params[g] for x in v.e]
         if k[0] == "ret" and k[1].output.abstract == g.output.abstract:
             self.assign(params, exprs, out, ind)  # a tail call: the frame is reused
-            out += [f"{ind}state = {self.entry[g]}", f"{ind}continue"]
+            out += [f"{ind}steps += 1", f"{ind}if steps > {_STEPS}: {DECLINE}",
+                    f"{ind}state = {self.entry[g]}", f"{ind}continue"]
             return None
         after = self.new_state()
         self.states[self.cur][1].add(after)
@@ -359,7 +365,7 @@ class Program(Machine):
                                                      body.split()[1])]
                 else:
                     src.append(pad + body)
-        return "\n".join(src) + "\n"
+        return "\n".join(_prune(src)) + "\n"
 
 
 _ASSIGN = re.compile(r"\(?((?:[vr][fib]\d+, *)*[vr][fib]\d+),?\)? = (.*)")
@@ -425,6 +431,27 @@ def _walk(tree, defined, used, jumps):
     return defined
 
 
+_DEAD = re.compile(r"\s*(v[fib]\d+) = ([^/%*]*|[^/%]*\*[^*/%]*)")
+
+
+def _prune(lines):
+    """`lines` without the assignments of registers nothing reads.
+
+    Only plain copies and arithmetic that cannot raise are dropped: a
+    division, `%` or `**` stays, for the error (or decline) it may give.
+    """
+    while True:
+        read = set()
+        for line in lines:
+            m = _DEAD.fullmatch(line)
+            read.update(_REG.findall(m.group(2) if m else line))
+        kept = [x for x in lines if not ((m := _DEAD.fullmatch(x)) and m.group(1) not in read
+                                         and "math." not in x)]
+        if len(kept) == len(lines):
+            return kept
+        lines = kept
+
+
 def _thread(lines, states, seen):
     """`lines` with each short jump to another state replaced by that state's lines."""
     out, skip = [], False
@@ -435,7 +462,7 @@ def _thread(lines, states, seen):
         body = line.lstrip()
         pad = line[:len(line) - len(body)]
         target = body[8:] if body.startswith("state = ") else ""
-        if target.isdigit() and int(target) not in seen and len(states[int(target)]) < 80 \
+        if target.isdigit() and int(target) not in seen and len(states[int(target)]) < 40 \
                 and i + 1 < len(lines) and lines[i + 1].strip() == "continue":
             inner = _thread(states[int(target)], states, seen | {int(target)})
             out += [pad + x for x in inner]
@@ -485,7 +512,7 @@ class Native:
                 raise Decline("argument type")
         while True:
             try:
-                out = self.kernel(*flat, self.stk, self.heap, 16 * recursion_limit())
+                out = self.kernel(*flat, self.stk, self.heap, 2 * recursion_limit())
                 break
             except MemoryError:  # the stack or heap is full: run again with more room
                 self.stk, self.heap = _room(self.stk), _room(self.heap)
@@ -517,7 +544,52 @@ def _checked(a):
         a is T.NoneType or isinstance(a, T.Tuple) and all(_checked(x) for x in a.items)
 
 
-def compile(graph):
+DECLINED = object()  # what `Entry.run` returns when the VM must run the program
+
+
+class Entry:
+    """A program's native versions, one per signature of Python scalars.
+
+    Like kernels, a signature is compiled once it has run `HOT` times: typed
+    (`monomorphize`), optimized with closure conversion, then `compile`d.
+    Programs without a loop or a recursion are left to the VM.
+
+        entry = Entry(grad_graph(parse(f)))
+        entry.run((1.5, 10))   # DECLINED (first call), then the gradient
+    """
+
+    def __init__(self, graph):
+        self.graph, self.natives, self.seen = graph, {}, {}
+
+    def run(self, args):
+        key = tuple(map(type, args))
+        nat = self.natives.get(key, DECLINED)
+        if nat is DECLINED:
+            n = self.seen[key] = self.seen.get(key, 0) + 1
+            if n < HOT:
+                return DECLINED
+            nat = self.natives[key] = build(self.graph, args)
+        if nat is None:
+            return DECLINED
+        try:
+            return nat.run(args)
+        except Decline:
+            return DECLINED
+
+
+def build(graph, args):
+    """The `Native` of `graph` for the types of `args`, or None."""
+    if not all(type(a) in _ABS for a in args):
+        return None
+    try:
+        typed = optimize(monomorphize(graph, [T.typeof(a) for a in args], fprop),
+                         closures=True)
+    except Exception:  # noqa: BLE001 (what inference or opt refuses, the VM runs)
+        return None
+    return compile(typed, loops_only=True)
+
+
+def compile(graph, loops_only=False):
     """The `Native` of a typed, closure-converted program, or None if it declines."""
     if not _checked(graph.output.abstract) or not all(
             _checked(p.abstract) and not isinstance(p.abstract, T.Tuple)
@@ -525,6 +597,8 @@ def compile(graph):
         return None
     try:
         prog = Program(graph)
+        if loops_only and not prog.machine:
+            return None
         source = prog.generate()
     except Decline:
         return None
