@@ -290,7 +290,7 @@ class Machine:
         return env[node]
 
     def constant(self, x):
-        if isinstance(x, Parameter):  # an Env key: read by the Env primitives
+        if isinstance(x, (Parameter, Apply)):  # an Env key: read by the Env primitives
             return Val(T.NoneType, [])
         if isinstance(x, Graph):
             return Val(T.GraphFn(x), [str(self.tags[x]), "0"])
