@@ -17,6 +17,7 @@ from ..ir import Apply, GraphManager, IRError, clone
 from .closure import convert_closures
 from .cse import cse
 from .dce import dce
+from .envs import env_slots
 from .fold import fold_constant
 from .inline import inline_call
 from ..prims import check_differentiable, getitem, make_tuple, seed
@@ -38,6 +39,12 @@ def optimize(graph, rules=None, closures=False):
         if again is not None:
             g = again
             mng = _optimized(g, table)
+        slotted = clone(g, total=True)
+        if env_slots(GraphManager(slotted)):
+            again = _retyped(slotted)
+            if again is not None:
+                g = again
+                mng = _optimized(g, table)
     if closures:
         guarded = _pin_guards(mng, g)
         if convert_closures(mng):
