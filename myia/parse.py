@@ -82,6 +82,8 @@ def parse(fn):
     """
     entry = _cache.get(fn)
     if entry is None or entry[1].is_stale():
+        if entry is not None:
+            del _functions[entry[0]]  # the old graph is freed once no program holds it
         entry = _Parser(fn).entry  # the parser registers itself first
     if "core" not in entry[0].flags:
         notice(entry[1])
