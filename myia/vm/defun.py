@@ -1,39 +1,23 @@
 """Defunctionalisation: a typed program's values as scalar registers (native_grad.py).
 
-Under `grad`, a loop's backward pass is a chain of backpropagator closures,
-one per iteration, each holding its residuals and the next one; a recursion's
-is the same chain built by non-tail calls.  `compile(graph)` takes the typed,
-optimized, closure-converted program (`optimize(..., closures=True)`) and
-writes all of it as ONE generated function compiled by `numba.njit`:
+`Machine` reads a typed, closure-converted program and gives every value
+registers of three kinds, float64 ('f'), int64 ('i') and bool ('b'):
 
-* every value is a few scalar registers: a float, int or bool is one, a
-  tuple is its items', `T|ZERO` is a flag (is it ZERO?) and a `T`, an
-  `Env{x, n}` is a flag and a value per key, ZERO and constants none;
-* a function value is defunctionalised into two ints, (graph tag, record):
-  `partial(g, a, b)` writes `a` and `b` into a record of a growable int64
-  heap (floats through a float64 view of it), and calling the value
-  dispatches on the tag and reads the record back;
-* graphs are inlined into their callers except the loop headers and
-  recursive graphs (the targets of back edges of the call graph), which are
-  states of a `while True` machine; a non-tail call of one pushes the
-  caller's live registers and a return state on an explicit stack, and its
-  return pops them.  So the forward loop pushes each iteration's residuals
-  and the backward pass pops them: two native loops.
+    float, int, bool     one register          (x: float -> vf3)
+    a tuple              its items' registers
+    T|ZERO               a flag "is ZERO" and T's registers
+    Env{x, n}            per key, a flag "present" and the registers of what
+                         Envs hold for that key (one type per key, as
+                         inference keeps it)
+    ZERO, None, a constant   none: the value is known
+    a function           two ints: the graph's tag and its record, the
+                         values a `partial` bound, in the heap
 
-    def kernel(vf0, vi1, limit):          # x: float, n: int
-        ... stk, heap = np.empty(...) ...
-        state = 0
-        while True:
-            if state == 0:                # grad(f): call fprop:while, ...
-            elif state == 1:              # fprop:while: i < n ? body : exit
-            elif state == 2:              # after the recursive call: pop
-            ...
-
-Every primitive is written as emit.py writes it, so the code is exact or
-declines (raises; the VM then runs the program): ints near int64's range,
-libm domain errors, a zero division, a nesting deeper than the recursion
-limit.  What it cannot express (arrays, a primitive it does not know, an
-untyped node) makes `compile` return None.
+It also finds what is compiled how: `switch(c, f, partial(g, a))()` is a
+branch (neither function value is made), the targets of back edges of the
+call graph (loop headers, recursive graphs) are the machine's states, and
+every other graph is inlined where it is called.  `coerce` converts a value
+to a type it joins into (`float` to `float|ZERO`: flag False).
 """
 
 import re
