@@ -195,9 +195,19 @@ def cache_dir():
 _loaded = {}
 
 
+def _digest(source):
+    return hashlib.sha256(source.encode()).hexdigest()[:20]
+
+
+def on_disk(source):
+    """Whether `source` was compiled before (by this process or an earlier one)."""
+    digest = _digest(source)
+    return digest in _loaded or os.path.exists(os.path.join(cache_dir(), f"k_{digest}.py"))
+
+
 def load(source):
     """The `kernel` of `source`, from its module file in the cache folder."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:20]
+    digest = _digest(source)
     if digest in _loaded:
         return _loaded[digest]
     path = os.path.join(cache_dir(), f"k_{digest}.py")

@@ -31,8 +31,12 @@ chain of closures, now tags and records) pops them: two native loops.
 Every primitive is written as emit.py writes it, so the result is CPython's
 or the function declines (raises; the VM then runs the program): ints near
 int64's range, libm domain errors, a zero division, calls nested deeper than
-`myia.recursion_limit()`.  What it cannot express (arrays, a primitive it
-does not know) makes `compile` return None.
+twice `myia.recursion_limit()` (one native frame stands for a loop
+iteration or a recursive call, two or more frames of the VM, which then
+raises its `MyiaRecursionError`), 2**24 tail calls (a loop that may never
+end: the VM's own loops stop on Ctrl-C).  When the stack or heap is full it
+runs again with twice the room, kept for the next call.  What it cannot
+express (arrays, a primitive it does not know) makes `compile` return None.
 """
 
 import re
@@ -43,10 +47,11 @@ from .. import prims as P, types as T
 from ..grad import fprop
 from ..monomorphize import monomorphize
 from ..opt import optimize
-from .debug import recursion_limit
+from .debug import _limit
 from .defun import _REG, _VAR, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
 from .emit import DECLINE
 from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims
+from . import kernels
 from .kernels import HOT, compile_source
 
 _STEPS = 1 << 24  # tail calls before declining: the VM's loops stop on Ctrl-C
@@ -215,7 +220,7 @@ class Program(Prims):
         src += ["    state = 0", "    while True:"]
         for i, (lines, _) in enumerate(self.states):
             src.append(f"        {'if' if i == 0 else 'elif'} state == {i}:")
-            for line in _thread(lines, [x[0] for x in self.states], {i}):
+            for line in _thread(lines, [x[0] for x in self.states], {i, *self.entry.values()}):
                 body = line.lstrip()
                 pad = "            " + line[:len(line) - len(body)]
                 if body.startswith(("#SAVE", "#LOAD")):
@@ -348,29 +353,28 @@ class Native:
 
     def __init__(self, graph, source, kernel):
         self.graph, self.source, self.kernel = graph, source, kernel
-        self.params = [p.abstract for p in graph.parameters]
+        types = {T.Float: float, T.Int: int, T.Bool: bool}
+        self.types = tuple(types[p.abstract] for p in graph.parameters)
+        self.ints = [i for i, t in enumerate(self.types) if t is int]
+        self.out = graph.output.abstract
+        self.scalar = self.out in types
         self.stk, self.heap = np.empty(1024, np.int64), np.empty(1024, np.int64)
 
     def run(self, args):
-        flat = []
-        for a, x in zip(self.params, args):
-            if a in _ABS.values() and type(x) is not {t: p for p, t in _ABS.items()}[a]:
-                raise Decline("argument type")
-            if a is T.Int and abs(x) > 9e18:
+        if tuple(map(type, args)) != self.types:
+            raise Decline("argument types")
+        for i in self.ints:
+            if abs(args[i]) > 9e18:
                 raise Decline("an int beyond int64")
-            if a in _ABS.values():
-                flat.append(x)
-            elif not isinstance(a, T.Const):
-                raise Decline("argument type")
         while True:
             try:
-                out = self.kernel(*flat, self.stk, self.heap, 2 * recursion_limit())
+                out = self.kernel(*args, self.stk, self.heap, 2 * _limit[0])
                 break
             except MemoryError:  # the stack or heap is full: run again with more room
                 self.stk, self.heap = _room(self.stk), _room(self.heap)
             except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
                 raise Decline(str(e)) from None
-        return _build(self.graph.output.abstract, iter(out))
+        return out[0] if self.scalar else _build(self.out, iter(out))
 
 
 def _room(a):
@@ -402,25 +406,31 @@ DECLINED = object()  # what `Entry.run` returns when the VM must run the program
 class Entry:
     """A program's native versions, one per signature of Python scalars.
 
-    Like kernels, a signature is compiled once it has run `HOT` times: typed
-    (`monomorphize`), optimized with closure conversion, then `compile`d.
-    Programs without a loop or a recursion are left to the VM.
+    On a signature's first call the program is typed (`monomorphize`),
+    optimized with closure conversion and generated; it runs natively at
+    once if its kernel is in the disk cache, else from the second call on,
+    like kernels (`HOT`).  Programs without a loop or a recursion are left
+    to the VM.
 
         entry = Entry(grad_graph(parse(f)))
         entry.run((1.5, 10))   # DECLINED (first call), then the gradient
     """
 
     def __init__(self, graph):
-        self.graph, self.natives, self.seen = graph, {}, {}
+        self.graph, self.natives, self.pending = graph, {}, {}
 
     def run(self, args):
         key = tuple(map(type, args))
         nat = self.natives.get(key, DECLINED)
         if nat is DECLINED:
-            n = self.seen[key] = self.seen.get(key, 0) + 1
-            if n < HOT:
-                return DECLINED
-            nat = self.natives[key] = build(self.graph, args)
+            if key in self.pending:
+                nat = self.natives[key] = _native(*self.pending.pop(key))
+            else:
+                made = generate(self.graph, args)
+                if made is not None and not kernels.on_disk(made[1]) and HOT > 1:
+                    self.pending[key] = made
+                    return DECLINED
+                nat = self.natives[key] = made and _native(*made)
         if nat is None:
             return DECLINED
         try:
@@ -431,6 +441,12 @@ class Entry:
 
 def build(graph, args):
     """The `Native` of `graph` for the types of `args`, or None."""
+    made = generate(graph, args)
+    return made and _native(*made)
+
+
+def generate(graph, args):
+    """(typed graph, kernel source) of `graph` for the types of `args`, or None."""
     if not all(type(a) in _ABS for a in args):
         return None
     try:
@@ -438,24 +454,30 @@ def build(graph, args):
                          closures=True)
     except Exception:  # noqa: BLE001 (what inference or opt refuses, the VM runs)
         return None
-    return compile(typed, loops_only=True)
+    source = _source(typed, loops_only=True)
+    return source and (typed, source)
 
 
-def compile(graph, loops_only=False):
+def compile(graph):
     """The `Native` of a typed, closure-converted program, or None if it declines."""
+    source = _source(graph)
+    return source and _native(graph, source)
+
+
+def _source(graph, loops_only=False):
     if not _checked(graph.output.abstract) or not all(
-            _checked(p.abstract) and not isinstance(p.abstract, T.Tuple)
-            for p in graph.parameters):
+            p.abstract in _ABS.values() for p in graph.parameters):
         return None
     try:
         prog = Program(graph)
         if loops_only and not prog.machine:
             return None
-        source = prog.generate()
+        return prog.generate()
     except Decline:
         return None
+
+
+def _native(graph, source):
     owner = type("Owner", (), {"sources": {}})()
     kernel = compile_source(owner, None, source)
-    if kernel is None:
-        return None
-    return Native(graph, source, kernel)
+    return kernel and Native(graph, source, kernel)
