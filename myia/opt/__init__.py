@@ -20,6 +20,7 @@ from .dce import dce
 from .envs import env_slots
 from .fold import fold_constant
 from .inline import inline_call
+from .returns import eta_reduce, flatten_returns
 from ..prims import check_differentiable, getitem, make_tuple, seed
 from .rewrite import Rules, derived, is_const, rewrite
 from .rules import RULES, tuple_type
@@ -42,6 +43,13 @@ def optimize(graph, rules=None, closures=False):
         slotted = clone(g, total=True)
         if env_slots(GraphManager(slotted)):
             again = _retyped(slotted)
+            if again is not None:
+                g = again
+                mng = _optimized(g, table)
+        flat = clone(g, total=True)
+        if flatten_returns(GraphManager(flat)):
+            _optimized(flat, Rules([*default, eta_reduce, fold_constant, inline_call]))
+            again = _retyped(flat)
             if again is not None:
                 g = again
                 mng = _optimized(g, table)
