@@ -6,7 +6,11 @@ Each round runs, to a fixpoint, the local rewrites (the rules of
 `rules.py` and, on typed graphs, `typed.py`, constant folding, inlining)
 through the rewrite engine, then
 common-subexpression elimination and dead-code elimination, and stops when
-a round changes nothing.  Closure conversion (`closure.py`), for backends
+a round changes nothing.  A typed program is then inferred again and
+optimized again, with its Envs as tuples (`envs.py`), then with its
+returns flattened (`returns.py`), each step kept only where inference
+accepts the result (the scalar-loop gradient: 79 -> 49 -> 44 -> 30 nodes).
+Closure conversion (`closure.py`), for backends
 that cannot keep frames alive, is asked for with `closures=True`.  Every
 pass works through the incremental
 `GraphManager`, so a round costs time proportional to the program's size.
