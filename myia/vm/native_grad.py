@@ -48,9 +48,9 @@ from ..grad import fprop
 from ..monomorphize import monomorphize
 from ..opt import optimize
 from .debug import _limit
-from .defun import _REG, _VAR, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
+from .defun import _REG, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
 from .emit import DECLINE
-from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims
+from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims, _uses
 from . import kernels
 from .kernels import HOT, compile_source
 
@@ -230,69 +230,6 @@ class Program(Prims):
                 else:
                     src.append(pad + body)
         return "\n".join(_prune(src)) + "\n"
-
-
-_ASSIGN = re.compile(r"\(?((?:[vr][fib]\d+, *)*[vr][fib]\d+),?\)? = (.*)")
-
-
-def _uses(lines):
-    """(registers a state reads before setting them, [(state it may go to, registers set)])."""
-    used, jumps = set(), []
-    _walk(_tree(lines), set(), used, jumps)
-    return used, jumps
-
-
-def _tree(lines):
-    """Lines as (line, [nested lines as trees]) by indentation."""
-    out, i = [], 0
-    while i < len(lines):
-        line, j = lines[i], i + 1
-        depth = len(line) - len(line.lstrip())
-        while j < len(lines) and len(lines[j]) - len(lines[j].lstrip()) > depth:
-            j += 1
-        out.append((line.strip(), _tree(lines[i + 1:j])))
-        i = j
-    return out
-
-
-def _walk(tree, defined, used, jumps):
-    """Walk one block from `defined`; the registers set after it, or None if it jumps."""
-    target, i = None, 0
-    while i < len(tree):
-        line, sub = tree[i]
-        if line.startswith("if ") and line.endswith(":"):
-            ends, has_else = [], False
-            while True:
-                used.update(x for x in _VAR.findall(line) if x not in defined)
-                ends.append(_walk(sub, set(defined), used, jumps))
-                if i + 1 < len(tree) and tree[i + 1][0].startswith(("elif ", "else:")):
-                    i += 1
-                    line, sub = tree[i]
-                    has_else |= line == "else:"
-                    continue
-                break
-            ends = [e for e in ends if e is not None] + ([] if has_else else [defined])
-            if not ends:
-                return None
-            defined = set.intersection(*ends)
-        elif line.startswith("#SAVE"):
-            jumps.append((int(line.split()[1]), set(defined)))
-        elif line.startswith(("raise", "return")):
-            used.update(x for x in _VAR.findall(line) if x not in defined)
-            return None
-        elif line == "continue":
-            jumps.append((target, set(defined)))
-            return None
-        elif line.startswith("state = "):
-            target = line.split()[2]
-            target = int(target) if target.isdigit() else None
-        else:
-            m = _ASSIGN.fullmatch(line)
-            used.update(x for x in _VAR.findall(m.group(2) if m else line) if x not in defined)
-            if m:
-                defined |= set(_VAR.findall(m.group(1)))
-        i += 1
-    return defined
 
 
 _DEAD = re.compile(r"\s*(v[fib]\d+) = ([^/%*]*|[^/%]*\*[^*/%]*)")

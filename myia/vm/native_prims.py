@@ -1,4 +1,6 @@
-"""The primitives of native_grad.py: each written on the registers of its operands.
+"""The primitives of native_grad.py, and which registers each state reads.
+
+Each primitive is written on the registers of its operands.
 
 Scalars go through emit.py (so every operation is exact or declines); the
 backward pass's own primitives work on the registers defun.py gives each
@@ -9,10 +11,17 @@ type.  `gadd(x, y)` with `x: float|ZERO`, `y: float`, for instance, is
 
 and an `Env{x, n}` is a presence flag and a value per key, so
 `env_getitem(e, x, ZERO)` reads the flag and value of `x`.
+
+`_uses` reads a state's generated lines back: the registers it reads before
+setting them, and where it may jump with what set, from which native_grad.py
+computes the registers a call must save.
 """
 
+import re
+
+
 from .. import prims as P, types as T
-from .defun import _ZEROS, Decline, Machine, Val, _keys, kinds
+from .defun import _VAR, _ZEROS, Decline, Machine, Val, _keys, kinds
 from .emit import FUSIBLE, op_lines, result_type, where
 
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
@@ -166,3 +175,66 @@ def _unzero(v):
     if isinstance(v.a, T.OrZero):
         return v.e[0], Val(v.a.item, v.e[1:])
     return "False", v
+
+
+_ASSIGN = re.compile(r"\(?((?:[vr][fib]\d+, *)*[vr][fib]\d+),?\)? = (.*)")
+
+
+def _uses(lines):
+    """(registers a state reads before setting them, [(state it may go to, registers set)])."""
+    used, jumps = set(), []
+    _walk(_tree(lines), set(), used, jumps)
+    return used, jumps
+
+
+def _tree(lines):
+    """Lines as (line, [nested lines as trees]) by indentation."""
+    out, i = [], 0
+    while i < len(lines):
+        line, j = lines[i], i + 1
+        depth = len(line) - len(line.lstrip())
+        while j < len(lines) and len(lines[j]) - len(lines[j].lstrip()) > depth:
+            j += 1
+        out.append((line.strip(), _tree(lines[i + 1:j])))
+        i = j
+    return out
+
+
+def _walk(tree, defined, used, jumps):
+    """Walk one block from `defined`; the registers set after it, or None if it jumps."""
+    target, i = None, 0
+    while i < len(tree):
+        line, sub = tree[i]
+        if line.startswith("if ") and line.endswith(":"):
+            ends, has_else = [], False
+            while True:
+                used.update(x for x in _VAR.findall(line) if x not in defined)
+                ends.append(_walk(sub, set(defined), used, jumps))
+                if i + 1 < len(tree) and tree[i + 1][0].startswith(("elif ", "else:")):
+                    i += 1
+                    line, sub = tree[i]
+                    has_else |= line == "else:"
+                    continue
+                break
+            ends = [e for e in ends if e is not None] + ([] if has_else else [defined])
+            if not ends:
+                return None
+            defined = set.intersection(*ends)
+        elif line.startswith("#SAVE"):
+            jumps.append((int(line.split()[1]), set(defined)))
+        elif line.startswith(("raise", "return")):
+            used.update(x for x in _VAR.findall(line) if x not in defined)
+            return None
+        elif line == "continue":
+            jumps.append((target, set(defined)))
+            return None
+        elif line.startswith("state = "):
+            target = line.split()[2]
+            target = int(target) if target.isdigit() else None
+        else:
+            m = _ASSIGN.fullmatch(line)
+            used.update(x for x in _VAR.findall(m.group(2) if m else line) if x not in defined)
+            if m:
+                defined |= set(_VAR.findall(m.group(1)))
+        i += 1
+    return defined
