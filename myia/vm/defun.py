@@ -38,18 +38,21 @@ class Decline(Exception):
     """The program uses something this compiler does not express."""
 
 
-def kinds(a, sens):
+def kinds(a, sens, seen=frozenset()):
     """The register kinds ('f', 'i', 'b') holding a value of type `a`."""
     if a in _KIND:
         return [_KIND[a]]
     if isinstance(a, T.Const) or a in (T.NoneType, T.ZeroType):
         return []
     if isinstance(a, T.OrZero):
-        return ["b"] + kinds(a.item, sens)
+        return ["b"] + kinds(a.item, sens, seen)
     if isinstance(a, T.Tuple):
-        return [k for x in a.items for k in kinds(x, sens)]
+        return [k for x in a.items for k in kinds(x, sens, seen)]
     if isinstance(a, T.EnvT):
-        return [k for key in _keys(a) for k in ["b"] + kinds(sens.get(key, T.ZeroType), sens)]
+        if seen & a.keys:  # what an Env holds holds that Env again (second order)
+            raise Decline("an Env type nested in itself")
+        return [k for key in _keys(a)
+                for k in ["b"] + kinds(sens.get(key, T.ZeroType), sens, seen | {key})]
     if isinstance(a, T.FUNCTIONS):
         return ["i", "i"]  # graph tag, record
     raise Decline(f"no registers for {a}")
