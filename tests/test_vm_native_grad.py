@@ -188,3 +188,14 @@ def test_unsupported_programs_are_left_to_the_vm():
 def test_the_listing_shows_the_state_machine():
     text = str(myia.ir(myia.grad(rec_pow), 1.001, 3, stage="kernels"))
     assert "def kernel(" in text and "while True:" in text and "stk[sp" in text
+
+
+def test_a_first_call_too_deep_for_the_vm_runs_natively():
+    expected = _grad(scalar_loop, "debug")(1.1, 50)
+    myia.set_recursion_limit(60)  # the VM nests two frames per iteration, native code one
+    try:
+        with pytest.raises(MyiaRecursionError):
+            _grad(scalar_loop, "debug")(1.1, 50)
+        assert _grad(scalar_loop, "vm")(1.1, 50) == expected
+    finally:
+        myia.set_recursion_limit(100_000)

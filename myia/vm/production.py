@@ -23,7 +23,7 @@ import types
 
 import numpy as np
 
-from ..errors import MyiaTypeError
+from ..errors import MyiaRecursionError, MyiaTypeError
 from ..grad import fprop_value
 from ..ir import Constant, Graph, reachable_graphs
 from ..parse import parse
@@ -407,14 +407,21 @@ def compile(graph):
     A program of scalars with loops or recursion (a gradient's chain of
     backpropagators among them) runs as one native function per signature
     when native_grad.py compiles it; otherwise, or when it declines, the VM
-    runs it.
+    runs it.  A first call too deep for the VM compiles it at once (a native
+    frame stands for two or more of the VM's).
     """
     entry = native_grad.Entry(graph)
 
     def run(*args):
         out = entry.run(args)
-        if out is native_grad.DECLINED:
+        if out is not native_grad.DECLINED:
+            return out
+        try:
             return ProductionVM().run(graph, args)
-        return out
+        except MyiaRecursionError:  # native frames are fewer: compile it now
+            out = entry.run(args, now=True)
+            if out is native_grad.DECLINED:
+                raise
+            return out
 
     return run
