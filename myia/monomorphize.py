@@ -24,13 +24,14 @@ import functools
 from . import types as T
 from .arguments import match_arguments
 from .errors import MyiaTypeError
-from .infer import (Context, Inferrer, _widen_against, constant_type, graph_nodes,
-                    parent_of)
+from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
 from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
                     make_tuple, partial, switch)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
+
+MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
 
 def _copy_debug(debug, origin):
@@ -61,7 +62,7 @@ def value_targets(contexts):
     closure passed around) by `(graph, parent context)`: one clone for all.
     """
     tracer = _Tracer(contexts)
-    out = {}
+    out = {}  # key -> {target context: the call nodes reaching it}
     for ctx in contexts:
         for node, records in ctx.calls.items():
             callee = node.inputs[0]
@@ -73,7 +74,7 @@ def value_targets(contexts):
                     continue
                 keys = [(c, n) for c, n in sites or () if n.value is target.graph]
                 for key in keys or [(target.graph, target.parent)]:
-                    out.setdefault(key, set()).add(target)
+                    out.setdefault(key, {}).setdefault(target, set()).add(node)
     return out
 
 
@@ -333,19 +334,27 @@ def monomorphize(graph, argtypes, fprop=None):
     `J`; the pipeline passes it.
     """
     forced = {}
-    for _ in range(4):  # a function value called with several signatures: join them
+    for _ in range(MAX_ROUNDS):  # a function value called with several signatures
         root = Inferrer(fprop, forced).infer(graph, argtypes)
-        clashes = {}
+        clashes = [{}, {}]
         for ts in value_targets(reachable(root)).values():
+            # Called from one node only, a value may have several signatures
+            # because its caller has: joining the caller's first may be enough.
             if len(ts) > 1:
                 t = next(iter(ts))
-                clashes.setdefault((t.graph, t.parent and t.parent.path()), set()).update(ts)
+                c = clashes[len(set().union(*ts.values())) > 1]
+                c.setdefault((t.graph, t.parent and t.parent.path()), set()).update(ts)
+        clashes = clashes[1] or clashes[0]
         if not clashes:
             break
+        before = dict(forced)
         for key, ts in clashes.items():
-            sigs = [t.args for t in ts]
-            if key in forced:
-                sigs.append(forced[key])
-            forced[key] = functools.reduce(
-                lambda a, b: tuple(_widen_against(x, y) for x, y in zip(a, b)), sigs)
+            sigs = [t.args for t in ts] + ([forced[key]] if key in forced else [])
+            try:
+                forced[key] = functools.reduce(
+                    lambda a, b: tuple(T.join(x, y) for x, y in zip(a, b)), sigs)
+            except MyiaTypeError:  # no one signature: `_Cloner.constant` says so
+                pass
+        if forced == before:
+            break
     return _Cloner(root).run()

@@ -199,3 +199,38 @@ def test_shape_mismatch_is_found_at_compile_time_with_the_call_chain():
     assert err.location.line == e.LINES["step"]
     assert any("in step, called from train line" in n for n in err.notes), err.notes
     assert "^" in str(err)
+
+
+def scalar_loop(x, n):
+    s = 0.0
+    i = 0
+    while i < n:
+        y = x * i + 1.0
+        z = y * y - x
+        s = s + z * 0.5
+        s = s - y / 4.0
+        i = i + 1
+    return s
+
+
+def _typed_grad(fn, order, args):
+    graph = to_graph(fn)
+    for _ in range(order):
+        graph = grad_graph(graph)
+    want = DebugVM().run(graph, args)
+    mono, got = typed_run(graph, args)
+    assert contains(mono.output.abstract, T.typeof(want))
+    assert same(got, want)
+    return got
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+def test_second_order_gradient_of_a_loop_types_and_matches_finite_differences(n):
+    # The backpropagator of the loop is called by the function and by the
+    # loop itself with sensitivities of two types: one signature, joined.
+    x, h = 0.7, 1e-5
+    d1 = _typed_grad(scalar_loop, 1, (x, n))
+    d2 = _typed_grad(scalar_loop, 2, (x, n))
+    assert abs(d1 - (scalar_loop(x + h, n) - scalar_loop(x - h, n)) / (2 * h)) < 1e-6
+    up, down = (_typed_grad(scalar_loop, 1, (x + s, n)) for s in (h, -h))
+    assert abs(d2 - (up - down) / (2 * h)) < 1e-5
