@@ -112,6 +112,16 @@ def recording(deps):
         _active.pop()
 
 
+def read_entry(table, key):
+    """`table.get(key)`, recorded by the record being filled as a read of a
+    global of `table` (a registry such as `defbprop`'s, whose later entries
+    must make what was built without them stale)."""
+    value = table.get(key, _MISSING)
+    if _active:
+        _active[-1].read_global(table, key, value)
+    return None if value is _MISSING else value
+
+
 def notice(deps):
     """Tell the record being filled, if any, that a graph with `deps` is used."""
     if _active:
