@@ -176,13 +176,12 @@ def recording(deps):
 
 
 def read_entry(table, key):
-    """`table.get(key)`, recorded by the record being filled as a read of a
-    global of `table` (a registry such as `defbprop`'s, whose later entries
-    must make what was built without them stale)."""
-    value = table.get(key, _MISSING)
+    """`table.get(key)`, recorded by the record being filled: a registry (keyed
+    by ints or strings, such as `defbprop`'s) whose later entries must make
+    what was built without them stale."""
     if _active:
-        _active[-1].read_global(table, key, value)
-    return None if value is _MISSING else value
+        _active[-1]._read(_ITEM if key in table else _ABSENT, table, key, table.get(key))
+    return table.get(key)
 
 
 def notice(deps):

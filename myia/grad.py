@@ -45,7 +45,8 @@ from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
 _fprops = {}
 _fprop_deps = {}  # graph -> the `Dependencies` its forward graph was made from
 _jprims = {}
-_custom = {}  # Python function -> its backpropagator (a Python function)
+_custom = {}  # id(Python function) -> its backpropagator (a Python function)
+_kept = {}  # id(function) -> the function, alive, so that its id is not reused
 
 
 def register_bprop(fn, bprop):
@@ -55,14 +56,14 @@ def register_bprop(fn, bprop):
     parsed to (again when a global it reads is rebound).  Forward graphs made
     before may have the old rule inlined: they are all made again.
     """
-    _custom[fn] = bprop
+    _custom[id(fn)], _kept[id(fn)] = bprop, fn
     _fprops.clear()
     _fprop_deps.clear()
 
 
 def _custom_bprop(graph):
     fn = function_of(graph)
-    return None if fn is None else read_entry(_custom, fn)
+    return None if fn is None else read_entry(_custom, id(fn))
 
 
 def _forward(graph):
