@@ -4,10 +4,9 @@
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
     graph = optimize(graph)               # myia/opt/
-      (stages "infer" and "opt"; the production VM does not run their
-       output yet: see README, "Default backend")
     run on the debug VM                   # myia/vm/debug.py, backend="debug"
-    program = production.compile(graph)   # myia/vm/production.py, backend="vm"
+    program = production.compile_typed(graph)  # myia/vm/production.py, backend="vm"
+    program = production.compile(graph)   # untyped, where inference declines
     program = cuda.compile(graph)         # myia/vm/cuda.py, device="cuda"
 
 No stage logic lives here: each stage is a function of its own module.
@@ -74,23 +73,65 @@ def check_options(backend, device):
                         "debug VM runs on the host")
 
 
+def typed_program(graph, args):
+    """`optimize(monomorphize(graph, typeof(args)))`, or a `Declined` saying why not.
+
+    Inference rejects some programs CPython runs (a variable that is an int
+    in one branch and a float in the other), and the optimizer may fail on
+    a graph it cannot handle yet: such programs run untyped, which is exact
+    (an error the program really has is then raised where it runs, at the
+    user's line, as the debug VM raises it).
+    """
+    try:
+        return optimize(infer_stage(graph, args))
+    except MyiaError as err:
+        return Declined(f"inference rejects it: {type(err).__name__}: {err.message}")
+    except RecursionError:
+        return Declined("a value too deeply nested to type")
+    except Exception as err:  # noqa: BLE001 (a bug of a typed stage: run untyped)
+        return Declined(f"a typed stage failed: {type(err).__name__}: {err}")
+
+
+class Declined:
+    """Why a signature runs untyped (`Compiled.reason`)."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
 class Compiled:
     """`fn` made ready to run on a backend and device, with what it was made from.
 
     `dependencies` records every global, closure cell and helper read while
-    parsing (`myia.dependencies`); a cache of compiled programs asks
-    `is_stale()` before each call and compiles again when it is true.
+    parsing and typing (`myia.dependencies`); a cache of compiled programs
+    asks `is_stale()` before each call and compiles again when it is true.
+    On the production VM with example `args` (a signature), the program is
+    the typed, optimized graph (`typed_program`); `reason` says why not
+    when it is the untyped one (see `myia.explain_backend`).
     """
 
-    def __init__(self, fn, backend="debug", device="cpu", device_arrays=False):
+    def __init__(self, fn, backend="debug", device="cpu", device_arrays=False,
+                 args=None, kwargs=None):
         check_options(backend, device)
         self.dependencies = Dependencies()
+        self.typed = None
+        self.reason = "the debug VM runs graphs untyped" if backend == "debug" else \
+            "no signature (an argument is unhashable or too deep to type)"
         with recording(self.dependencies):
             self.graph = graph = to_graph(fn)
+            if backend == "vm" and device == "cpu" and args is not None:
+                typed = typed_program(graph, self.bind(args, kwargs or {}))
+                if isinstance(typed, Declined):
+                    self.reason = typed.reason
+                else:
+                    self.typed, self.reason = typed, None
         if device == "cuda":
+            self.reason = "device='cuda' runs untyped graphs"
             self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
+        elif self.typed is not None:
+            self.run = production.compile_typed(self.typed)
         elif backend == "vm":
-            self.run = production.compile(graph)   # untyped for now: README, "Default backend"
+            self.run = production.compile(graph)
         else:
             self.run = lambda *args: DebugVM().run(graph, args)
 
@@ -113,6 +154,7 @@ class Compiled:
             raise err.with_location(g.debug.loc) from None
 
 
-def compile(fn, backend="debug", device="cpu", device_arrays=False):
-    """A `Compiled` callable running `fn` on `backend`, its arrays on `device`."""
-    return Compiled(fn, backend, device, device_arrays)
+def compile(fn, backend="debug", device="cpu", device_arrays=False, args=None, kwargs=None):
+    """A `Compiled` callable running `fn` on `backend`, its arrays on `device`
+    (typed for the signature of `args`, `kwargs` where it can be)."""
+    return Compiled(fn, backend, device, device_arrays, args, kwargs)

@@ -401,8 +401,14 @@ def kernel_listing(graph, args):
 
 
 def compile(graph):
-    """A Python callable running `graph` on the production VM."""
+    """A Python callable running `graph` (untyped, or typed) on the production VM."""
     def run(*args):
         return ProductionVM().run(graph, args)
 
     return run
+
+
+def compile_typed(graph):
+    """The program of a typed, optimized graph (`pipeline.typed_program`): every
+    node has its `.abstract`, for the arguments' signature."""
+    return compile(graph)
