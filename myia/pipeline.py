@@ -129,11 +129,27 @@ class Compiled:
             self.reason = "device='cuda' runs untyped graphs"
             self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
         elif self.typed is not None:
-            self.run = production.compile_typed(self.typed)
+            self.run = self.checked(production.compile_typed(self.typed))
         elif backend == "vm":
             self.run = production.compile(graph)
         else:
             self.run = lambda *args: DebugVM().run(graph, args)
+
+    def checked(self, typed):
+        """`typed`, run untyped instead from the first error the untyped program
+        does not raise (a bug of a typed stage must not change an answer)."""
+        def run(*args):
+            try:
+                return typed(*args)
+            except MyiaError as err:
+                untyped = production.compile(self.graph)
+                out = untyped(*args)  # the program's own error, if it has one
+                self.run, self.typed = untyped, None
+                self.reason = (f"the typed program raised {type(err).__name__}: "
+                               f"{err.message}, the untyped one does not")
+                return out
+
+        return run
 
     def is_stale(self):
         return self.dependencies.is_stale()
