@@ -56,8 +56,10 @@ def graph_at(fn, stage="parse", args=()):
         return infer_stage(graph, args)
     if stage == "opt":  # typed with example arguments, untyped without
         return optimize(infer_stage(graph, args) if args else graph)
-    if stage == "kernels":
-        return production.kernel_listing(graph, args)
+    if stage == "kernels":  # of the program the production VM runs for `args`
+        typed = typed_program(graph, args)
+        return production.kernel_listing(graph if isinstance(typed, Declined) else typed,
+                                         args)
     return graph
 
 

@@ -147,6 +147,15 @@ class ProductionVM:
             raise user_error(e, user_node(f, node)) from None
         return f
 
+    def inst_prim(self, f, inst):
+        _, d, impl, args, node = inst
+        r = f.regs
+        try:
+            r[d] = impl(*args(r))
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
     def inst_op1(self, f, inst):
         """A unary operator: the primitive, unless a dataclass overrides it."""
         _, d, prim, a, node = inst
@@ -186,7 +195,7 @@ class ProductionVM:
         """
         seg = inst[1]
         args = seg.gather_ins(f.regs)
-        key = tuple(map(type, args))
+        key = seg.key or tuple(map(type, args))  # typed: known when lowered
         kernel = seg.compiled.get(key, _MISSING)
         if kernel is _MISSING:
             on_miss(seg, key)
