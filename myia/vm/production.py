@@ -418,6 +418,11 @@ def compile(graph):
 
 
 def compile_typed(graph):
-    """The program of a typed, optimized graph (`pipeline.typed_program`): every
-    node has its `.abstract`, for the arguments' signature."""
+    """The program of a typed, optimized graph (`pipeline.typed_program`).
+
+    Every node of `graph` (and of the graphs it reaches) has its `.abstract`
+    for the arguments' signature; lowering reads them (lower.py).  This is
+    where a compiler of whole typed graphs would be tried first, this VM
+    being what it declines to.
+    """
     return compile(graph)
