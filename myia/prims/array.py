@@ -408,7 +408,7 @@ def _sum_to(x, shape):
         return x
     lead = len(have) - len(shape)
     ones = tuple(lead + i for i, n in enumerate(shape) if n == 1 and have[lead + i] != 1)
-    if not ones and lead > 0:  # only leading axes: the sum has the shape already
+    if not ones and lead > 0 and shape:  # leading axes only: the sum has the shape
         return np.sum(x, axis=tuple(range(lead)))
     return np.reshape(np.sum(x, axis=tuple(range(lead)) + ones, keepdims=True), shape)
 
