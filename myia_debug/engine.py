@@ -11,7 +11,9 @@ A position `p` is the state after `p` VM steps; the stop header shows the
 source line of the node about to run, as pdb shows the line about to run.
 """
 
+import contextlib
 import dataclasses
+import gc
 
 import numpy as np
 
@@ -47,6 +49,26 @@ class Stop:
     changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
 
 
+
+
+@contextlib.contextmanager
+def running():
+    """Around the VM steps: NaN/Inf are the user's to catch, not warnings; and
+    the cyclic garbage collector pauses.  The trace keeps every value of the
+    run alive, so the collector's passes over it free nothing, and they cost
+    more than the steps themselves on a long run (benchmarks/debugger_steps.py).
+    What was allocated meanwhile is then frozen (`gc.freeze`: never scanned);
+    what the trace drops at its horizon, and a restart, are unfrozen and
+    collected (horizon.py, `Session.restart`)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def integral(v):
@@ -87,7 +109,8 @@ class Session:
 
     def restart(self):
         """Run again from the start; breakpoints, watches and options stay."""
-        self.vm = DebugVM(record=False)
+        gc.unfreeze()  # the previous run's trace is garbage now (see `running`)
+        self.vm = DebugVM()
         self.vm.start(self.program(), self.args)
         self.trace = Trace(self.vm, self.options["history"] or None)
         self.pos = 0
@@ -134,22 +157,25 @@ class Session:
         if self.vm.finished or self.error is not None:
             return False
         try:
-            ev = self.trace.advance()
+            trace.advance()
         except myia.MyiaError as e:
             self.error = e
             return False
         self.pos += 1
-        self._apply_seed(ev)
-        if self.trace_hook is not None:
-            self.trace_hook(ev, self.trace)
+        if self.trace_hook is not None or self.seed != 1.0:
+            self._observe()
         return True
 
-    def _apply_seed(self, ev):
-        """`seed VALUE`: scale the output sensitivity as the gradient program makes it."""
+    def _observe(self):
+        """After a new step: apply `seed VALUE` (scale the output sensitivity
+        as the gradient program makes it) and call the trace hook."""
+        ev = self.trace.event(self.trace.last_step)
         if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \
                 and getattr(ev.node.inputs[0], "value", None).__class__.__name__ == "Primitive" \
                 and ev.node.inputs[0].value.name == "seed":
             ev.value = ev.frame.values[ev.node] = ev.value * self.seed
+        if self.trace_hook is not None:
+            self.trace_hook(ev, self.trace)
 
     def lookahead(self, done):
         """Record further steps (the position stays) until `done()` or the end.
@@ -157,16 +183,15 @@ class Session:
         Exact because the program is pure: this is the future the session
         will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
         """
-        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+        with running():
             while not done() and not self.vm.finished and self.error is None:
                 try:
-                    ev = self.trace.advance()
+                    self.trace.advance()
                 except myia.MyiaError as e:
                     self.error = e
                     return
-                self._apply_seed(ev)
-                if self.trace_hook is not None:
-                    self.trace_hook(ev, self.trace)
+                if self.trace_hook is not None or self.seed != 1.0:
+                    self._observe()
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
@@ -175,7 +200,7 @@ class Session:
         points = self.points
         boundary = self.options["stop-at-boundary"] and start_phase == "fwd"
         try:
-            with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch
+            with running():
                 while True:
                     if self.interrupted:
                         self.interrupted = False

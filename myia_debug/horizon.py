@@ -15,9 +15,13 @@ quarter more than N positions the oldest are dropped, keeping the last N:
   iterations then go, as they do in the VM itself.
 
 Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
+The steps run with the cyclic garbage collector paused and their objects
+frozen (engine.running), so the frames dropped here, which may hold cycles
+(a closure and the frame it was made in), are collected here.
 """
 
 import bisect
+import gc
 
 
 def trim(trace, keep):
@@ -57,3 +61,5 @@ def trim(trace, keep):
     for fid in [fid for fid in trace.frames if fid not in live]:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
         trace.cursors.pop(fid, None)
+    gc.unfreeze()
+    gc.collect()

@@ -19,11 +19,11 @@ import array
 import bisect
 
 from myia.ir import Graph
-from myia.vm.debug import Event
+from myia.vm.debug import Event, graph_nodes
 
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
-from .statements import bindings, pending
+from .statements import bindings, pending, quiet_locs
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -101,28 +101,36 @@ class Trace:
         self.born[frame.id][node] = step
         name = node.debug.name
         if name and node.debug.role != "adjoint":
-            inv = self.inv_of[frame.id]
-            inv.steps.setdefault(name, []).append(step)
-            inv.defs.setdefault(name, []).append((frame, node))
+            self._named(frame, node, name, step)
+
+    def _named(self, frame, node, name, step):
+        inv = self.inv_of[frame.id]
+        inv.steps.setdefault(name, []).append(step)
+        inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
-        prev = self.vm.frame
-        pos = self.base + len(self.sframes) - 1
-        ev = self.vm.step()  # under the caller's np.errstate: NaN/Inf are the user's
-        new = self.last_step = pos + 1  # the position this step leads to
-        if ev.kind == "call":
-            self._enter(ev.frame, new, pos, prev)
-        elif ev.kind == "node":
-            self._born(ev.frame, ev.node, new)
-        elif ev.frame.caller is not None:
-            self._born(ev.frame.caller, ev.frame.call_node, new)
-        self._record()
+        vm = self.vm
+        prev = vm.frame
+        pc = prev.pc
+        kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
+        new = self.last_step = self.base + len(self.sframes)  # the position it leads to
+        if kind == "node":
+            name = _block(prev.graph).names[pc]
+            node = prev.nodes[pc]
+            self.born[prev.id][node] = new
+            if name is not None:
+                self._named(prev, node, name, new)
+        elif kind == "call":
+            self._enter(vm.frame, new, new - 1, prev)
+        elif prev.caller is not None:
+            self._born(prev.caller, prev.call_node, new)
+        self._record(kind != "node")
         if self.limit and len(self.sframes) > self.limit + self.limit // 4:
             from .horizon import trim
 
             trim(self, self.limit)
-        return ev
+        return kind
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
@@ -146,25 +154,35 @@ class Trace:
         self.spcs.append(pc)
         self.stops.append(stop)
 
-    def _record(self):
+    def _record(self, moved=True):
         """Note the new position: the frame about to run, and whether it is a
         stop; before it, the stops of the statements it passed that compute
-        nothing (statements.py)."""
+        nothing (statements.py).  `moved`: the last step entered or left a
+        frame (only then can the backward pass begin)."""
         frame = self.vm.frame
         if frame is None:
             self._append(None, 0, None)
             return
         pc = frame.pc
+        blk = _block(frame.graph)
+        if blk.hidden:  # Myia's machinery: never a stop (the common case)
+            if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+                self.bwd_start = self.base + len(self.sframes)
+            self.sframes.append(frame)
+            self.spcs.append(pc)
+            self.stops.append(None)
+            return
         inv = self.inv_of[frame.id]
         stop = loc = None
         returning = False
         if pc >= len(frame.nodes):
-            returning = self._returning(frame)
-        elif not inv.hidden:
-            node = frame.nodes[pc]
-            if self._stops_at(frame, node):
-                loc = user_loc(node)
-        if not inv.hidden:
+            returning = frame.caller is None or self.inv_of[frame.caller.id] is not inv
+        else:
+            loc = blk.locs[pc]
+            if loc is not None and blk.sens[pc] is not None and \
+                    type(frame.lookup(blk.sens[pc])).__name__ in ("Zero", "Env"):
+                loc = None  # a backward call that receives no sensitivity
+        if blk.quiet:
             for q in pending(self.cursors, frame, pc, loc):
                 at = self.base + len(self.sframes)
                 self.virtual[at] = q
@@ -177,29 +195,25 @@ class Trace:
                 if inv.first_stop is None:
                     inv.first_stop = at
         pos = self.base + len(self.sframes)
-        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+        if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
             self.bwd_start = pos
         if returning:
             self.returns.add(pos)
         if loc is not None:
-            here = (loc.file, loc.line)
-            looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
-            if here != inv.last_line or looped:
+            here = blk.heres[pc]
+            if here != inv.last_line or (blk.loop and inv.last_frame is not frame):
                 stop = here
                 if inv.first_stop is None:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
-        self._append(frame, pc, stop)
+        self.sframes.append(frame)
+        self.spcs.append(pc)
+        self.stops.append(stop)
 
     def vm_step(self, pos):
         """The number of VM steps done at position `pos` (quiet statements' positions
         are no step)."""
         return pos - self.virtual_dropped - bisect.bisect_left(self.virtual_order, pos)
-
-    def _returning(self, frame):
-        """Whether `frame` returning ends a user invocation (pdb's return event)."""
-        inv = self.inv_of[frame.id]
-        return not inv.hidden and (frame.caller is None or self.inv_of[frame.caller.id] is not inv)
 
     def return_line(self, pos):
         """At a forward return stop of `return NAME`: (file, line) of that statement."""
@@ -220,28 +234,6 @@ class Trace:
     def line_stop(self, pos):
         """(file, line) if `pos` is a line stop, else None."""
         return self.stops[pos - self.base]
-
-    @staticmethod
-    def _stops_at(frame, node):
-        """Whether `node` can be a line stop, so that `--grad` stops where the
-        plain program does.
-
-        Forwards, in a graph AD made, only the forward call of a user node
-        (role "fprop_call"): the unpacking of its `(value, backpropagator)`
-        is for `si`.  Backwards, the backward call of a user node that
-        receives a sensitivity, unless that node is control flow (the call
-        of a loop header or an `if` branch, whose backward computes nothing
-        the user wrote).
-        """
-        role = frame.graph.debug.role
-        if role == "grad":
-            return False
-        if phase_of(frame.graph) != "bwd":
-            return role != "fprop" or node.debug.role == "fprop_call"
-        if node.debug.role != "bprop_call" or is_control(node.debug.origin):
-            return False
-        sens = node.inputs[1]
-        return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
 
     # ----- reading a position ----------------------------------------------
 
@@ -363,3 +355,63 @@ class Trace:
                 out.append(inv)
             env = env.env
         return out
+
+
+class Block:
+    """What the trace needs of a graph, computed once (graphs do not change).
+
+    `hidden`: Myia's machinery (`is_machinery` of its user function), never a
+    stop.  Per node, in order: `names`, the variable a node's value binds
+    (None for unnamed nodes and adjoints); `locs` and `heres`, the user
+    location of the nodes that can be line stops (see `_stop_locs`), else
+    None; `sens`, for a backward call, the sensitivity it must receive to be
+    a stop.
+    """
+
+    def __init__(self, g):
+        self.hidden = is_machinery(user_graph(g))
+        self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
+                      for n in graph_nodes(g)]
+        self.locs, self.sens = _stop_locs(g)
+        self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
+        self.quiet = bool(quiet_locs(g)) and not self.hidden
+        self.loop = block_role(g) in LOOP_ROLES
+
+
+_blocks = {}
+
+
+def _block(g):
+    try:
+        return _blocks[g]
+    except KeyError:
+        blk = _blocks[g] = Block(g)
+        return blk
+
+
+def _stop_locs(g):
+    """Per node of `g`: its user location if it can be a line stop, so that
+    `--grad` stops where the plain program does; and the sensitivity input
+    that decides it for a backward call.
+
+    Forwards, in a graph AD made, only the forward call of a user node
+    (role "fprop_call"): the unpacking of its `(value, backpropagator)`
+    is for `si`.  Backwards, the backward call of a user node that
+    receives a sensitivity, unless that node is control flow (the call
+    of a loop header or an `if` branch, whose backward computes nothing
+    the user wrote).
+    """
+    role, bwd = g.debug.role, phase_of(g) == "bwd"
+    locs, sens = [], []
+    for node in graph_nodes(g):
+        if role == "grad":
+            can = False
+        elif not bwd:
+            can = role != "fprop" or node.debug.role == "fprop_call"
+        else:
+            can = node.debug.role == "bprop_call" and not is_control(node.debug.origin)
+        loc = user_loc(node) if can else None
+        locs.append(loc)
+        dynamic = bwd and loc is not None and node.inputs[1].graph is not None
+        sens.append(node.inputs[1] if dynamic else None)
+    return locs, sens
