@@ -194,27 +194,33 @@ class Session:
                     self._observe()
 
     def _run(self, stop_here, check=True):
-        """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
+        """Move forwards until `stop_here(pos)` (None: never) or a
+        breakpoint/catch/watch fires."""
         self.frame_index = 0
-        start_phase = self.phase
         points = self.points
-        boundary = self.options["stop-at-boundary"] and start_phase == "fwd"
+        boundary = self.options["stop-at-boundary"] and self.phase == "fwd"
+        armed = check and (points.breakpoints or points.catches or points.watches)
+        trace, forward = self.trace, self._forward
         try:
             with running():
-                while True:
-                    if self.interrupted:
-                        self.interrupted = False
-                        return Stop(self.pos, ["Interrupted"])
-                    if not self._forward():
+                while not self.interrupted:
+                    pos = self.pos
+                    if pos < trace.base + len(trace.sframes) - 1:  # replaying
+                        pos = self.pos = pos + 1
+                    elif forward():
+                        pos = self.pos
+                    else:
                         return self._end_stop()
-                    if check and (points.breakpoints or points.catches or points.watches):
-                        stop = self._check(self.pos)
+                    if armed:
+                        stop = self._check(pos)
                         if stop is not None:
                             return self._returned(stop)
-                    if boundary and self.trace.session_bwd(self.pos):
-                        return Stop(self.pos, ["Boundary between the passes"])
-                    if stop_here(self.pos):
-                        return self._returned(Stop(self.pos))
+                    if boundary and self.trace.session_bwd(pos):
+                        return Stop(pos, ["Boundary between the passes"])
+                    if stop_here is not None and stop_here(pos):
+                        return self._returned(Stop(pos))
+                self.interrupted = False
+                return Stop(self.pos, ["Interrupted"])
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
 
@@ -321,7 +327,7 @@ class Session:
 
     def cont(self):
         self._guard()
-        return self._run(lambda p: False)
+        return self._run(None)
 
     def stepi(self):
         """One IR node of the user's frames; Myia's machinery (a primitive's

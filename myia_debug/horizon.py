@@ -9,6 +9,9 @@ quarter more than N positions the oldest are dropped, keeping the last N:
   position left, and time travel stops there with a message;
 - each variable keeps its versions born after the horizon, plus the last
   one before it (the value it still has);
+- an invocation (a call of a user function, or of Myia's machinery) none
+  of whose frames the kept positions reach, through callers and
+  environments, goes: a call that returned before the horizon;
 - the trace forgets the VM frames nothing it kept can reach (through the
   kept positions, the kept versions, the first and last frame of each
   invocation, and their callers and environments): a loop's old
@@ -31,16 +34,22 @@ def trim(trace, keep):
         return
     del trace.sframes[:k]
     del trace.spcs[:k]
-    del trace.stops[:k]
     trace.base += k
     base = trace.base
     trace.returns = {p for p in trace.returns if p >= base}
+    trace.stops = {p: stop for p, stop in trace.stops.items() if p >= base}
     gone = bisect.bisect_left(trace.virtual_order, base)
     for p in trace.virtual_order[:gone]:
         del trace.virtual[p]
     del trace.virtual_order[:gone]
     trace.virtual_dropped += gone
-    todo = list(trace.sframes)
+    live = _reachable(list(trace.sframes) + trace.invocations[0].frames[:1], set())
+    # An invocation none of whose frames the kept positions reach (a call
+    # that returned before the horizon) goes, with its versions.
+    first = trace.invocations[0]
+    trace.invocations = [inv for inv in trace.invocations if inv is first or any(
+        f.id in live for f in inv.frames)]
+    todo = []
     for inv in trace.invocations:
         for name, steps in inv.steps.items():
             i = bisect.bisect_left(steps, base)
@@ -49,13 +58,7 @@ def trim(trace, keep):
                 del inv.defs[name][:i - 1]
             todo += [frame for frame, _ in inv.defs[name]]
         todo += inv.frames[:1] + inv.frames[-1:]
-    live = set()
-    while todo:
-        f = todo.pop()
-        if f is None or f.id in live:
-            continue
-        live.add(f.id)
-        todo += (f.caller, f.env)
+    _reachable(todo, live)
     for inv in trace.invocations:
         inv.frames = [f for f in inv.frames if f.id in live]
     for fid in [fid for fid in trace.frames if fid not in live]:
@@ -63,3 +66,15 @@ def trim(trace, keep):
         trace.cursors.pop(fid, None)
     gc.unfreeze()
     gc.collect()
+
+
+def _reachable(todo, live):
+    """Add to `live` the ids of the frames in `todo` and of their callers and
+    environments; return it."""
+    while todo:
+        f = todo.pop()
+        if f is None or f.id in live:
+            continue
+        live.add(f.id)
+        todo += (f.caller, f.env)
+    return live

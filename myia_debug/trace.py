@@ -28,7 +28,7 @@ from .statements import bindings, pending, quiet_locs
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
 
-    def __init__(self, ident, graph, start, caller_pos):
+    def __init__(self, ident, graph, start, caller_pos, hidden):
         self.id = ident
         self.graph = graph
         self.start = start          # the step that created it
@@ -39,7 +39,7 @@ class Invocation:
         self.first_stop = None  # position of its first line stop
         self.steps = {}  # name -> steps its versions were born at, increasing
         self.defs = {}   # name -> (frame, node) of those versions
-        self.hidden = is_machinery(graph)
+        self.hidden = hidden  # is_machinery(graph)
 
     @property
     def name(self):
@@ -61,8 +61,9 @@ class Trace:
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
         self.frames = {}   # frame id -> Frame
-        self.stops = []    # position -> (file, line) of its line stop, or None
-        self.invocations = []
+        self.stops = {}    # position -> (file, line) of its line stop, if it is one
+        self.invocations = []  # kept ones (horizon.py), in order
+        self.created = 0       # invocations made so far
         self.bwd_start = None  # the first position in the backward pass
         self.returns = set()   # positions where a user function is about to return
         self.tags = {}         # frame id -> (pass, name of the inner grad call or None)
@@ -82,31 +83,33 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        self.born[frame.id] = {}
-        self.frames[frame.id] = frame
-        self.tags[frame.id] = self._tag(frame)
-        tail = prev is not None and frame.caller is not prev
-        parent = prev if tail else frame.caller
+        blk = _block(frame.graph)
+        fid = frame.id
+        born = self.born[fid] = {}
+        self.frames[fid] = frame
+        self.tags[fid] = self._tag(frame, blk)
+        parent = prev if prev is not None and frame.caller is not prev else frame.caller
         inv = self.inv_of.get(parent.id) if parent is not None else None
-        if inv is None or is_entry(frame.graph) or user_graph(frame.graph) is not inv.graph:
-            inv = Invocation(len(self.invocations), user_graph(frame.graph), step, caller_pos)
+        if inv is None or blk.entry or blk.user is not inv.graph:
+            self.created += 1
+            inv = Invocation(self.created, blk.user, step, caller_pos, blk.hidden)
             self.invocations.append(inv)
         inv.frames.append(frame)
-        self.inv_of[frame.id] = inv
-        for p in frame.graph.parameters:
-            self._born(frame, p, step)
-
-    def _born(self, frame, node, step):
-        """Note that `node` got its value at `step`; index it by name for `variables`."""
-        self.born[frame.id][node] = step
-        name = node.debug.name
-        if name and node.debug.role != "adjoint":
-            self._named(frame, node, name, step)
+        self.inv_of[fid] = inv
+        for p, name in blk.params:
+            born[p] = step
+            if name is not None:
+                self._named(frame, p, name, step)
 
     def _named(self, frame, node, name, step):
+        """Index the value `node` got at `step` under its name, for `variables`."""
         inv = self.inv_of[frame.id]
-        inv.steps.setdefault(name, []).append(step)
-        inv.defs.setdefault(name, []).append((frame, node))
+        steps = inv.steps.get(name)
+        if steps is None:
+            inv.steps[name], inv.defs[name] = [step], [(frame, node)]
+        else:
+            steps.append(step)
+            inv.defs[name].append((frame, node))
 
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
@@ -114,19 +117,34 @@ class Trace:
         prev = vm.frame
         pc = prev.pc
         kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
-        new = self.last_step = self.base + len(self.sframes)  # the position it leads to
+        size = len(self.sframes)
+        new = self.last_step = self.base + size  # the position it leads to
         if kind == "node":
-            name = _block(prev.graph).names[pc]
             node = prev.nodes[pc]
             self.born[prev.id][node] = new
+            try:
+                blk = _blocks[prev.graph]
+            except KeyError:
+                blk = _block(prev.graph)
+            name = blk.names[pc]
             if name is not None:
                 self._named(prev, node, name, new)
-        elif kind == "call":
-            self._enter(vm.frame, new, new - 1, prev)
-        elif prev.caller is not None:
-            self._born(prev.caller, prev.call_node, new)
-        self._record(kind != "node")
-        if self.limit and len(self.sframes) > self.limit + self.limit // 4:
+            if blk.hidden:  # Myia's machinery: never a stop (the common case)
+                self.sframes.append(prev)
+                self.spcs.append(pc + 1)
+            else:
+                self._record(False)
+        else:
+            if kind == "call":
+                self._enter(vm.frame, new, new - 1, prev)
+            elif prev.caller is not None:
+                node = prev.call_node
+                self.born[prev.caller.id][node] = new
+                name = node.debug.name
+                if name and node.debug.role != "adjoint":
+                    self._named(prev.caller, node, name, new)
+            self._record(True)
+        if self.limit and size >= self.limit + self.limit // 4:
             from .horizon import trim
 
             trim(self, self.limit)
@@ -150,9 +168,10 @@ class Trace:
         return Event("call", pos, after, node)
 
     def _append(self, frame, pc, stop):
+        if stop is not None:
+            self.stops[self.base + len(self.sframes)] = stop
         self.sframes.append(frame)
         self.spcs.append(pc)
-        self.stops.append(stop)
 
     def _record(self, moved=True):
         """Note the new position: the frame about to run, and whether it is a
@@ -164,13 +183,15 @@ class Trace:
             self._append(None, 0, None)
             return
         pc = frame.pc
-        blk = _block(frame.graph)
+        try:
+            blk = _blocks[frame.graph]
+        except KeyError:
+            blk = _block(frame.graph)
         if blk.hidden:  # Myia's machinery: never a stop (the common case)
             if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
                 self.bwd_start = self.base + len(self.sframes)
             self.sframes.append(frame)
             self.spcs.append(pc)
-            self.stops.append(None)
             return
         inv = self.inv_of[frame.id]
         stop = loc = None
@@ -206,9 +227,7 @@ class Trace:
                 if inv.first_stop is None:
                     inv.first_stop = pos
             inv.last_line, inv.last_frame = here, frame
-        self.sframes.append(frame)
-        self.spcs.append(pc)
-        self.stops.append(stop)
+        self._append(frame, pc, stop)
 
     def vm_step(self, pos):
         """The number of VM steps done at position `pos` (quiet statements' positions
@@ -229,11 +248,11 @@ class Trace:
 
     def is_stop(self, pos):
         """A line stop or a return stop."""
-        return self.stops[pos - self.base] is not None or pos in self.returns
+        return pos in self.stops or pos in self.returns
 
     def line_stop(self, pos):
         """(file, line) if `pos` is a line stop, else None."""
-        return self.stops[pos - self.base]
+        return self.stops.get(pos)
 
     # ----- reading a position ----------------------------------------------
 
@@ -271,7 +290,7 @@ class Trace:
             frame = frame.caller
         return out
 
-    def _tag(self, frame):
+    def _tag(self, frame, blk):
         """(pass, inner grad) of a new VM frame, from its caller's.
 
         A `grad(f)` called inside the program opens a context of its own:
@@ -279,11 +298,11 @@ class Trace:
         `bwd grad(f)` while the program around it stays in its own pass.
         """
         caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
-        inner = grad_call(frame.graph)
+        inner = blk.inner
         if inner is not None:
             return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
         ctx = caller[1] if caller is not None else None
-        if phase_of(frame.graph) == "bwd":
+        if blk.bwd:
             return "bwd", ctx
         return (caller[0] if caller is not None else "fwd"), ctx
 
@@ -360,8 +379,9 @@ class Trace:
 class Block:
     """What the trace needs of a graph, computed once (graphs do not change).
 
-    `hidden`: Myia's machinery (`is_machinery` of its user function), never a
-    stop.  Per node, in order: `names`, the variable a node's value binds
+    `user`: the user function it belongs to; `hidden`: Myia's machinery
+    (`is_machinery` of `user`), never a stop; `entry`, `inner`, `bwd`: see
+    `is_entry`, `grad_call`, `phase_of`.  Per parameter and per node, in order: `names`, the variable a node's value binds
     (None for unnamed nodes and adjoints); `locs` and `heres`, the user
     location of the nodes that can be line stops (see `_stop_locs`), else
     None; `sens`, for a backward call, the sensitivity it must receive to be
@@ -369,7 +389,13 @@ class Block:
     """
 
     def __init__(self, g):
-        self.hidden = is_machinery(user_graph(g))
+        self.user = user_graph(g)
+        self.hidden = is_machinery(self.user)
+        self.entry = is_entry(g)
+        self.inner = grad_call(g)
+        self.bwd = phase_of(g) == "bwd"
+        self.params = [(p, p.debug.name if p.debug.name and p.debug.role != "adjoint" else None)
+                       for p in g.parameters]
         self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
                       for n in graph_nodes(g)]
         self.locs, self.sens = _stop_locs(g)

@@ -135,28 +135,36 @@ def _analyze(graph):
     for g in m.graphs:
         _nodes.setdefault(g, m.nodes[g])
         _owners.setdefault(g, frozenset(n.graph for n in m.free_variables[g]))
+    for g in m.graphs:
         if g not in _code:
             _code[g] = [_lower(g, n, n is g.output and i == len(_nodes[g]) - 1)
                         for i, n in enumerate(_nodes[g])]
 
 
 def _lower(graph, node, tail):
-    """`(node, fn kind, fn, input refs, tail, dunder)` for `DebugVM._step`.
+    """`(node, fn kind, fn, input refs, local inputs, tail, dunder)` for
+    `DebugVM._step`.
 
-    A ref is `(kind, x)`: 0 a constant `x`, 1 a node of `graph` (a value of
-    the frame), 2 a free variable `x`, 3 a graph `x` (made a closure of the
-    frames it is nested in).  `dunder`: `x` is a primitive a record operand
-    can override (`__add__`...).
+    A ref is `(kind, x)`: 0 a constant `x` (a graph with no free variables:
+    its closure), 1 a node of `graph` (a value of the frame), 2 a free
+    variable `x`, 3 a graph `x` (made a closure of the frames it is nested
+    in).  `local inputs`: the input nodes when all are of kind 1, else None.
+    `dunder`: `x` is a primitive a record operand can override (`__add__`...).
     """
     refs = []
     for i in node.inputs:
-        if isinstance(i, Constant):
-            refs.append((3, i.value) if isinstance(i.value, Graph) else (0, i.value))
-        else:
+        if not isinstance(i, Constant):
             refs.append((1 if i.graph is graph else 2, i))
+        elif not isinstance(i.value, Graph):
+            refs.append((0, i.value))
+        elif _owners.get(i.value, True):  # nested in a frame, or not analyzed yet
+            refs.append((3, i.value))
+        else:
+            refs.append((0, Closure(i.value, None)))
     (fk, fx), refs = refs[0], tuple(refs[1:])
+    local = tuple(x for _, x in refs) if all(k == 1 for k, _ in refs) else None
     dunder = isinstance(fx, Primitive) and fx is not switch and fx.dunder is not None
-    return node, fk, fx, refs, tail, dunder
+    return node, fk, fx, refs, local, tail, dunder
 
 
 def graph_nodes(graph):
@@ -283,10 +291,13 @@ class DebugVM:
         pc = frame.pc
         code = frame.code
         if pc < len(code):
-            node, fk, fx, refs, tail, dunder = code[pc]
+            node, fk, fx, refs, local, tail, dunder = code[pc]
             vals = frame.values
-            args = [x if k == 0 else vals[x] if k == 1 else self._ref(frame, k, x)
-                    for k, x in refs]
+            if local is not None:
+                args = list(map(vals.__getitem__, local))
+            else:
+                args = [x if k == 0 else vals[x] if k == 1 else self._ref(frame, k, x)
+                        for k, x in refs]
             if fk == 0 and fx.__class__ is Primitive and not (dunder and _records(args)):
                 try:
                     vals[node] = fx.impl(*args)
