@@ -425,7 +425,9 @@ def _stop_locs(g):
     is for `si`.  Backwards, the backward call of a user node that
     receives a sensitivity, unless that node is control flow (the call
     of a loop header or an `if` branch, whose backward computes nothing
-    the user wrote).
+    the user wrote); when the program calls `grad` and is itself debugged
+    under `--grad`, that backward call runs as the forward call AD made of
+    it (a forward graph of a backward graph).
     """
     role, bwd = g.debug.role, phase_of(g) == "bwd"
     locs, sens = [], []
@@ -435,7 +437,11 @@ def _stop_locs(g):
         elif not bwd:
             can = role != "fprop" or node.debug.role == "fprop_call"
         else:
-            can = node.debug.role == "bprop_call" and not is_control(node.debug.origin)
+            call = node
+            if role == "fprop" and node.debug.role == "fprop_call":
+                call = node.debug.origin  # under --grad, a grad call's backward
+            can = getattr(call, "debug", None) is not None and \
+                call.debug.role == "bprop_call" and not is_control(call.debug.origin)
         loc = user_loc(node) if can else None
         locs.append(loc)
         dynamic = bwd and loc is not None and node.inputs[1].graph is not None
