@@ -20,7 +20,8 @@ quarter more than N positions the oldest are dropped, keeping the last N:
 Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
 The steps run with the cyclic garbage collector paused and their objects
 frozen (engine.running), so the frames dropped here, which may hold cycles
-(a closure and the frame it was made in), are collected here.
+(a closure and the frame it was made in), are collected here, every fourth
+trim (a full collection costs as much as the steps since the last one).
 """
 
 import bisect
@@ -43,7 +44,7 @@ def trim(trace, keep):
         del trace.virtual[p]
     del trace.virtual_order[:gone]
     trace.virtual_dropped += gone
-    live = _reachable(list(trace.sframes) + trace.invocations[0].frames[:1], set())
+    live = _reachable([*dict.fromkeys(trace.sframes), *trace.invocations[0].frames[:1]], set())
     # An invocation none of whose frames the kept positions reach (a call
     # that returned before the horizon) goes, with its versions.
     first = trace.invocations[0]
@@ -64,8 +65,10 @@ def trim(trace, keep):
     for fid in [fid for fid in trace.frames if fid not in live]:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
         trace.cursors.pop(fid, None)
-    gc.unfreeze()
-    gc.collect()
+    trace.trims += 1
+    if trace.trims % 4 == 0:  # every `keep` positions: at most that much garbage waits
+        gc.unfreeze()
+        gc.collect()
 
 
 def _reachable(todo, live):

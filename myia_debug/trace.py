@@ -57,6 +57,7 @@ class Trace:
         self.sframes = []
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
+        self.trims = 0      # how many times the trace was trimmed
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
