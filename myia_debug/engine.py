@@ -201,8 +201,12 @@ class Session:
         boundary = self.options["stop-at-boundary"] and self.phase == "fwd"
         armed = check and (points.breakpoints or points.catches or points.watches)
         trace, forward = self.trace, self._forward
+        free = stop_here is None and not armed and not boundary and \
+            self.trace_hook is None and self.seed == 1.0
         try:
             with running():
+                if free:  # nothing can stop before the end: no test per step
+                    self._to_end()
                 while not self.interrupted:
                     pos = self.pos
                     if pos < trace.base + len(trace.sframes) - 1:  # replaying
@@ -223,6 +227,18 @@ class Session:
                 return Stop(self.pos, ["Interrupted"])
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
+
+    def _to_end(self):
+        """Record steps until the end, an error or an interruption (then `_run`
+        reports where it stopped)."""
+        trace, vm, advance = self.trace, self.vm, self.trace.advance
+        try:
+            while not vm.finished and self.error is None and not self.interrupted:
+                advance()
+        except myia.MyiaError as e:
+            self.error = e
+        finally:
+            self.pos = len(trace)
 
     def _returned(self, stop):
         """At a return stop (pdb's `--Return--`): the value the function returns."""
