@@ -11,7 +11,6 @@ A position `p` is the state after `p` VM steps; the stop header shows the
 source line of the node about to run, as pdb shows the line about to run.
 """
 
-import contextlib
 import dataclasses
 import gc
 
@@ -23,6 +22,7 @@ from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
 from .graphs import return_loc, user_loc
+from .horizon import running
 from .trace import Trace
 
 
@@ -49,26 +49,6 @@ class Stop:
     changes: list = dataclasses.field(default_factory=list)  # (name, old, new)
 
 
-
-
-@contextlib.contextmanager
-def running():
-    """Around the VM steps: NaN/Inf are the user's to catch, not warnings; and
-    the cyclic garbage collector pauses.  The trace keeps every value of the
-    run alive, so the collector's passes over it free nothing, and they cost
-    more than the steps themselves on a long run (benchmarks/debugger_steps.py).
-    What was allocated meanwhile is then frozen (`gc.freeze`: never scanned);
-    what the trace drops at its horizon, and a restart, are unfrozen and
-    collected (horizon.py, `Session.restart`)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        with np.errstate(all="ignore"):
-            yield
-    finally:
-        if paused:
-            gc.freeze()
-            gc.enable()
 
 
 def integral(v):
@@ -109,7 +89,7 @@ class Session:
 
     def restart(self):
         """Run again from the start; breakpoints, watches and options stay."""
-        gc.unfreeze()  # the previous run's trace is garbage now (see `running`)
+        gc.unfreeze()  # the previous run's trace is garbage now (see horizon.running)
         self.vm = DebugVM()
         self.vm.start(self.program(), self.args)
         self.trace = Trace(self.vm, self.options["history"] or None)
@@ -201,8 +181,7 @@ class Session:
         boundary = self.options["stop-at-boundary"] and self.phase == "fwd"
         armed = check and (points.breakpoints or points.catches or points.watches)
         trace, forward = self.trace, self._forward
-        free = stop_here is None and not armed and not boundary and \
-            self.trace_hook is None and self.seed == 1.0
+        free = not (stop_here or armed or boundary or self.trace_hook) and self.seed == 1.0
         try:
             with running():
                 if free:  # nothing can stop before the end: no test per step
@@ -229,8 +208,7 @@ class Session:
             return Stop(self.pos, ["Interrupted"])
 
     def _to_end(self):
-        """Record steps until the end, an error or an interruption (then `_run`
-        reports where it stopped)."""
+        """Record steps to the end, an error or an interruption (`_run` reports it)."""
         trace, vm, advance = self.trace, self.vm, self.trace.advance
         try:
             while not vm.finished and self.error is None and not self.interrupted:

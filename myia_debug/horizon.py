@@ -19,13 +19,35 @@ quarter more than N positions the oldest are dropped, keeping the last N:
 
 Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
 The steps run with the cyclic garbage collector paused and their objects
-frozen (engine.running), so the frames dropped here, which may hold cycles
+frozen (`running`), so the frames dropped here, which may hold cycles
 (a closure and the frame it was made in), are collected here, every fourth
 trim (a full collection costs as much as the steps since the last one).
 """
 
 import bisect
+import contextlib
 import gc
+
+import numpy as np
+
+
+@contextlib.contextmanager
+def running():
+    """Around the VM steps: NaN/Inf are the user's to catch, not warnings; and
+    the cyclic garbage collector pauses.  The trace keeps every value of the
+    run alive, so the collector's passes over it free nothing, and they cost
+    more than the steps themselves on a long run (benchmarks/debugger_steps.py).
+    What was allocated meanwhile is then frozen (`gc.freeze`: never scanned);
+    `trim` and `Session.restart` unfreeze it, for the frames they drop."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def trim(trace, keep):
