@@ -10,45 +10,80 @@ compares identities, so after::
     def f(x):
         return LR * act(x)
 
-f's record holds ("global", f.__globals__, "LR", 0.1), ("global", ..., "act",
-<function act>) and act's own record; rebinding `LR`, redefining `act`, or
-anything act reads changing makes `is_stale()` true, and the next call
-re-parses.  Mutating an array in place keeps its identity: it is not seen
-(as in Numba and JAX).
+f's record holds the reads `f.__globals__["LR"] is 0.1`, `...["act"] is
+<function act>`, `f.__code__ is <code f>` (and f's defaults), and act's own
+record; rebinding `LR`, redefining `act`, assigning `f.__code__`, or anything
+act reads changing makes `is_stale()` true, and the next call re-parses.
+Mutating an array in place keeps its identity: it is not seen (as in Numba
+and JAX).
 
 A compiled program (any cache of work derived from graphs) keeps a record
 of its own, filled by `recording`: every graph parsed or fetched from the
 parse cache while it is built is added to it.
+
+`is_stale()` runs before every call of a compiled program, so it must cost
+far less than the call (about 2 us for 13 functions and 80 reads,
+benchmarks/staleness.py).  Once every record it reaches is complete, their
+reads are compiled into one generated function of `is not` comparisons, the
+shape CPython runs fastest (3.11 has no dict or function watchers)::
+
+    def check(_0=f_globals, _1=lr, _2=f, _3=code_f, ...):
+        return _0['LR'] is not _1 or _2.__code__ is not _3 or ...
 """
 
 import builtins
 import contextlib
+import keyword
 
-_MISSING = object()
 _active = []  # the records being filled, innermost last
+
+# The kinds of read; each is exact in `Dependencies.changed` and in the
+# generated check (a read that now fails, such as a deleted global, is a change).
+_ITEM = "item"      # where[name] is value (a globals or builtins dict)
+_ABSENT = "absent"  # name not in where (a global that fell through to the builtins)
+_CELL = "cell"      # where.cell_contents is value
+_ATTR = "attr"      # getattr(where, name) is value (a module's, a function's code)
+_BUILTINS = builtins.__dict__
+_FACETS = ("__code__", "__defaults__", "__kwdefaults__")  # a function's own parts
 
 
 class Dependencies:
-    """The reads one graph (or one compiled program) was built from."""
+    """The reads one graph (or one compiled program) was built from.
 
-    __slots__ = ("reads", "uses", "fn", "facets")
+    `fn` is the Python function parsed, if any: its code and defaults are
+    baked into the graph, so they are reads too.
+    """
+
+    __slots__ = ("reads", "uses", "complete", "_check")
 
     def __init__(self, fn=None):
         self.reads = {}  # (kind, id(where), name) -> (kind, where, name, value)
         self.uses = []
-        self.fn = fn
-        # A function's own parts baked into its graph: code and defaults.
-        self.facets = None if fn is None else _facets(fn)
+        self.complete = False  # set when its `recording` block ends
+        self._check = None  # the generated check, once everything reached is complete
+        if fn is not None:
+            for facet in _FACETS:
+                self.read_attribute(fn, facet, getattr(fn, facet))
+
+    def _read(self, kind, where, name, value):
+        self.reads.setdefault((kind, id(where), name), (kind, where, name, value))
 
     def read_global(self, globals_, name, value):
         """Record that `name` meant `value` in `globals_` (or the builtins)."""
-        self.reads.setdefault((_GLOBAL, id(globals_), name), (_GLOBAL, globals_, name, value))
+        if name in globals_:
+            self._read(_ITEM, globals_, name, value)
+        else:
+            self._read(_ABSENT, globals_, name, None)
+            if name in _BUILTINS:
+                self._read(_ITEM, _BUILTINS, name, value)
+            else:
+                self._read(_ABSENT, _BUILTINS, name, None)
 
     def read_cell(self, cell, value):
-        self.reads.setdefault((_CELL, id(cell), None), (_CELL, cell, None, value))
+        self._read(_CELL, cell, None, value)
 
-    def read_attribute(self, module, name, value):
-        self.reads.setdefault((_ATTR, id(module), name), (_ATTR, module, name, value))
+    def read_attribute(self, obj, name, value):
+        self._read(_ATTR, obj, name, value)
 
     def use(self, other):
         """This graph uses the graph recorded by `other` (a helper)."""
@@ -57,49 +92,76 @@ class Dependencies:
 
     def changed(self):
         """Whether one of this record's own reads now finds another object."""
-        fn = self.fn
-        if fn is not None:
-            code, defaults, kwdefaults = self.facets
-            if fn.__code__ is not code or fn.__defaults__ is not defaults or \
-                    fn.__kwdefaults__ is not kwdefaults:
-                return True
         for kind, where, name, value in self.reads.values():
-            if kind is _GLOBAL:
-                now = where.get(name, _MISSING)
-                if now is _MISSING:
-                    now = _BUILTINS.get(name, _MISSING)
-            elif kind is _CELL:
-                try:
-                    now = where.cell_contents
-                except ValueError:  # an empty cell
-                    now = _MISSING
-            else:
-                now = getattr(where, name, _MISSING)
+            if kind is _ABSENT:
+                if name in where:
+                    return True
+                continue
+            try:
+                now = where[name] if kind is _ITEM else where.cell_contents \
+                    if kind is _CELL else getattr(where, name)
+            except (KeyError, ValueError, AttributeError):  # deleted, or an emptied cell
+                return True
             if now is not value:
                 return True
         return False
 
-    def is_stale(self):
-        """Whether this record or one it uses (transitively) has changed."""
-        seen = set()
-        todo = [self]
+    def reached(self):
+        """This record and those it uses, transitively."""
+        seen, out, todo = set(), [], [self]
         while todo:
             d = todo.pop()
-            if id(d) in seen:
-                continue
-            seen.add(id(d))
-            if d.changed():
-                return True
-            todo.extend(d.uses)
-        return False
+            if id(d) not in seen:
+                seen.add(id(d))
+                out.append(d)
+                todo.extend(d.uses)
+        return out
+
+    def is_stale(self):
+        """Whether this record or one it uses (transitively) has changed."""
+        check = self._check
+        if check is None:
+            records = self.reached()
+            if not all(d.complete for d in records):  # still being parsed
+                return any(d.changed() for d in records)
+            check = self._check = _compile_check(records)
+        try:
+            return check()
+        except (KeyError, ValueError, AttributeError):  # deleted, or an emptied cell
+            return True
 
 
-_GLOBAL, _CELL, _ATTR = "global", "cell", "attr"
-_BUILTINS = builtins.__dict__
+def _compile_check(records):
+    """One generated function, true when a read of `records` has changed."""
+    names = {}  # id(object) -> its name in the generated function
+    env = {}
 
+    def name_of(obj):
+        if id(obj) not in names:
+            names[id(obj)] = f"_{len(names)}"
+            env[names[id(obj)]] = obj
+        return names[id(obj)]
 
-def _facets(fn):
-    return (fn.__code__, fn.__defaults__, fn.__kwdefaults__)
+    terms = {}
+    for d in records:
+        for kind, where, name, value in d.reads.values():
+            w, v = name_of(where), name_of(value)
+            if kind is _ITEM:
+                term = f"{w}[{name!r}] is not {v}"
+            elif kind is _ABSENT:
+                term = f"{name!r} in {w}"
+            elif kind is _CELL:
+                term = f"{w}.cell_contents is not {v}"
+            elif name.isidentifier() and not keyword.iskeyword(name):
+                term = f"{w}.{name} is not {v}"
+            else:
+                term = f"getattr({w}, {name!r}) is not {v}"
+            terms[term] = None
+    params = ", ".join(f"{n}={n}" for n in env)
+    source = f"def check({params}):\n    return {' or '.join(terms) or 'False'}\n"
+    scope = dict(env)
+    exec(compile(source, "<myia staleness check>", "exec"), scope)
+    return scope["check"]
 
 
 @contextlib.contextmanager
@@ -110,6 +172,7 @@ def recording(deps):
         yield deps
     finally:
         _active.pop()
+        deps.complete = True
 
 
 def notice(deps):

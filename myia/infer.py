@@ -170,6 +170,7 @@ class Inferrer:
             sys.setrecursionlimit(old)
 
     def context(self, graph, parent, args, site=None):
+        args = tuple(T.may_keys(a) for a in args)
         if _loop_header(graph):  # loop-carried values: `i = 0` is an int, not 0
             args = tuple(T.widen(a) for a in args)
         forced = self.forced.get((graph, parent and parent.path()))

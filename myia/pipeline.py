@@ -1,6 +1,6 @@
 """The ordered stages from a Python function to something that runs.
 
-    graph = parse(fn)                     # myia/parse.py
+    graph = parse(fn)                     # myia/parse/
     graph = grad_graph(graph)             # myia/grad.py, for grad(fn)
     graph = monomorphize(graph, argtypes) # myia/infer.py + myia/monomorphize.py
     graph = optimize(graph)               # myia/opt/

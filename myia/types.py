@@ -218,25 +218,30 @@ class OrZero(Abstract):
 
 
 class EnvT(Abstract):
-    """An `Env` (closure sensitivity) holding some of the free variables `keys`.
+    """An `Env` (closure sensitivity) holding some of the free variables `keys`,
+    and surely those of `must` (all of them by default: an `Env` constant).
 
     The type of what an Env holds for a key is not part of its type: it is
     kept per key by inference (`Inferrer.sens`), for every Env at once.  An
     environment's type would otherwise nest itself without end in the
     backward pass of a recursion differentiated again (the sensitivity of a
-    backpropagator holds the sensitivity of the next one...).
+    backpropagator holds the sensitivity of the next one...).  A key of
+    `must` is read without its default: `Env{a, n?}` holds `a` on every path
+    (so `env_getitem(e, a, ZERO)` is not `T|ZERO`), `n` on some.
     """
 
-    __slots__ = ("keys", "_h")
+    __slots__ = ("keys", "must", "_h")
 
-    def __init__(self, keys):
+    def __init__(self, keys, must=None):
         self.keys = frozenset(keys)
+        self.must = self.keys if must is None else frozenset(must) & self.keys
 
     def _key(self):
-        return (self.keys,)
+        return (self.keys, self.must)
 
     def __str__(self):
-        return "Env{" + ", ".join(sorted(map(_key_name, self.keys))) + "}"
+        return "Env{" + ", ".join(sorted(_key_name(k) + ("" if k in self.must else "?")
+                                         for k in self.keys)) + "}"
 
 
 def _key_name(key):
@@ -415,6 +420,18 @@ def widen(a):
     return a
 
 
+def may_keys(a):
+    """`a` with its Envs' sure keys forgotten (`Env{a, n}` -> `Env{a?, n?}`): a
+    graph's parameters get this, so contexts do not multiply by key sets."""
+    if isinstance(a, EnvT):
+        return EnvT(a.keys, ())
+    if isinstance(a, OrZero):
+        return OrZero(may_keys(a.item))
+    if isinstance(a, Tuple):
+        return Tuple(may_keys(x) for x in a.items)
+    return a
+
+
 def strip_zero(a):
     """`T` for `T|ZERO`: what a primitive that rejects ZERO may assume it gets."""
     return a.item if isinstance(a, OrZero) else a
@@ -454,7 +471,7 @@ def join(a, b):
     if isinstance(a, Record) and isinstance(b, Record) and a.cls is b.cls:
         return Record(a.cls, [(k, join(v, w)) for (k, v), (_, w) in zip(a.fields, b.fields)])
     if isinstance(a, EnvT) and isinstance(b, EnvT):
-        return EnvT(a.keys | b.keys)
+        return EnvT(a.keys | b.keys, a.must & b.must)
     if isinstance(a, FUNCTIONS) and isinstance(b, FUNCTIONS):
         fa = a.fns if isinstance(a, FnSet) else {a}
         fb = b.fns if isinstance(b, FnSet) else {b}

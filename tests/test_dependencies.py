@@ -5,12 +5,15 @@ program, a later one rebinds what it reads, and every way of calling it
 (`myia.myia`, a fresh wrapper, `grad`, `value_and_grad`) must follow.
 """
 
+import gc
 import types
+import weakref
 
 import numpy as np
+import pytest
 
 import myia
-from myia import pipeline
+from myia import MyiaNameError, pipeline
 from myia.dependencies import Dependencies
 from myia.parse import dependencies, parse
 
@@ -311,3 +314,84 @@ def test_the_record_is_reusable_by_other_caches():
     assert compiled.is_stale()
     again = pipeline.compile(nb["f"])
     assert not again.is_stale() and again(1.0) == 2.0
+
+
+# Each case: a cell defining `f` (reading K), a change, and f(1.0) after it.
+CHANGES = {
+    "a rebound global": ("K = 2.0\ndef f(x):\n    return K * x", "K = 3.0", 3.0),
+    "a deleted global": ("K = 2.0\ndef f(x):\n    return K * x", "del K", MyiaNameError),
+    "a global shadowing a builtin, deleted": (
+        "def abs(x):\n    return x * 5.0\ndef f(x):\n    return abs(-x)", "del abs", 1.0),
+    "a rebound helper": ("def h(x):\n    return x\ndef f(x):\n    return h(x) * 2.0",
+                         "def h(x):\n    return x + 1.0", 4.0),
+    "a reassigned __code__": ("def f(x):\n    return x * 2.0\ndef g(x):\n    return x * 7.0",
+                              "f.__code__ = g.__code__", 7.0),
+    "changed __defaults__": ("def f(x, k=2.0):\n    return k * x", "f.__defaults__ = (4.0,)",
+                             4.0),
+    "changed __kwdefaults__": ("def f(x, *, k=2.0):\n    return k * x",
+                               "f.__kwdefaults__ = {'k': 5.0}", 5.0),
+    "a module attribute": ("import types\ncfg = types.ModuleType('cfg')\ncfg.K = 2.0\n"
+                           "def f(x):\n    return cfg.K * x", "cfg.K = 6.0", 6.0),
+    "a deleted module attribute": ("import types\ncfg = types.ModuleType('cfg')\ncfg.K = 2.0\n"
+                                   "def f(x):\n    return cfg.K * x", "del cfg.K", MyiaNameError),
+    "a rebound cell": ("def make():\n    k = 2.0\n    def f(x):\n        return k * x\n"
+                       "    def set_k():\n        nonlocal k\n        k = 8.0\n"
+                       "    return f, set_k\nf, change = make()", "change()", 8.0),
+    "an emptied cell": ("def make():\n    k = 2.0\n    def f(x):\n        return k * x\n"
+                        "    def clear():\n        nonlocal k\n        del k\n"
+                        "    return f, clear\nf, change = make()", "change()", MyiaNameError),
+}
+
+
+@pytest.mark.parametrize("case", list(CHANGES))
+def test_the_compiled_check_sees_every_kind_of_change(case):
+    """The generated check, made before the change, sees it; a call re-parses."""
+    define, change, expected = CHANGES[case]
+    nb = Notebook()
+    nb.run(define)
+    compiled = pipeline.compile(nb["f"], backend="vm")
+    f = myia.myia(nb["f"])
+    f(1.0)
+    assert not compiled.is_stale() and not compiled.is_stale()  # the second runs the check
+    nb.run(change)
+    assert compiled.is_stale()
+    if expected is MyiaNameError:
+        with pytest.raises(MyiaNameError):
+            f(1.0)
+    else:
+        assert f(1.0) == expected
+
+
+def test_mutually_recursive_functions_reading_a_global():
+    """Records still being filled (each function is parsed inside the other's
+    parse) are checked one by one, and compiled once complete."""
+    nb = Notebook()
+    nb.run("""
+        STEP = 1.0
+        def even(x, n):
+            return x if n == 0 else odd(x + STEP, n - 1)
+        def odd(x, n):
+            return x if n == 0 else even(x * 2.0, n - 1)
+    """)
+    wrappers(nb, "even")
+    assert nb["old_even"](1.0, 3) == 5.0 and nb["old_even"](1.0, 3) == 5.0
+    nb.run("STEP = 2.0")
+    assert all_ways(nb, "even", 1.0, 3) == (8.0, 8.0, 2.0, (8.0, 2.0), 2.0)
+
+
+def test_the_parser_keeps_no_old_graph_after_a_reparse():
+    """No cache of the parser keeps a graph once its function is parsed again
+    (the VMs' and `grad`'s caches still do: README, "Dependency records")."""
+    nb = Notebook()
+    nb.run("""
+        K = 2.0
+        def helper(x):
+            return K * x
+        def f(x):
+            return helper(x) + 1.0
+    """)
+    old = weakref.ref(parse(nb["f"])), weakref.ref(parse(nb["helper"]))
+    nb.run("K = 3.0")
+    assert parse(nb["f"]) is not old[0]()
+    gc.collect()
+    assert old[0]() is None and old[1]() is None

@@ -148,7 +148,7 @@ def test_errors_raised_from_the_api_have_no_internal_frames(backend):
     with pytest.raises(MyiaError) as info:
         myia.ir(bad_programs.uses_try)
     frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
-    assert not any("/myia/parse.py" in f for f in frames), frames
+    assert not any("/myia/parse/" in f for f in frames), frames
     with pytest.raises(MyiaError) as info:
         myia.myia(bad_programs.dot_mismatch, backend=backend)(
             bad_programs.A23, bad_programs.A23)

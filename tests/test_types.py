@@ -76,3 +76,23 @@ def test_join():
         T.join(T.Int, T.Float)
     with pytest.raises(MyiaTypeError):
         T.join(T.Array("f8", (2,)), T.Array("f4", (2,)))
+
+
+def test_env_keys_held_on_every_path():
+    # An Env surely holds the keys set on every path; reading one is not T|ZERO.
+    a, n = "a", "n"
+    both, only_a = T.EnvT({a, n}), T.EnvT({a})
+    assert str(T.join(both, only_a)) == "Env{a, n?}"
+    assert T.join(both, only_a).must == {a}
+    sens = {a: T.Float, n: T.Float}
+    got = P.env_getitem.infer(T.join(both, only_a), T.Const(a, T.Opaque), T.ZeroType, sens)
+    assert got == T.Float
+    got = P.env_getitem.infer(T.join(both, only_a), T.Const(n, T.Opaque), T.ZeroType, sens)
+    assert got == T.OrZero(T.Float)
+    # An Env that may be ZERO holds nothing surely.
+    maybe = T.join(both, T.ZeroType)
+    got = P.env_getitem.infer(maybe, T.Const(a, T.Opaque), T.ZeroType, sens)
+    assert got == T.OrZero(T.Float)
+    set_ = P.env_setitem.infer(maybe, T.Const(n, T.Opaque), T.Float, dict(sens))
+    assert str(set_) == "Env{a?, n}"
+    assert str(T.may_keys(T.Tuple([both]))) == "(Env{a?, n?},)"

@@ -65,7 +65,7 @@ def _infer_gadd(x, y):
     if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):
         return T.Tuple(_infer_gadd(a, b) for a, b in zip(x.items, y.items))
     if isinstance(x, T.EnvT) and isinstance(y, T.EnvT):
-        return T.EnvT(x.keys | y.keys)
+        return T.EnvT(x.keys | y.keys, x.must | y.must)
     if isinstance(x, T.Record):
         return T.Record(x.cls, [(k, _infer_gadd(v, y.field(k))) for k, v in x.fields])
     if x is T.NoneType:
@@ -105,6 +105,8 @@ def _env_key(key):
 def _infer_env_getitem(env, key, default, sens):
     # `sens` (kept by inference) maps a key to what any Env holds for it.
     k = _env_key(key)
+    if isinstance(env, T.EnvT) and k in env.must:  # (not `Env|ZERO`: it may be ZERO)
+        return sens.get(k, T.Bottom)
     env = T.strip_zero(env)
     if isinstance(env, T.EnvT) and k in env.keys:
         return T.join(sens.get(k, T.Bottom), default)
@@ -114,8 +116,10 @@ def _infer_env_getitem(env, key, default, sens):
 def _infer_env_setitem(env, key, value, sens):
     k = _env_key(key)
     sens[k] = T.join(sens.get(k, T.Bottom), value)
+    if isinstance(env, T.EnvT):
+        return T.EnvT(env.keys | {k}, env.must | {k})
     env = T.strip_zero(env)
-    return T.EnvT((env.keys if isinstance(env, T.EnvT) else set()) | {k})
+    return T.EnvT((env.keys if isinstance(env, T.EnvT) else set()) | {k}, {k})
 
 
 env_getitem = Primitive("env_getitem", _env_getitem, infer=_infer_env_getitem,

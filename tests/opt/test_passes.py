@@ -6,9 +6,12 @@ timed: a pass is linear when doubling the program doubles its work.
 
 import math
 
+import pytest
+
 import myia
 from myia import prims as P
-from myia.ir import Graph, GraphManager, Manager, check, clone
+from myia.grad import grad_graph
+from myia.ir import Graph, GraphManager, IRError, Manager, check, clone
 from myia.opt import convert_closures, optimize
 from myia.opt.cse import cse
 from myia.opt.dce import dce
@@ -17,6 +20,7 @@ from myia.opt.inline import inline_call
 from myia.opt.rewrite import rewrite
 from myia.opt.rules import RULES
 from myia.parse import parse
+from myia.pipeline import infer_stage
 from myia.vm.debug import DebugVM
 
 from .util import apply_pass, apply_rules, listing, make
@@ -191,6 +195,36 @@ def test_optimized_gradient_names_the_users_lines():
     assert {loc.line for loc in located} <= set(range(first, first + 6))
     assert len(located) > len(nodes) // 2
     assert DebugVM().run(opt, (1.3, 0.7, 5)) == myia.grad(scalar_loop)(1.3, 0.7, 5)
+
+
+def typed_loop_gradient():
+    g = grad_graph(myia.ir(scalar_loop))
+    return g, optimize(infer_stage(g, (1.3, 0.7, 5)))
+
+
+def test_typed_gradient_is_inferred_again_after_the_rules():
+    # The first inference cannot tell that the loop's x sensitivity is never
+    # ZERO (two branches' Envs are added); after the rules it can, and every
+    # `is_zero` switch on it folds, the backpropagators of `add`, `mul`,
+    # `sin` inlined.
+    g, opt = typed_loop_gradient()
+    text = listing(opt)
+    assert "is_zero" not in text and "@zeros" not in text and "bprop(" not in text
+    assert "f64|ZERO" in text  # the sensitivity of `a` is ZERO at the loop exit
+    assert DebugVM().run(opt, (1.3, 0.7, 5)) == DebugVM().run(g, (1.3, 0.7, 5))
+    mng = Manager(opt)
+    nodes = [n for k in mng.graphs for n in mng.nodes[k]]
+    assert all(getattr(n, "abstract", None) is not None for n in nodes)
+    first = scalar_loop.__code__.co_firstlineno
+    lines = {n.debug.find_loc().line for n in nodes if n.debug.find_loc() is not None}
+    assert lines and lines <= set(range(first, first + 6))
+
+
+def test_an_unfilled_node_is_an_ir_error():
+    g = make(lambda g, x: g.apply(P.add, x, 1.0))
+    g.output.inputs.clear()  # what a pass that made the graph forgot to fill in
+    with pytest.raises(IRError, match="not a proper Apply"):
+        optimize(g)
 
 
 def test_closure_conversion_lifts_and_makes_escaping_closures_explicit():
