@@ -150,6 +150,7 @@ class Session:
         """After a new step: apply `seed VALUE` (scale the output sensitivity
         as the gradient program makes it) and call the trace hook."""
         ev = self.trace.event(self.trace.last_step)
+        ev.step = self.vm.steps  # the VM's count (quiet statements' positions are no step)
         if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \
                 and getattr(ev.node.inputs[0], "value", None).__class__.__name__ == "Primitive" \
                 and ev.node.inputs[0].value.name == "seed":
@@ -174,8 +175,7 @@ class Session:
                     self._observe()
 
     def _run(self, stop_here, check=True):
-        """Move forwards until `stop_here(pos)` (None: never) or a
-        breakpoint/catch/watch fires."""
+        """Move forwards until `stop_here(pos)` (None: never) or a breakpoint/catch/watch fires."""
         self.frame_index = 0
         points = self.points
         boundary = self.options["stop-at-boundary"] and self.phase == "fwd"

@@ -17,7 +17,10 @@ quarter more than N positions the oldest are dropped, keeping the last N:
   invocation, and their callers and environments): a loop's old
   iterations then go, as they do in the VM itself.
 
-Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
+Dropping is done in chunks of N/4 positions, or of as many positions as
+there were frames alive at the last trim if more (a loop's gradient keeps
+its forward frames alive for the backward pass, and a trim walks them), so
+it costs O(1) per step.
 The steps run with the cyclic garbage collector paused and their objects
 frozen (`running`), so the frames dropped here, which may hold cycles
 (a closure and the frame it was made in), are collected here, every fourth
@@ -87,6 +90,7 @@ def trim(trace, keep):
     for fid in [fid for fid in trace.frames if fid not in live]:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
         trace.cursors.pop(fid, None)
+    trace.slack = len(live)
     trace.trims += 1
     if trace.trims % 4 == 0:  # every `keep` positions: at most that much garbage waits
         gc.unfreeze()

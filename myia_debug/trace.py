@@ -58,6 +58,7 @@ class Trace:
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
         self.trims = 0      # how many times the trace was trimmed
+        self.slack = 0      # frames alive at the last trim (horizon.py)
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
@@ -145,7 +146,7 @@ class Trace:
                 if name and node.debug.role != "adjoint":
                     self._named(prev.caller, node, name, new)
             self._record(True)
-        if self.limit and size >= self.limit + self.limit // 4:
+        if self.limit and size >= self.limit + max(self.limit // 4, self.slack):
             from .horizon import trim
 
             trim(self, self.limit)
