@@ -147,8 +147,7 @@ class Session:
         return True
 
     def _observe(self):
-        """After a new step: apply `seed VALUE` (scale the output sensitivity
-        as the gradient program makes it) and call the trace hook."""
+        """After a new step: apply `seed VALUE`, call the trace hook."""
         ev = self.trace.event(self.trace.last_step)
         ev.step = self.vm.steps  # the VM's count (quiet statements' positions are no step)
         if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \

@@ -9,22 +9,14 @@ quarter more than N positions the oldest are dropped, keeping the last N:
   position left, and time travel stops there with a message;
 - each variable keeps its versions born after the horizon, plus the last
   one before it (the value it still has);
-- an invocation (a call of a user function, or of Myia's machinery) none
-  of whose frames the kept positions reach, through callers and
-  environments, goes: a call that returned before the horizon;
-- the trace forgets the VM frames nothing it kept can reach (through the
-  kept positions, the kept versions, the first and last frame of each
-  invocation, and their callers and environments): a loop's old
-  iterations then go, as they do in the VM itself.
+- an invocation none of whose frames the kept positions reach (a call
+  that returned before the horizon) goes, and so do the VM frames nothing
+  kept reaches: a loop's old iterations go, as they do in the VM itself.
 
-Dropping is done in chunks of N/4 positions, or of as many positions as
-there were frames alive at the last trim if more (a loop's gradient keeps
-its forward frames alive for the backward pass, and a trim walks them), so
-it costs O(1) per step.
-The steps run with the cyclic garbage collector paused and their objects
-frozen (`running`), so the frames dropped here, which may hold cycles
-(a closure and the frame it was made in), are collected here, every fourth
-trim (a full collection costs as much as the steps since the last one).
+Chunks are N/4 positions, or the frames alive at the last trim if more (a
+trim walks them), so trimming is O(1) per step.  Steps run with the cyclic
+collector paused (`running`); the frames dropped here may hold cycles, so
+every fourth trim collects.
 """
 
 import bisect
@@ -36,12 +28,8 @@ import numpy as np
 
 @contextlib.contextmanager
 def running():
-    """Around the VM steps: NaN/Inf are the user's to catch, not warnings; and
-    the cyclic garbage collector pauses.  The trace keeps every value of the
-    run alive, so the collector's passes over it free nothing, and they cost
-    more than the steps themselves on a long run (benchmarks/debugger_steps.py).
-    What was allocated meanwhile is then frozen (`gc.freeze`: never scanned);
-    `trim` and `Session.restart` unfreeze it, for the frames they drop."""
+    """Around VM steps: no NaN/Inf warnings, and no cyclic GC (the trace keeps
+    all alive: its passes cost more than the steps); then freeze the new objects."""
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -70,8 +58,6 @@ def trim(trace, keep):
     del trace.virtual_order[:gone]
     trace.virtual_dropped += gone
     live = _reachable([*dict.fromkeys(trace.sframes), *trace.invocations[0].frames[:1]], set())
-    # An invocation none of whose frames the kept positions reach (a call
-    # that returned before the horizon) goes, with its versions.
     first = trace.invocations[0]
     trace.invocations = [inv for inv in trace.invocations if inv is first or any(
         f.id in live for f in inv.frames)]
@@ -98,8 +84,7 @@ def trim(trace, keep):
 
 
 def _reachable(todo, live):
-    """Add to `live` the ids of the frames in `todo` and of their callers and
-    environments; return it."""
+    """`live` plus the ids of `todo`'s frames, their callers and environments."""
     while todo:
         f = todo.pop()
         if f is None or f.id in live:

@@ -23,6 +23,7 @@ from myia.vm.debug import Event, graph_nodes
 
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
+from .horizon import trim
 from .statements import bindings, pending, quiet_locs
 
 class Invocation:
@@ -57,8 +58,7 @@ class Trace:
         self.sframes = []
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
-        self.trims = 0      # how many times the trace was trimmed
-        self.slack = 0      # frames alive at the last trim (horizon.py)
+        self.trims = self.slack = 0  # trims so far; frames alive at the last (horizon.py)
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
@@ -106,12 +106,8 @@ class Trace:
     def _named(self, frame, node, name, step):
         """Index the value `node` got at `step` under its name, for `variables`."""
         inv = self.inv_of[frame.id]
-        steps = inv.steps.get(name)
-        if steps is None:
-            inv.steps[name], inv.defs[name] = [step], [(frame, node)]
-        else:
-            steps.append(step)
-            inv.defs[name].append((frame, node))
+        inv.steps.setdefault(name, []).append(step)
+        inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
@@ -124,10 +120,7 @@ class Trace:
         if kind == "node":
             node = prev.nodes[pc]
             self.born[prev.id][node] = new
-            try:
-                blk = _blocks[prev.graph]
-            except KeyError:
-                blk = _block(prev.graph)
+            blk = _blocks.get(prev.graph) or _block(prev.graph)
             name = blk.names[pc]
             if name is not None:
                 self._named(prev, node, name, new)
@@ -147,8 +140,6 @@ class Trace:
                     self._named(prev.caller, node, name, new)
             self._record(True)
         if self.limit and size >= self.limit + max(self.limit // 4, self.slack):
-            from .horizon import trim
-
             trim(self, self.limit)
         return kind
 
@@ -176,19 +167,14 @@ class Trace:
         self.spcs.append(pc)
 
     def _record(self, moved=True):
-        """Note the new position: the frame about to run, and whether it is a
-        stop; before it, the stops of the statements it passed that compute
-        nothing (statements.py).  `moved`: the last step entered or left a
-        frame (only then can the backward pass begin)."""
+        """Note the new position (and before it, quiet statements' stops:
+        statements.py); `moved`: the step entered or left a frame."""
         frame = self.vm.frame
         if frame is None:
             self._append(None, 0, None)
             return
         pc = frame.pc
-        try:
-            blk = _blocks[frame.graph]
-        except KeyError:
-            blk = _block(frame.graph)
+        blk = _blocks.get(frame.graph) or _block(frame.graph)
         if blk.hidden:  # Myia's machinery: never a stop (the common case)
             if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
                 self.bwd_start = self.base + len(self.sframes)
@@ -379,16 +365,8 @@ class Trace:
 
 
 class Block:
-    """What the trace needs of a graph, computed once (graphs do not change).
-
-    `user`: the user function it belongs to; `hidden`: Myia's machinery
-    (`is_machinery` of `user`), never a stop; `entry`, `inner`, `bwd`: see
-    `is_entry`, `grad_call`, `phase_of`.  Per parameter and per node, in order: `names`, the variable a node's value binds
-    (None for unnamed nodes and adjoints); `locs` and `heres`, the user
-    location of the nodes that can be line stops (see `_stop_locs`), else
-    None; `sens`, for a backward call, the sensitivity it must receive to be
-    a stop.
-    """
+    """What the trace asks of a graph, once: its user function, whether it is
+    machinery, per node the name it binds and its stop (`_stop_locs`)."""
 
     def __init__(self, g):
         self.user = user_graph(g)
@@ -410,27 +388,17 @@ _blocks = {}
 
 
 def _block(g):
-    try:
-        return _blocks[g]
-    except KeyError:
-        blk = _blocks[g] = Block(g)
-        return blk
+    if g not in _blocks:
+        _blocks[g] = Block(g)
+    return _blocks[g]
 
 
 def _stop_locs(g):
-    """Per node of `g`: its user location if it can be a line stop, so that
-    `--grad` stops where the plain program does; and the sensitivity input
-    that decides it for a backward call.
-
-    Forwards, in a graph AD made, only the forward call of a user node
-    (role "fprop_call"): the unpacking of its `(value, backpropagator)`
-    is for `si`.  Backwards, the backward call of a user node that
-    receives a sensitivity, unless that node is control flow (the call
-    of a loop header or an `if` branch, whose backward computes nothing
-    the user wrote); when the program calls `grad` and is itself debugged
-    under `--grad`, that backward call runs as the forward call AD made of
-    it (a forward graph of a backward graph).
-    """
+    """Per node of `g`: its location if it can be a line stop, and the input
+    whose sensitivity decides a backward stop.  Forwards, in AD's graphs, a
+    user node's forward call; backwards, its backward call unless it is
+    control flow (or, for a program's `grad` under `--grad`, the forward call
+    AD made of that backward call)."""
     role, bwd = g.debug.role, phase_of(g) == "bwd"
     locs, sens = [], []
     for node in graph_nodes(g):

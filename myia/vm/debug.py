@@ -5,9 +5,7 @@ stack of `Frame`s instead of Python recursion, so a user's recursion 20,000
 deep does not overflow and execution can pause after any step.  One `step()`
 does one thing: evaluate one `Apply` (a primitive call, or entering a graph
 call), or return from a frame, and `step()` says what it did as an `Event`.
-Each graph is lowered once to a compact list (`graph_code`: per node, its
-inputs already sorted into constants, locals and free variables), so a step
-does no type tests on the IR; the values are exactly those of the IR.
+Each graph is lowered once (`_lower`), so a step does no type tests on the IR.
 
 Calls in tail position reuse the caller's place on the stack, so a loop of N
 iterations (a tail-recursive header graph) runs in constant stack space.
@@ -142,15 +140,9 @@ def _analyze(graph):
 
 
 def _lower(graph, node, tail):
-    """`(node, fn kind, fn, input refs, local inputs, tail, dunder)` for
-    `DebugVM._step`.
-
-    A ref is `(kind, x)`: 0 a constant `x` (a graph with no free variables:
-    its closure), 1 a node of `graph` (a value of the frame), 2 a free
-    variable `x`, 3 a graph `x` (made a closure of the frames it is nested
-    in).  `local inputs`: the input nodes when all are of kind 1, else None.
-    `dunder`: `x` is a primitive a record operand can override (`__add__`...).
-    """
+    """`(node, fn kind, fn, refs, locals, tail, dunder)` for `_step`; a ref is
+    `(kind, x)`: 0 constant, 1 node of `graph`, 2 free variable, 3 graph to
+    close over; `locals`: the inputs if all are kind 1; `dunder`: see `_dunder`."""
     refs = []
     for i in node.inputs:
         if not isinstance(i, Constant):
@@ -172,13 +164,6 @@ def graph_nodes(graph):
     if graph not in _nodes:
         _analyze(graph)
     return _nodes[graph]
-
-
-def graph_code(graph):
-    """The lowered form of `graph`'s Apply nodes (see `_lower`; cached)."""
-    if graph not in _code:
-        _analyze(graph)
-    return _code[graph]
 
 
 def graph_owners(graph):
@@ -272,20 +257,14 @@ class DebugVM:
         frame = self.frame
         pc = frame.pc
         kind = self._step()
-        if kind == "node":
-            node = frame.nodes[pc]
-            return Event(kind, self.steps, frame, node, frame.values[node])
-        if kind == "call":
-            return Event(kind, self.steps, self.frame, frame.nodes[pc])
-        return Event(kind, self.steps, frame, frame.call_node, self.value(frame, frame.graph.output))
+        if kind == "return":
+            return Event(kind, self.steps, frame, frame.call_node,
+                         self.value(frame, frame.graph.output))
+        node = frame.nodes[pc]
+        return Event(kind, self.steps, self.frame, node, frame.values.get(node))
 
     def _step(self):
-        """Do one step; return its kind ("node", "call" or "return").
-
-        The node runs from its lowered form (`graph_code`); a call of a
-        constant primitive on operands that are not records, the common
-        case, goes straight to the primitive's `impl`.
-        """
+        """Do one step; return its kind ("node", "call" or "return")."""
         frame = self.frame
         self.steps += 1
         pc = frame.pc
@@ -324,8 +303,7 @@ class DebugVM:
     # ----- values and calls -------------------------------------------------
 
     def _ref(self, frame, kind, x):
-        """The value of a lowered input that is not a constant or a local:
-        a free variable (kind 2) or a graph, made a closure (kind 3)."""
+        """A free variable (kind 2) or a graph made a closure (kind 3)."""
         if kind == 2:
             return frame.lookup(x)
         # The enclosing frames are innermost first, so the first one
@@ -413,11 +391,9 @@ _arities = {}
 
 
 def _arity(graph):
-    """How many arguments a call of `graph`'s closures takes with nothing to
-    bind (-1 when even a full call goes through `_call_keywords`)."""
+    """The argument count a call of `graph` needs nothing bound for (or -1)."""
     if graph not in _arities:
-        n = len(graph.parameters)
-        fn = Closure(graph, None)
+        n, fn = len(graph.parameters), Closure(graph, None)
         sig = signature(fn, None) if is_forward(fn) else None
         _arities[graph] = n if sig is None or len(sig[1]) <= n or sig[4] else -1
     return _arities[graph]
@@ -446,18 +422,9 @@ def _loc(node):
     return node.loc if node is not None else None
 
 
-_record_types = {}  # type -> whether it is a dataclass (asked at every operator call)
-
-
 def _records(args):
     """Whether an operand of an operator call is a record (it may override it)."""
-    for a in args[:2]:
-        t = a.__class__
-        if t not in _record_types:
-            _record_types[t] = dataclasses.is_dataclass(t)
-        if _record_types[t]:
-            return True
-    return False
+    return any(dataclasses.is_dataclass(a.__class__) for a in args[:2])
 
 
 def _dunder(prim, args):
