@@ -108,8 +108,8 @@ class _Gen:
                 kinds.append("rawdiv")
         kind = self.choice(kinds)
         d = depth - 1
-        if kind == "var":
-            return self.choice(self.visible("f"))
+        if kind == "var":  # the latest names first: they carry the computation
+            return self.choice(self.visible("f")[::-1])
         if kind == "const":
             return self.fconst()
         if kind == "bin":
@@ -213,10 +213,10 @@ class _Gen:
         nesting = indent < 3
         kinds = ["new", "assign", "assign", "aug", "int"]
         if nesting:
-            kinds += ["if", "for", "while", "closure"]
-        kinds += ["tuple", "swap", "rec"] + (["array"] if self.arrays else [])
+            kinds += ["if", "for", "while", "closure"] * 2
+        kinds += ["tuple", "swap", "rec"] + (["array"] * 2 if self.arrays else [])
         if self.loop_depth:
-            kinds += ["jump"]
+            kinds += ["jump"] * 3
         if indent > 1:
             kinds += ["return"]
         kind = self.choice(kinds)
@@ -267,7 +267,7 @@ class _Gen:
         return lines
 
     def size(self):
-        return self.draw(st.integers(1, 2))
+        return self.draw(st.integers(1, 3))
 
     def loop(self, pad, indent, kind):
         self.loop_depth += 1
@@ -301,7 +301,7 @@ class _Gen:
         self.kinds.append("float")
         self.scopes.append({"f": list(params), "i": [], "a": [], "t": [], "g": []})
         lines = [f"{pad}def {name}({', '.join(params)}):"]
-        if self.chance(0.3):
+        if indent < 3 and self.chance(0.3):
             lines += self.closure(pad + "    ", indent + 1)
         if self.chance(0.3):
             lines += self.block(indent + 1, 1)
@@ -365,7 +365,7 @@ class _Gen:
         return out
 
     def module(self):
-        body = self.block(1, self.draw(st.integers(1, 5)))
+        body = self.block(1, self.draw(st.integers(1, 6)))
         body.append(f"    return {self.result()}")
         text = "\n\n".join(self.helpers + ["def f(x, y, n, a, m):\n" + "\n".join(body) + "\n"])
         return Program(HEADER + "\n" + text.replace(MARK, "("),
