@@ -32,7 +32,7 @@ from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
 from .calls import bind, is_forward, keyword_call, signature
 from .debug import _dunder, _limit, too_deep, user_error, user_node
-from . import kernels, native
+from . import kernels, native, native_grad
 from .kernels import on_miss
 from .lower import Closure, code_of, gather
 
@@ -397,12 +397,24 @@ def kernel_listing(graph, args):
         for inst in code_of(g).insts:
             if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native):
                 sources += [s for s in inst[1].sources.values() if s not in sources]
-    return kernels.Listing(sources)
+    whole = native_grad.build(graph, args)
+    return kernels.Listing(sources + ([whole.source] if whole is not None else []))
 
 
 def compile(graph):
-    """A Python callable running `graph` on the production VM."""
+    """A Python callable running `graph` on the production VM.
+
+    A program of scalars with loops or recursion (a gradient's chain of
+    backpropagators among them) runs as one native function per signature
+    when native_grad.py compiles it; otherwise, or when it declines, the VM
+    runs it.
+    """
+    entry = native_grad.Entry(graph)
+
     def run(*args):
-        return ProductionVM().run(graph, args)
+        out = entry.run(args)
+        if out is native_grad.DECLINED:
+            return ProductionVM().run(graph, args)
+        return out
 
     return run

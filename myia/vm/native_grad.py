@@ -1,0 +1,461 @@
+"""Gradients in native code: a typed program's graphs as one njit state machine.
+
+Under `grad`, a loop's backward pass is a chain of backpropagator closures,
+one per iteration, each holding its residuals and the next one; a recursion's
+is the same chain built by non-tail calls.  `compile(graph)` takes the typed,
+optimized, closure-converted program (`optimize(..., closures=True)`) and
+writes all of it as ONE generated function compiled by `numba.njit`.  Values
+are scalar registers and function values are (graph tag, heap record) pairs
+(defun.py); graphs are inlined into their callers except the targets of back
+edges of the call graph (loop headers, recursive graphs), which are states of
+a `while True` machine.  A call of one pushes the caller's live registers and
+a return state on an explicit stack and jumps; its return pops them.  So the
+forward loop pushes each iteration's residuals, and the backward pass (the
+chain of closures, now tags and records) pops them: two native loops.
+
+    def kernel(vf0, vi1, limit):             # grad(f)(x: float, n: int)
+        stk = np.empty(256, np.int64) ...    # frames; heap: closure records
+        state = 0
+        while True:
+            if state == 0:                   # grad(f): calls fprop:while
+                ...
+            elif state == 1:                 # fprop:while: i < n ? body : exit
+                ...
+                stk[sp] = vi12 ...           # the body's call: push live registers
+                stk[sp + 3] = 2              # and where to return
+                state = 1
+                continue
+            elif state == 2:                 # after it: pop them, make the closure
+                ...
+
+Every primitive is written as emit.py writes it, so the result is CPython's
+or the function declines (raises; the VM then runs the program): ints near
+int64's range, libm domain errors, a zero division, calls nested deeper than
+`myia.recursion_limit()`.  What it cannot express (arrays, a primitive it
+does not know) makes `compile` return None.
+"""
+
+import re
+
+import numpy as np
+
+from .. import prims as P, types as T
+from ..grad import fprop
+from ..monomorphize import monomorphize
+from ..opt import optimize
+from .debug import recursion_limit
+from .defun import _REG, _VAR, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
+from .emit import DECLINE
+from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims
+from .kernels import HOT, compile_source
+
+_STEPS = 1 << 24  # tail calls before declining: the VM's loops stop on Ctrl-C
+_HEAD = '''import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, error_model="python")
+def kernel({args}):
+    stkf = stk.view(np.float64)
+    heapf = heap.view(np.float64)
+    stkcap = stk.shape[0]
+    heapcap = heap.shape[0]
+    sp = 0
+    hn = 0
+    depth = 0
+    steps = 0
+'''
+
+
+class Program(Prims):
+    """Generates the kernel of one typed program (see the module doc)."""
+
+    def generate(self):
+        s0 = self.new_state()
+        self.cur = s0
+        self.args = [Val(p.abstract, self.fresh(kinds(p.abstract, self.sens)))
+                     for p in self.top.parameters]
+        machine = sorted(self.machine, key=self.tags.get)
+        for g in machine:
+            self.entry[g] = self.new_state()
+            self.params[g] = [Val(p.abstract, self.fresh(kinds(p.abstract, self.sens)))
+                              for p in g.parameters]
+        self.body(self.top, self.args, ("final",), self.states[s0][0], "")
+        for g in machine:
+            self.in_state(self.entry[g], lambda o, ind, g=g: self.body(
+                g, self.params[g], ("ret", g), o, ind))
+        return self.source()
+
+    def in_state(self, s, emit):
+        cur, self.cur = self.cur, s
+        emit(self.states[s][0], "")
+        self.cur = cur
+
+    # ----- graphs and calls ----------------------------------------------------------
+
+    def body(self, g, args, k, out, ind):
+        if len(args) != len(g.parameters):
+            raise Decline("arity")
+        env = {p: Val(p.abstract, self.coerce(a, p.abstract, out, ind))
+               for p, a in zip(g.parameters, args)}
+        self.seq(g, self.order[g], 0, env, k, out, ind)
+
+    def seq(self, g, nodes, i, env, k, out, ind):
+        for j in range(i, len(nodes)):
+            n = nodes[j]
+            if n in self.virtual:
+                continue
+            if not _is_call(n):
+                env[n] = self.prim(n, env, out, ind)
+                continue
+            if n is g.output:
+                return self.call(n, env, k, out, ind)
+            names = self.fresh(kinds(n.abstract, self.sens))
+            if self.call_suspends(n):  # the rest of `g` is a state of its own
+                after = self.new_state()
+                self.call(n, env, ("goto", after, n.abstract, names), out, ind)
+                env2 = dict(env)
+                env2[n] = Val(n.abstract, names)
+                self.in_state(after, lambda o, ind2: self.seq(g, nodes, j + 1, env2, k, o, ind2))
+                return
+            self.call(n, env, ("assign", n.abstract, names), out, ind)
+            env[n] = Val(n.abstract, names)
+        self.finish(k, self.value(g.output, env), out, ind)
+
+    def call(self, n, env, k, out, ind):
+        fn = n.inputs[0]
+        args = [self.value(a, env) for a in n.inputs[1:]]
+        if _graph_const(fn):
+            return self.call_graph(fn.value, args, k, out, ind)
+        if fn in self.virtual and _is(fn, P.partial):
+            bound = [self.value(b, env) for b in fn.inputs[2:]]
+            return self.call_graph(fn.inputs[1].value, bound + args, k, out, ind)
+        if fn in self.virtual:  # switch(c, f, g)(args): a branch
+            cond = self.scalar(self.value(fn.inputs[1], env), out, ind)[0]
+            for word, b in (("if", fn.inputs[2]), ("else", fn.inputs[3])):
+                out.append(f"{ind}{word} {cond}:" if word == "if" else f"{ind}else:")
+                g, bound = self._branch(b)[0]
+                bound = [self.value(x, env) for x in bound]
+                self.call_graph(g, bound + args, k, out, ind + "    ")
+            return None
+        tag, ptr = self.value(fn, env).e
+        for i, g in enumerate(self.candidates(fn.abstract, len(args))):
+            out.append(f"{ind}{'if' if i == 0 else 'elif'} {tag} == {self.tags[g]}:")
+            bound, off = [], 0
+            for p in g.parameters[:self.bound.get(g, 0)]:
+                names = self.fresh(kinds(p.abstract, self.sens))
+                for name in names:
+                    out.append(f"{ind}    {name} = " +
+                               _READ[self.var_kinds[name]].format(f"{ptr} + {off}"))
+                    off += 1
+                bound.append(Val(p.abstract, names))
+            self.call_graph(g, bound + args, k, out, ind + "    ")
+        out += [f"{ind}else:", f"{ind}    {DECLINE}"]
+        return None
+
+    def call_graph(self, g, args, k, out, ind):
+        if g not in self.machine:
+            return self.body(g, args, k, out, ind)
+        exprs = [e for p, a in zip(g.parameters, args) for e in self.coerce(a, p.abstract, out, ind)]
+        params = [x for v in self.params[g] for x in v.e]
+        if k[0] == "ret" and k[1].output.abstract == g.output.abstract:
+            self.assign(params, exprs, out, ind)  # a tail call: the frame is reused
+            out += [f"{ind}steps += 1", f"{ind}if steps > {_STEPS}: {DECLINE}",
+                    f"{ind}state = {self.entry[g]}", f"{ind}continue"]
+            return None
+        after = self.new_state()
+        self.states[self.cur][1].add(after)
+        out.append(f"{ind}#SAVE {after}")
+        self.assign(params, exprs, out, ind)
+        out += [f"{ind}state = {self.entry[g]}", f"{ind}continue"]
+
+        def resume(o, ind2):
+            o.append(f"{ind2}#LOAD {after}")
+            self.finish(k, Val(g.output.abstract, self.ret_regs(g)), o, ind2)
+        self.in_state(after, resume)
+        return None
+
+    def ret_regs(self, g):
+        names = [f"r{x}{i}" for i, x in enumerate(kinds(g.output.abstract, self.sens))]
+        self.var_kinds.update((n, n[1]) for n in names)
+        return names
+
+    def finish(self, k, v, out, ind):
+        if k[0] == "assign":
+            self.assign(k[2], self.coerce(v, k[1], out, ind), out, ind)
+        elif k[0] == "goto":
+            self.assign(k[3], self.coerce(v, k[2], out, ind), out, ind)
+            self.states[self.cur][1].add(k[1])
+            out += [f"{ind}state = {k[1]}", f"{ind}continue"]
+        elif k[0] == "ret":
+            g = k[1]
+            self.assign(self.ret_regs(g), self.coerce(v, g.output.abstract, out, ind), out, ind)
+            out += [f"{ind}sp -= 1", f"{ind}depth -= 1", f"{ind}state = stk[sp]", f"{ind}continue"]
+        else:
+            exprs = self.coerce(v, self.top.output.abstract, out, ind)
+            out.append(f"{ind}return ({', '.join(exprs)},)")
+
+    # ----- the source ----------------------------------------------------------------
+
+    def source(self):
+        live_in, jumps = zip(*(_uses(lines) for lines, _ in self.states))
+        live = [set(x) for x in live_in]
+        changed = True
+        while changed:
+            changed = False
+            for i in range(len(live)):
+                new = live[i].union(*(live[t] - d for t, d in jumps[i] if t in self.states[i][1]))
+                changed |= new != live[i]
+                live[i] = new
+        args = [x for v in self.args for x in v.e]
+        src = [_HEAD.format(args=", ".join(args + ["stk", "heap", "limit"]))]
+        src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
+        src += ["    state = 0", "    while True:"]
+        for i, (lines, _) in enumerate(self.states):
+            src.append(f"        {'if' if i == 0 else 'elif'} state == {i}:")
+            for line in _thread(lines, [x[0] for x in self.states], {i}):
+                body = line.lstrip()
+                pad = "            " + line[:len(line) - len(body)]
+                if body.startswith(("#SAVE", "#LOAD")):
+                    regs = sorted(live[int(body.split()[1])])
+                    src += [pad + x for x in _frame(body[1:5], regs, self.var_kinds,
+                                                     body.split()[1])]
+                else:
+                    src.append(pad + body)
+        return "\n".join(_prune(src)) + "\n"
+
+
+_ASSIGN = re.compile(r"\(?((?:[vr][fib]\d+, *)*[vr][fib]\d+),?\)? = (.*)")
+
+
+def _uses(lines):
+    """(registers a state reads before setting them, [(state it may go to, registers set)])."""
+    used, jumps = set(), []
+    _walk(_tree(lines), set(), used, jumps)
+    return used, jumps
+
+
+def _tree(lines):
+    """Lines as (line, [nested lines as trees]) by indentation."""
+    out, i = [], 0
+    while i < len(lines):
+        line, j = lines[i], i + 1
+        depth = len(line) - len(line.lstrip())
+        while j < len(lines) and len(lines[j]) - len(lines[j].lstrip()) > depth:
+            j += 1
+        out.append((line.strip(), _tree(lines[i + 1:j])))
+        i = j
+    return out
+
+
+def _walk(tree, defined, used, jumps):
+    """Walk one block from `defined`; the registers set after it, or None if it jumps."""
+    target, i = None, 0
+    while i < len(tree):
+        line, sub = tree[i]
+        if line.startswith("if ") and line.endswith(":"):
+            ends, has_else = [], False
+            while True:
+                used.update(x for x in _VAR.findall(line) if x not in defined)
+                ends.append(_walk(sub, set(defined), used, jumps))
+                if i + 1 < len(tree) and tree[i + 1][0].startswith(("elif ", "else:")):
+                    i += 1
+                    line, sub = tree[i]
+                    has_else |= line == "else:"
+                    continue
+                break
+            ends = [e for e in ends if e is not None] + ([] if has_else else [defined])
+            if not ends:
+                return None
+            defined = set.intersection(*ends)
+        elif line.startswith("#SAVE"):
+            jumps.append((int(line.split()[1]), set(defined)))
+        elif line.startswith(("raise", "return")):
+            used.update(x for x in _VAR.findall(line) if x not in defined)
+            return None
+        elif line == "continue":
+            jumps.append((target, set(defined)))
+            return None
+        elif line.startswith("state = "):
+            target = line.split()[2]
+            target = int(target) if target.isdigit() else None
+        else:
+            m = _ASSIGN.fullmatch(line)
+            used.update(x for x in _VAR.findall(m.group(2) if m else line) if x not in defined)
+            if m:
+                defined |= set(_VAR.findall(m.group(1)))
+        i += 1
+    return defined
+
+
+_DEAD = re.compile(r"\s*(v[fib]\d+) = ([^/%*]*|[^/%]*\*[^*/%]*)")
+
+
+def _prune(lines):
+    """`lines` without the assignments of registers nothing reads.
+
+    Only plain copies and arithmetic that cannot raise are dropped: a
+    division, `%` or `**` stays, for the error (or decline) it may give.
+    """
+    while True:
+        read = set()
+        for line in lines:
+            m = _DEAD.fullmatch(line)
+            read.update(_REG.findall(m.group(2) if m else line))
+        kept = [x for x in lines if not ((m := _DEAD.fullmatch(x)) and m.group(1) not in read
+                                         and "math." not in x)]
+        if len(kept) == len(lines):
+            return kept
+        lines = kept
+
+
+def _thread(lines, states, seen):
+    """`lines` with each short jump to another state replaced by that state's lines."""
+    out, skip = [], False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        body = line.lstrip()
+        pad = line[:len(line) - len(body)]
+        target = body[8:] if body.startswith("state = ") else ""
+        if target.isdigit() and int(target) not in seen and len(states[int(target)]) < 40 \
+                and i + 1 < len(lines) and lines[i + 1].strip() == "continue":
+            inner = _thread(states[int(target)], states, seen | {int(target)})
+            out += [pad + x for x in inner]
+            skip = True
+            continue
+        out.append(line)
+    return out
+
+
+def _frame(what, regs, var_kinds, state):
+    """Lines pushing `regs` and the return `state`, or popping them."""
+    m = len(regs)
+    if what == "LOAD":
+        return [f"sp -= {m}"] + [f"{r} = " + _READ[var_kinds[r]].replace("heap", "stk").format(
+            f"sp + {i}") for i, r in enumerate(regs)]
+    return [f"if sp + {m + 1} > stkcap: {_FULL}"] + \
+        [_WRITE[var_kinds[r]].format("stk", f"sp + {i}", r) for i, r in enumerate(regs)] + \
+        [f"stk[sp + {m}] = {state}", f"sp += {m + 1}", "depth += 1",
+         f"if depth > limit: {DECLINE}"]
+
+
+class Native:
+    """A compiled program: `run(args)` gives its value, or raises `Decline`."""
+
+    def __init__(self, graph, source, kernel):
+        self.graph, self.source, self.kernel = graph, source, kernel
+        self.params = [p.abstract for p in graph.parameters]
+        self.stk, self.heap = np.empty(1024, np.int64), np.empty(1024, np.int64)
+
+    def run(self, args):
+        flat = []
+        for a, x in zip(self.params, args):
+            if a in _ABS.values() and type(x) is not {t: p for p, t in _ABS.items()}[a]:
+                raise Decline("argument type")
+            if a is T.Int and abs(x) > 9e18:
+                raise Decline("an int beyond int64")
+            if a in _ABS.values():
+                flat.append(x)
+            elif not isinstance(a, T.Const):
+                raise Decline("argument type")
+        while True:
+            try:
+                out = self.kernel(*flat, self.stk, self.heap, 2 * recursion_limit())
+                break
+            except MemoryError:  # the stack or heap is full: run again with more room
+                self.stk, self.heap = _room(self.stk), _room(self.heap)
+            except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
+                raise Decline(str(e)) from None
+        return _build(self.graph.output.abstract, iter(out))
+
+
+def _room(a):
+    if a.shape[0] > 1 << 31:
+        raise Decline("out of memory")
+    return np.empty(2 * a.shape[0], np.int64)
+
+
+def _build(a, it):
+    if a in _ABS.values():
+        return {T.Float: float, T.Int: int, T.Bool: bool}[a](next(it))
+    if isinstance(a, T.Const):
+        return a.value
+    if a is T.NoneType:
+        return None
+    if isinstance(a, T.Tuple):
+        return tuple(_build(x, it) for x in a.items)
+    raise Decline(f"a result of type {a}")
+
+
+def _checked(a):
+    return a in _ABS.values() or isinstance(a, T.Const) and type(a.value) in _ABS or \
+        a is T.NoneType or isinstance(a, T.Tuple) and all(_checked(x) for x in a.items)
+
+
+DECLINED = object()  # what `Entry.run` returns when the VM must run the program
+
+
+class Entry:
+    """A program's native versions, one per signature of Python scalars.
+
+    Like kernels, a signature is compiled once it has run `HOT` times: typed
+    (`monomorphize`), optimized with closure conversion, then `compile`d.
+    Programs without a loop or a recursion are left to the VM.
+
+        entry = Entry(grad_graph(parse(f)))
+        entry.run((1.5, 10))   # DECLINED (first call), then the gradient
+    """
+
+    def __init__(self, graph):
+        self.graph, self.natives, self.seen = graph, {}, {}
+
+    def run(self, args):
+        key = tuple(map(type, args))
+        nat = self.natives.get(key, DECLINED)
+        if nat is DECLINED:
+            n = self.seen[key] = self.seen.get(key, 0) + 1
+            if n < HOT:
+                return DECLINED
+            nat = self.natives[key] = build(self.graph, args)
+        if nat is None:
+            return DECLINED
+        try:
+            return nat.run(args)
+        except Decline:
+            return DECLINED
+
+
+def build(graph, args):
+    """The `Native` of `graph` for the types of `args`, or None."""
+    if not all(type(a) in _ABS for a in args):
+        return None
+    try:
+        typed = optimize(monomorphize(graph, [T.typeof(a) for a in args], fprop),
+                         closures=True)
+    except Exception:  # noqa: BLE001 (what inference or opt refuses, the VM runs)
+        return None
+    return compile(typed, loops_only=True)
+
+
+def compile(graph, loops_only=False):
+    """The `Native` of a typed, closure-converted program, or None if it declines."""
+    if not _checked(graph.output.abstract) or not all(
+            _checked(p.abstract) and not isinstance(p.abstract, T.Tuple)
+            for p in graph.parameters):
+        return None
+    try:
+        prog = Program(graph)
+        if loops_only and not prog.machine:
+            return None
+        source = prog.generate()
+    except Decline:
+        return None
+    owner = type("Owner", (), {"sources": {}})()
+    kernel = compile_source(owner, None, source)
+    if kernel is None:
+        return None
+    return Native(graph, source, kernel)
