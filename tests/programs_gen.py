@@ -1,15 +1,16 @@
 """Random well-formed programs of the Myia subset, as source text.
 
 `programs(...)` is a hypothesis strategy giving a `Program`: the source of a
-module defining `f(x, y, n, a, m)` (floats `x`, `y`, an int `n`, a float64
-vector `a` of length 3 and a 3x3 matrix `m`), built from float and int
+module defining `f(x, y, n)` (floats `x`, `y`, an int `n`), or
+`f(x, y, n, a, m)` with a float64 vector `a` of length 3 and a 3x3 matrix
+`m` when it uses arrays, built from float and int
 arithmetic, `math` functions, comparisons, `if/elif/else`, conditional
 expressions, `for ... in range(...)` and counted `while` loops with `break`
 and `continue`, nested closures reading outer variables, tuples (built,
 unpacked, indexed by a constant or a runtime int), a self-recursive helper
 with a depth bound, early `return`s and small numpy arrays.  For example:
 
-    def f(x, y, n, a, m):
+    def f(x, y, n):
         v0 = math.tanh((x * y))
         for i0 in range(3):
             if (v0 > 0.5):
@@ -367,7 +368,8 @@ class _Gen:
     def module(self):
         body = self.block(1, self.draw(st.integers(1, 6)))
         body.append(f"    return {self.result()}")
-        text = "\n\n".join(self.helpers + ["def f(x, y, n, a, m):\n" + "\n".join(body) + "\n"])
+        params = "x, y, n, a, m" if self.arrays else "x, y, n"  # scalars only: native code
+        text = "\n\n".join(self.helpers + [f"def f({params}):\n" + "\n".join(body) + "\n"])
         return Program(HEADER + "\n" + text.replace(MARK, "("),
                        HEADER + TRACER + "\n" + text.replace(MARK, "_c("),
                        self.returns, self.arrays)
