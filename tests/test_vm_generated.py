@@ -84,7 +84,7 @@ def show(program, args):
     return args
 
 
-@budget(30)
+@budget(12)
 @given(program=programs(raw_division=True), args=arguments)
 def test_generated_programs_agree(load, program, args):
     """Each backend gives CPython's exact value, or raises where CPython raises."""
@@ -145,7 +145,7 @@ def numeric_grad(traced, args, h=H):
     return diffs[0], np.array(diffs[1:])
 
 
-@budget(20)
+@budget(10)
 @given(program=programs(returns="float"), args=arguments)
 def test_generated_gradients(load, program, args):
     """`grad` w.r.t. a float and an array on each backend, against finite differences."""
@@ -167,7 +167,7 @@ def test_generated_gradients(load, program, args):
                 np.testing.assert_allclose(gx, dx, rtol=1e-4, atol=1e-5)
 
 
-@budget(10)
+@budget(4)
 @given(program=programs(arrays=False, returns="float"), args=arguments)
 def test_generated_second_order(load, program, args):
     """`grad(grad(f))` on each backend, against central differences of `grad(f)`."""
