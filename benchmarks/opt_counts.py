@@ -127,6 +127,14 @@ def main():
     _, seconds = timed(optimize, g2)
     second = {"program": "grad(grad(loop9))", "nodes": size, "seconds": round(seconds, 3),
               "ms_per_1000_nodes": round(1000 * seconds / size * 1000, 2)}
+    try:  # typed: monomorphized for example arguments, then optimized
+        mono = infer_stage(g2, (0.3, 4))
+        opt, second["typed_seconds"] = timed(optimize, mono)
+        second["typed_nodes"] = {"monomorphized": count(mono)["nodes"],
+                                 "optimized": count(opt)["nodes"]}
+        assert np.allclose(DebugVM().run(opt, (0.3, 4)), DebugVM().run(g2, (0.3, 4)))
+    except MyiaError as e:
+        second["typed"] = f"not inferred: {str(e).splitlines()[0]}"
     result = {"programs": rows, "hand_written_scalar_loop": hand_row,
               "second_order": second}
     (HERE / "opt_counts.json").write_text(json.dumps(result, indent=2) + "\n")

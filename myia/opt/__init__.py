@@ -6,7 +6,11 @@ Each round runs, to a fixpoint, the local rewrites (the rules of
 `rules.py` and, on typed graphs, `typed.py`, constant folding, inlining)
 through the rewrite engine, then
 common-subexpression elimination and dead-code elimination, and stops when
-a round changes nothing.  Closure conversion (`closure.py`), for backends
+a round changes nothing.  A typed program is then inferred again and
+optimized again, with its Envs as tuples (`envs.py`), then with its
+returns flattened (`returns.py`), each step kept only where inference
+accepts the result (the scalar-loop gradient: 79 -> 49 -> 44 -> 30 nodes).
+Closure conversion (`closure.py`), for backends
 that cannot keep frames alive, is asked for with `closures=True`.  Every
 pass works through the incremental
 `GraphManager`, so a round costs time proportional to the program's size.
@@ -20,6 +24,7 @@ from .dce import dce
 from .envs import env_slots
 from .fold import fold_constant
 from .inline import inline_call
+from .returns import eta_reduce, flatten_returns
 from ..prims import check_differentiable, getitem, make_tuple, seed
 from .rewrite import Rules, derived, is_const, rewrite
 from .rules import RULES, tuple_type
@@ -42,6 +47,13 @@ def optimize(graph, rules=None, closures=False):
         slotted = clone(g, total=True)
         if env_slots(GraphManager(slotted)):
             again = _retyped(slotted)
+            if again is not None:
+                g = again
+                mng = _optimized(g, table)
+        flat = clone(g, total=True)
+        if flatten_returns(GraphManager(flat)):
+            _optimized(flat, Rules([*default, eta_reduce, fold_constant, inline_call]))
+            again = _retyped(flat)
             if again is not None:
                 g = again
                 mng = _optimized(g, table)

@@ -35,16 +35,8 @@ def convert_closures(mng):
     for g in lifted:
         order = sorted(fv[g], key=lambda n: n.id)
         params[g] = {v: _param(g, v) for v in order}
-    # Inside a lifted graph, a free variable is now its own parameter.
-    for g in lifted:
-        new = params[g]
-        for v in list(mng.free_variables_direct[g]):
-            for user, key in list(mng.uses.get(v, ())):
-                owner = user if isinstance(user, Graph) else user.graph
-                if owner is g:
-                    mng.set_edge(user, key, new[v])
-        mng.set_parameters(g, [*new.values(), *g.parameters])
-    # Where a closure was made, it is made with its environment.
+    # Where a closure was made, it is made with its environment (first: the
+    # free variables it passes must not die while the graphs are rewritten).
     for g in lifted:
         for const in list(mng.graph_constants.get(g, ())):
             for user, key in list(mng.uses.get(const, ())):
@@ -59,6 +51,15 @@ def convert_closures(mng):
                     made.abstract = T.PartialFn(fn.abstract,
                                                 [getattr(e, "abstract", None) for e in env])
                 mng.set_edge(user, key, made)
+    # Inside a lifted graph, a free variable is now its own parameter.
+    for g in lifted:
+        new = params[g]
+        for v in list(mng.free_variables_direct[g]):
+            for user, key in list(mng.uses.get(v, ())):
+                owner = user if isinstance(user, Graph) else user.graph
+                if owner is g:
+                    mng.set_edge(user, key, new[v])
+        mng.set_parameters(g, [*new.values(), *g.parameters])
     return len(lifted)
 
 

@@ -65,12 +65,21 @@ def _static(node, mng):
     a = typeof(node)
     if a is None or isinstance(a, T.FUNCTIONS) or not T.is_static(a):
         return None
-    value = ZERO if a is T.ZeroType else T.static_value(a)
+    value = _value(a)
     if not is_data(value) or (a is not T.NoneType and value is None):
         return None
     c = Constant(value, DebugInfo(node.debug.name, None, node, node.debug.role))
     c.abstract = a
     return c
+
+
+def _value(a):
+    # `T.static_value` with ZERO (which types.py cannot see) for its type.
+    if a is T.ZeroType:
+        return ZERO
+    if isinstance(a, T.Tuple):
+        return tuple(_value(x) for x in a.items)
+    return T.static_value(a)
 
 
 def _is_zero(m):

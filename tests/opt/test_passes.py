@@ -17,6 +17,7 @@ from myia.opt.cse import cse
 from myia.opt.dce import dce
 from myia.opt.fold import fold_constant
 from myia.opt.inline import inline_call
+from myia.opt.returns import flatten_returns
 from myia.opt.rewrite import rewrite
 from myia.opt.rules import RULES
 from myia.parse import parse
@@ -152,7 +153,8 @@ def work(graph):
     """The work of each pass, run in order on a copy of `graph`."""
     mng = GraphManager(clone(graph, total=True))
     out = []
-    for p in (lambda m: rewrite(m, [*RULES, fold_constant, inline_call]), cse, dce):
+    for p in (lambda m: rewrite(m, [*RULES, fold_constant, inline_call]), cse, dce,
+              flatten_returns):
         start = mng.work
         p(mng)
         out.append(mng.work - start)
@@ -218,6 +220,32 @@ def test_typed_gradient_is_inferred_again_after_the_rules():
     first = scalar_loop.__code__.co_firstlineno
     lines = {n.debug.find_loc().line for n in nodes if n.debug.find_loc() is not None}
     assert lines and lines <= set(range(first, first + 6))
+
+
+def loop9(x, n):
+    i = 0
+    s = 0.0
+    while i < n:
+        a = x * s + 1.0
+        b = math.sin(a) * x
+        c = b * b + a
+        s = s + c * 0.01
+        i = i + 1
+    return s
+
+
+def test_typed_second_order_gradient_of_a_loop():
+    # Second order: Envs reach `is_zero` (no slots), but returns are flattened.
+    g = grad_graph(grad_graph(myia.ir(loop9)))
+    mono = infer_stage(g, (0.3, 4))
+    opt = optimize(mono)
+    assert count_nodes(opt) < count_nodes(mono) // 2
+    assert DebugVM().run(opt, (0.3, 4)) == DebugVM().run(g, (0.3, 4))
+
+
+def count_nodes(g):
+    mng = Manager(g)
+    return sum(len(v) for v in mng.nodes.values())
 
 
 def test_an_unfilled_node_is_an_ir_error():

@@ -114,6 +114,16 @@ def test_static_values_become_constants():
         "graph f(x: float)\n  %1 = add(6.0, x) : float\n  return %1\n"
 
 
+def test_static_tuples_of_zeros_hold_zero():
+    z = T.ZeroType
+    pair = make(lambda g, x: typed((x, F), (g.apply(P.make_tuple, typed((Constant(ZERO), z)),
+                                                    typed((Constant(ZERO), z))),
+                                            T.Tuple([z, z]))))
+    out = apply_rules(pair, TYPED_RULES)
+    assert listing(out) == "graph f(x: float)\n  return (ZERO, ZERO)\n"
+    assert DebugVM().run(out, (1.0,)) == (ZERO, ZERO)
+
+
 @pytest.mark.parametrize("build", [
     binary(P.add, "x", 0.0, F, F),        # -0.0 + 0.0 is 0.0: not exact for floats
     binary(P.mul, "x", 1, T.Bool, I),     # True * 1 is 1: the type changes
