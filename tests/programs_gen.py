@@ -5,7 +5,7 @@ module defining `f(x, y, n)` (floats `x`, `y`, an int `n`), or
 `f(x, y, n, a, m)` with a float64 vector `a` of length 3 and a 3x3 matrix
 `m` when it uses arrays, built from float and int
 arithmetic, `math` functions, comparisons, `if/elif/else`, conditional
-expressions, `for ... in range(...)` and counted `while` loops with `break`
+expressions, `for` loops over `range(...)`, tuples and matrix rows, counted `while` loops with `break`
 and `continue`, nested closures reading outer variables, tuples (built,
 unpacked, indexed by a constant or a runtime int), a self-recursive helper
 with a depth bound, early `return`s and small numpy arrays.  For example:
@@ -215,6 +215,8 @@ class _Gen:
         kinds = ["new", "assign", "assign", "aug", "int"]
         if nesting:
             kinds += ["if", "for", "while", "closure"] * 2
+            if self.arrays or self.visible("t"):
+                kinds.append("each")
         kinds += ["tuple", "swap", "rec"] + (["array"] * 2 if self.arrays else [])
         if self.loop_depth:
             kinds += ["jump"] * 3
@@ -242,8 +244,8 @@ class _Gen:
             return self.if_stmt(pad, indent)
         if kind == "for":
             return self.loop(pad, indent, "for")
-        if kind == "while":
-            return self.loop(pad, indent, "while")
+        if kind in ("while", "each"):
+            return self.loop(pad, indent, kind)
         if kind == "closure":
             return self.closure(pad, indent)
         if kind == "tuple":
@@ -278,6 +280,16 @@ class _Gen:
             bound = self.choice(["3", "n", "0", "(n % 4)", "1, 4", "4, 0, -1"])
             head = [f"{pad}for {i} in range({bound}):"]
             self.bind("i", i)
+            body = self.block(indent + 1, self.size())
+        elif kind == "each":  # over a tuple's items or a matrix's rows
+            e = self.fresh("e")
+            tuples = [name for name, _ in self.visible("t")]
+            if self.arrays and (not tuples or self.chance(0.5)):
+                head = [f"{pad}for {e} in m:"]
+                self.bind("a", e)
+            else:
+                head = [f"{pad}for {e} in {self.choice(tuples)}:"]
+                self.bind("f", e)
             body = self.block(indent + 1, self.size())
         else:
             j = self.fresh("j")
