@@ -38,7 +38,7 @@ TRACER = "_DECISIONS = []\n\n\ndef _c(v):\n    _DECISIONS.append(bool(v))\n    r
 MARK = "@C("  # a branch decision; `(` in the program, `_c(` in the traced copy
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False)
 class Program:
     """A generated module: `source` for Myia, `traced` for finding branch flips."""
 
@@ -46,6 +46,9 @@ class Program:
     traced: str
     returns: str  # "float", "tuple" or "array"
     uses_arrays: bool
+
+    def __repr__(self):  # what hypothesis prints with a failure: the test notes the source
+        return f"Program(returns={self.returns!r}, uses_arrays={self.uses_arrays})"
 
 
 class _Gen:
