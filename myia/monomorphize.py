@@ -348,4 +348,18 @@ def monomorphize(graph, argtypes, fprop=None):
                 sigs.append(forced[key])
             forced[key] = functools.reduce(
                 lambda a, b: tuple(_widen_against(x, y) for x, y in zip(a, b)), sigs)
+    if _returns_function(root.out):
+        # Nothing calls it here, so there is no signature to clone it for.
+        raise MyiaTypeError(f"{graph.name} returns a function ({root.out}), which it "
+                            "never calls: inference types a function by its calls", graph.debug.loc)
     return _Cloner(root).run()
+
+
+def _returns_function(a):
+    if isinstance(a, T.FUNCTIONS) and not isinstance(a, T.PrimFn):
+        return True
+    if isinstance(a, T.Tuple):
+        return any(map(_returns_function, a.items))
+    if isinstance(a, T.Record):
+        return any(_returns_function(v) for _, v in a.fields)
+    return isinstance(a, T.OrZero) and _returns_function(a.item)
