@@ -21,7 +21,7 @@ import re
 
 from .. import prims as P, types as T
 from .defun import _VAR, _ZEROS, Decline, Machine, Val, _keys, kinds
-from .emit import op_lines, result_type, scalar_kernel, where
+from .emit import DECLINE, op_lines, result_type, scalar_kernel, where
 
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
 _READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
@@ -142,10 +142,13 @@ class Prims(Machine):
 
     def env_getitem(self, e, key, default, to, out, ind):
         z, e = _unzero(e)
-        dflt = self.coerce(default, to, out, ind)
         if e.a is T.ZeroType or key not in e.a.keys:
-            return dflt
+            return self.coerce(default, to, out, ind)
         p, *vals = self._env_parts(e)[key]
+        if default.a is T.ZeroType and not isinstance(to, T.OrZero) and to is not T.ZeroType:
+            out += [f"{ind}if not ({p} and not {z}):", f"{ind}    {DECLINE}"]  # typed present
+            default = Val(to, [_ZEROS[k] for k in kinds(to, self.sens)])
+        dflt = self.coerce(default, to, out, ind)
         got = self.coerce(Val(self.sens.get(key, T.ZeroType), vals), to, out, ind)
         return [f"({a} if ({p} and not {z}) else {b})" for a, b in zip(got, dflt)]
 
