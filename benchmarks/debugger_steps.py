@@ -7,14 +7,18 @@ always runs), and reports CPU µs (process time: the machine may be shared) and 
 CPython is timed in the same run, for the ratio.
 
     python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
+    python benchmarks/debugger_steps.py --before DIR LABEL [ITERATIONS [CODE]]
 
-Run it with PYTHONPATH pointing at the checkout to measure (the `before`
-figures in the JSON file come from the checkout before the change).
+It measures the `myia_debug` on PYTHONPATH.  With `--before DIR` it first
+measures the checkout in DIR (a `git worktree` of the commit to compare
+with) in a subprocess, then this one, in the same run: the machine may be
+shared, so only figures taken side by side compare.
 """
 
 import json
 import os
 import pathlib
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -59,6 +63,14 @@ def plain_loop(n):
 
 
 def main():
+    if sys.argv[1] == "--before":
+        before, argv = sys.argv[2], sys.argv[3:]
+        code = subprocess.run(["git", "-C", before, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        env = {**os.environ, "PYTHONPATH": before}
+        subprocess.run([sys.executable, __file__, "before",
+                        argv[1] if len(argv) > 1 else "5000", code], env=env, check=True)
+        sys.argv[1:] = argv
     label = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
     us, steps = per_step(P.loop, (1.5, n), (0,))

@@ -11,8 +11,8 @@ from .parse import parse  # noqa: F401
 from .vm import debug  # noqa: F401
 from . import pipeline  # noqa: F401
 from . import grad as _grad_stage  # noqa: F401
-from .api import (MyiaFunction, defbprop, grad, ir as ir_of, myia,  # noqa: F401
-                  stop_gradient, value_and_grad)
+from .api import (MyiaFunction, defbprop, explain_backend, grad,  # noqa: F401
+                  ir as ir_of, myia, stop_gradient, value_and_grad)
 from .vm.debug import recursion_limit, set_recursion_limit  # noqa: F401
 from . import nn  # noqa: F401  (myia.nn.conv2d, myia.nn.max_pool2d)
 
@@ -27,6 +27,6 @@ class _IRPackage(type(ir)):
 
 ir.__class__ = _IRPackage
 
-__all__ = ["myia", "grad", "value_and_grad", "stop_gradient", "defbprop", "ir", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
+__all__ = ["myia", "grad", "value_and_grad", "stop_gradient", "defbprop", "ir", "explain_backend", "MyiaError", "MyiaSyntaxError", "MyiaTypeError",
            "MyiaShapeError", "MyiaNameError", "MyiaRecursionError", "MyiaFunction",
            "recursion_limit", "set_recursion_limit"]

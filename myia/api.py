@@ -82,8 +82,30 @@ def _program(owner, fn, args, kwargs):
         owner._compiled = {}  # every signature's program read the same globals
         program = None
     if program is None:
-        program = owner._compiled[key] = pipeline.compile(fn, *options)
+        example = (args, kwargs) if key is not None else (None, None)
+        program = owner._compiled[key] = pipeline.compile(fn, *options, *example)
     return program
+
+
+@_user_facing
+def explain_backend(fn, *args, **kwargs):
+    """How `fn(*args, **kwargs)` runs: typed, or the reason it runs untyped.
+
+    On the production VM each argument signature runs the typed, optimized
+    graph (`myia.ir(fn, *args, stage="opt")`); a program inference rejects
+    runs untyped, exactly, and this says why::
+
+        >>> myia.explain_backend(f, 1.0)
+        'typed: the optimized graph for (float)'
+    """
+    if not isinstance(fn, (MyiaFunction, GradFunction)):
+        raise MyiaError("explain_backend takes a @myia, grad or value_and_grad function")
+    program = _program(fn, fn if isinstance(fn, GradFunction) else fn.__myia_fn__,
+                       args, kwargs)
+    if program.typed is not None:
+        sig = ", ".join(map(str, signature(args, kwargs)))
+        return f"typed: the optimized graph for ({sig})"
+    return f"untyped: {program.reason}"
 
 
 @_user_facing

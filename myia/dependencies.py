@@ -175,6 +175,15 @@ def recording(deps):
         deps.complete = True
 
 
+def read_entry(table, key):
+    """`table.get(key)`, recorded by the record being filled: a registry (keyed
+    by ints or strings, such as `defbprop`'s) whose later entries must make
+    what was built without them stale."""
+    if _active:
+        _active[-1]._read(_ITEM if key in table else _ABSENT, table, key, table.get(key))
+    return table.get(key)
+
+
 def notice(deps):
     """Tell the record being filled, if any, that a graph with `deps` is used."""
     if _active:

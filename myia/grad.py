@@ -31,7 +31,7 @@ Every emitted node has `debug.origin` set to the primal node it comes from,
 so the debugger and error messages can name the user's line.
 """
 
-from .dependencies import Dependencies, notice, recording
+from .dependencies import Dependencies, notice, read_entry, recording
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import function_of, parse
@@ -45,7 +45,8 @@ from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
 _fprops = {}
 _fprop_deps = {}  # graph -> the `Dependencies` its forward graph was made from
 _jprims = {}
-_custom = {}  # Python function -> its backpropagator (a Python function)
+_custom = {}  # id(Python function) -> its backpropagator (a Python function)
+_kept = {}  # id(function) -> the function, alive, so that its id is not reused
 
 
 def register_bprop(fn, bprop):
@@ -55,13 +56,19 @@ def register_bprop(fn, bprop):
     parsed to (again when a global it reads is rebound).  Forward graphs made
     before may have the old rule inlined: they are all made again.
     """
-    _custom[fn] = bprop
+    _custom[id(fn)], _kept[id(fn)] = bprop, fn
     _fprops.clear()
     _fprop_deps.clear()
 
 
 def _custom_bprop(graph):
-    return _custom.get(function_of(graph))
+    fn = function_of(graph)
+    return None if fn is None else read_entry(_custom, id(fn))
+
+
+def _forward(graph):
+    """The forward graph of `graph`: its own rule's (defbprop), or the transform's."""
+    return _custom_fprop(graph) if _custom_bprop(graph) is not None else fprop(graph)
 
 
 def _info(origin, role, name=None):
@@ -407,7 +414,7 @@ def grad_graph(graph, argnums=0, value=False):
     for i in nums:
         checked[i] = g.apply(check_differentiable, params[i], graph.parameters[i].debug.name,
                              debug=DebugInfo(None, graph.debug.loc, graph, "grad"))
-    r = g.apply(fprop(graph), *checked, debug=_info(graph.output, "grad"))
+    r = g.apply(_forward(graph), *checked, debug=_info(graph.output, "grad"))
     out = g.apply(getitem, r, 0, debug=_info(graph.output, "grad"))
     bp = g.apply(getitem, r, 1, debug=_info(graph.output, "grad"))
     s = g.apply(bp, g.apply(seed, out, debug=_info(graph.output, "grad")),

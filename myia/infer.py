@@ -41,7 +41,7 @@ ZERO_AWARE = {"gadd", "is_zero", "fill_zeros", "env_getitem", "env_setitem",
               "fill_like", "regroup", "ungroup", "field_sens", "getattr_sens",
               "getitem_sens", "stop_gradient", "is", "is_not", "bind_keywords"}
 SENS = "sens"  # the owner of reads from `Inferrer.sens` in `Context.reads`
-MAX_CONTEXTS = 64  # per graph: beyond, a loop's types keep changing
+MAX_CONTEXTS = 64  # per recursive graph: beyond, a loop's types keep changing
 MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
 
 
@@ -177,17 +177,22 @@ class Inferrer:
         if forced is not None and len(forced) == len(args) and all(
                 _within(a, f) for a, f in zip(args, forced)):
             args = forced  # one signature for all the calls of this function value
+        recursive = False
         for c in reversed(self.stack):  # recursion
             if c.graph is graph and c.parent is parent:
                 if c.args == args:
                     return c  # whatever the call site: its fixpoint
                 args = tuple(_widen_against(a, b) for a, b in zip(c.args, args))
+                recursive = True
                 break
         key = (graph, parent, args, site)
         ctx = self.contexts.get(key)
         if ctx is None:
+            # Counted where a recursion calls itself with new types only: a
+            # shared graph (a primitive's backpropagator) has one context per
+            # signature it is used with, as many as the program needs.
             group = (graph, parent, site)
-            n = self.counts[group] = self.counts.get(group, 0) + 1
+            n = self.counts[group] = self.counts.get(group, 0) + recursive
             if n > MAX_CONTEXTS:
                 raise MyiaTypeError(f"the types of the values carried by {graph.name} "
                                     "keep changing (a tuple that grows in a loop?)")

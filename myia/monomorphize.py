@@ -24,13 +24,14 @@ import functools
 from . import types as T
 from .arguments import match_arguments
 from .errors import MyiaTypeError
-from .infer import (Context, Inferrer, _widen_against, constant_type, graph_nodes,
-                    parent_of)
+from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
 from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
                     make_tuple, partial, switch)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
+
+MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
 
 def _copy_debug(debug, origin):
@@ -59,13 +60,16 @@ def value_targets(contexts):
     constant's site `(context, node)`, so the shared `zeros2`
     backpropagator gets one clone per place it is used; any other value (a
     closure passed around) by `(graph, parent context)`: one clone for all.
+    A value that can only be one graph without free variables is called
+    directly (see `global_call`): it needs no one signature.
     """
     tracer = _Tracer(contexts)
-    out = {}
+    out = {}  # key -> {target context: the call nodes reaching it}
     for ctx in contexts:
         for node, records in ctx.calls.items():
             callee = node.inputs[0]
-            if isinstance(callee, Constant) and isinstance(callee.value, Graph):
+            if isinstance(callee, Constant) and isinstance(callee.value, Graph) or \
+                    global_call(ctx, node, records):
                 continue
             sites = tracer.origins(ctx, callee)
             for _, _, target in records:
@@ -73,8 +77,19 @@ def value_targets(contexts):
                     continue
                 keys = [(c, n) for c, n in sites or () if n.value is target.graph]
                 for key in keys or [(target.graph, target.parent)]:
-                    out.setdefault(key, set()).add(target)
+                    out.setdefault(key, {}).setdefault(target, set()).add(node)
     return out
+
+
+def global_call(ctx, node, records):
+    """Whether `node` calls a value that is surely one graph without free
+    variables (whatever closure of it the value is, it is that function):
+    the call then calls the clone for its own signature, the value unused."""
+    if len(records) != 1 or not isinstance(records[0][2], Context):
+        return False
+    fn = records[0][0]
+    return isinstance(fn, T.GraphFn) and fn.ctx is None and \
+        _type_of(ctx, node.inputs[0]) == fn
 
 
 class _Tracer:
@@ -123,10 +138,15 @@ class _Tracer:
         if prim in (partial, J, bind_keywords) and not path:
             return self.origins(ctx, args[0], (), depth + 1)
         targets = [t for _, _, t in ctx.calls.get(node, ())]
-        if len(targets) == 1 and isinstance(targets[0], Context):
-            t = targets[0]
-            return self.origins(t, t.graph.output, path, depth + 1)
-        return None
+        if not targets or not all(isinstance(t, Context) for t in targets):
+            return None
+        out = []  # a call of one of several graphs: what any of them returns
+        for t in targets:
+            found = self.origins(t, t.graph.output, path, depth + 1)
+            if found is None:
+                return None
+            out += found
+        return out
 
 
 def _type_of(ctx, node):
@@ -160,6 +180,11 @@ class _Cloner:
         self.root = root
         self.contexts = reachable(root)
         self.targets = value_targets(self.contexts)
+        self.globals = {}  # graph -> the contexts of its global calls
+        for ctx in self.contexts:
+            for node, records in ctx.calls.items():
+                if global_call(ctx, node, records):
+                    self.globals.setdefault(records[0][2].graph, []).append(records[0][2])
         self.graphs = {}
         self.nodes = {}  # context -> original node -> new node
 
@@ -221,6 +246,8 @@ class _Cloner:
                                     "signature per function value", node.loc)
             if targets:
                 return self.graph_constant(next(iter(targets)), node)
+            if v in self.globals:  # only called by global calls: any clone will do
+                return self.graph_constant(self.globals[v][0], node)
             # Never called (a loop body over an empty tuple): there is no
             # signature to compile it for, and no call to make.
             c = Constant(None, _copy_debug(node.debug, node))
@@ -268,6 +295,8 @@ class _Cloner:
         """Inputs calling the clone of the resolved graph with positional arguments."""
         fn_abs, _, target = record
         bound = self.bound_nodes(ctx, n.inputs[0])
+        if bound is None and global_call(ctx, n, [record]):
+            bound = [], {}
         if bound is None:
             return None
         pos, kw = bound
@@ -333,19 +362,41 @@ def monomorphize(graph, argtypes, fprop=None):
     `J`; the pipeline passes it.
     """
     forced = {}
-    for _ in range(4):  # a function value called with several signatures: join them
+    for _ in range(MAX_ROUNDS):  # a function value called with several signatures
         root = Inferrer(fprop, forced).infer(graph, argtypes)
-        clashes = {}
+        clashes = [{}, {}]
         for ts in value_targets(reachable(root)).values():
+            # Called from one node only, a value may have several signatures
+            # because its caller has: joining the caller's first may be enough.
             if len(ts) > 1:
                 t = next(iter(ts))
-                clashes.setdefault((t.graph, t.parent and t.parent.path()), set()).update(ts)
+                c = clashes[len(set().union(*ts.values())) > 1]
+                c.setdefault((t.graph, t.parent and t.parent.path()), set()).update(ts)
+        clashes = clashes[1] or clashes[0]
         if not clashes:
             break
+        before = dict(forced)
         for key, ts in clashes.items():
-            sigs = [t.args for t in ts]
-            if key in forced:
-                sigs.append(forced[key])
-            forced[key] = functools.reduce(
-                lambda a, b: tuple(_widen_against(x, y) for x, y in zip(a, b)), sigs)
+            sigs = [t.args for t in ts] + ([forced[key]] if key in forced else [])
+            try:
+                forced[key] = functools.reduce(
+                    lambda a, b: tuple(T.join(x, y) for x, y in zip(a, b)), sigs)
+            except MyiaTypeError:  # no one signature: `_Cloner.constant` says so
+                pass
+        if forced == before:
+            break
+    if _returns_function(root.out):
+        # Nothing calls it here, so there is no signature to clone it for.
+        raise MyiaTypeError(f"{graph.name} returns a function ({root.out}), which it "
+                            "never calls: inference types a function by its calls", graph.debug.loc)
     return _Cloner(root).run()
+
+
+def _returns_function(a):
+    if isinstance(a, T.FUNCTIONS) and not isinstance(a, T.PrimFn):
+        return True
+    if isinstance(a, T.Tuple):
+        return any(map(_returns_function, a.items))
+    if isinstance(a, T.Record):
+        return any(_returns_function(v) for _, v in a.fields)
+    return isinstance(a, T.OrZero) and _returns_function(a.item)

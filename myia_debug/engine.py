@@ -12,6 +12,7 @@ source line of the node about to run, as pdb shows the line about to run.
 """
 
 import dataclasses
+import gc
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from myia.vm.debug import DebugVM
 
 from .breakpoints import Points
 from .graphs import return_loc, user_loc
+from .horizon import running
 from .trace import Trace
 
 
@@ -87,7 +89,8 @@ class Session:
 
     def restart(self):
         """Run again from the start; breakpoints, watches and options stay."""
-        self.vm = DebugVM(record=False)
+        gc.unfreeze()  # the previous run's trace is garbage now (see horizon.running)
+        self.vm = DebugVM()
         self.vm.start(self.program(), self.args)
         self.trace = Trace(self.vm, self.options["history"] or None)
         self.pos = 0
@@ -134,22 +137,25 @@ class Session:
         if self.vm.finished or self.error is not None:
             return False
         try:
-            ev = self.trace.advance()
+            trace.advance()
         except myia.MyiaError as e:
             self.error = e
             return False
         self.pos += 1
-        self._apply_seed(ev)
-        if self.trace_hook is not None:
-            self.trace_hook(ev, self.trace)
+        if self.trace_hook is not None or self.seed != 1.0:
+            self._observe()
         return True
 
-    def _apply_seed(self, ev):
-        """`seed VALUE`: scale the output sensitivity as the gradient program makes it."""
+    def _observe(self):
+        """After a new step: apply `seed VALUE`, call the trace hook."""
+        ev = self.trace.event(self.trace.last_step)
+        ev.step = self.vm.steps  # the VM's count (quiet statements' positions are no step)
         if self.seed != 1.0 and ev.kind == "node" and ev.frame.graph.debug.role == "grad" \
                 and getattr(ev.node.inputs[0], "value", None).__class__.__name__ == "Primitive" \
                 and ev.node.inputs[0].value.name == "seed":
             ev.value = ev.frame.values[ev.node] = ev.value * self.seed
+        if self.trace_hook is not None:
+            self.trace_hook(ev, self.trace)
 
     def lookahead(self, done):
         """Record further steps (the position stays) until `done()` or the end.
@@ -157,41 +163,59 @@ class Session:
         Exact because the program is pure: this is the future the session
         will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
         """
-        with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch, not warnings
+        with running():
             while not done() and not self.vm.finished and self.error is None:
                 try:
-                    ev = self.trace.advance()
+                    self.trace.advance()
                 except myia.MyiaError as e:
                     self.error = e
                     return
-                self._apply_seed(ev)
-                if self.trace_hook is not None:
-                    self.trace_hook(ev, self.trace)
+                if self.trace_hook is not None or self.seed != 1.0:
+                    self._observe()
 
     def _run(self, stop_here, check=True):
-        """Move forwards until `stop_here(pos)` or a breakpoint/catch/watch fires."""
+        """Move forwards until `stop_here(pos)` (None: never) or a breakpoint/catch/watch fires."""
         self.frame_index = 0
-        start_phase = self.phase
         points = self.points
-        boundary = self.options["stop-at-boundary"] and start_phase == "fwd"
+        boundary = self.options["stop-at-boundary"] and self.phase == "fwd"
+        armed = check and (points.breakpoints or points.catches or points.watches)
+        trace, forward = self.trace, self._forward
+        free = not (stop_here or armed or boundary or self.trace_hook) and self.seed == 1.0
         try:
-            with np.errstate(all="ignore"):  # NaN/Inf are the user's to catch
-                while True:
-                    if self.interrupted:
-                        self.interrupted = False
-                        return Stop(self.pos, ["Interrupted"])
-                    if not self._forward():
+            with running():
+                if free:  # nothing can stop before the end: no test per step
+                    self._to_end()
+                while not self.interrupted:
+                    pos = self.pos
+                    if pos < trace.base + len(trace.sframes) - 1:  # replaying
+                        pos = self.pos = pos + 1
+                    elif forward():
+                        pos = self.pos
+                    else:
                         return self._end_stop()
-                    if check and (points.breakpoints or points.catches or points.watches):
-                        stop = self._check(self.pos)
+                    if armed:
+                        stop = self._check(pos)
                         if stop is not None:
                             return self._returned(stop)
-                    if boundary and self.trace.session_bwd(self.pos):
-                        return Stop(self.pos, ["Boundary between the passes"])
-                    if stop_here(self.pos):
-                        return self._returned(Stop(self.pos))
+                    if boundary and self.trace.session_bwd(pos):
+                        return Stop(pos, ["Boundary between the passes"])
+                    if stop_here is not None and stop_here(pos):
+                        return self._returned(Stop(pos))
+                self.interrupted = False
+                return Stop(self.pos, ["Interrupted"])
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
+
+    def _to_end(self):
+        """Record steps to the end, an error or an interruption (`_run` reports it)."""
+        trace, vm, advance = self.trace, self.vm, self.trace.advance
+        try:
+            while not vm.finished and self.error is None and not self.interrupted:
+                advance()
+        except myia.MyiaError as e:
+            self.error = e
+        finally:
+            self.pos = len(trace)
 
     def _returned(self, stop):
         """At a return stop (pdb's `--Return--`): the value the function returns."""
@@ -296,7 +320,7 @@ class Session:
 
     def cont(self):
         self._guard()
-        return self._run(lambda p: False)
+        return self._run(None)
 
     def stepi(self):
         """One IR node of the user's frames; Myia's machinery (a primitive's

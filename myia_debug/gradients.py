@@ -76,18 +76,14 @@ def not_yet(session, name, pos):
 def rerun(session, program, step, frame_id, node, value):
     """The output of the program with the value born at `step` replaced."""
     frames = {}
-
-    def seen(ev):
-        if ev.kind == "call":
-            frames[ev.frame.id] = ev.frame
-
-    vm = DebugVM(observer=seen)
+    vm = DebugVM()
     vm.start(program, session.args)
     if vm.frame is not None:
         frames[vm.frame.id] = vm.frame
     steps = session.trace.vm_step(step)  # positions of quiet statements are no step
     while vm.steps < steps:
-        vm.step()
+        if vm.step().kind == "call":
+            frames[vm.frame.id] = vm.frame
     frames[frame_id].values[node] = value
     while not vm.finished:
         vm.step()

@@ -9,15 +9,36 @@ quarter more than N positions the oldest are dropped, keeping the last N:
   position left, and time travel stops there with a message;
 - each variable keeps its versions born after the horizon, plus the last
   one before it (the value it still has);
-- the trace forgets the VM frames nothing it kept can reach (through the
-  kept positions, the kept versions, the first and last frame of each
-  invocation, and their callers and environments): a loop's old
-  iterations then go, as they do in the VM itself.
+- an invocation none of whose frames the kept positions reach (a call
+  that returned before the horizon) goes, and so do the VM frames nothing
+  kept reaches: a loop's old iterations go, as they do in the VM itself.
 
-Dropping is done in chunks of N/4 positions, so it costs O(1) per step.
+Chunks are N/4 positions, or the frames alive at the last trim if more (a
+trim walks them), so trimming is O(1) per step.  Steps run with the cyclic
+collector paused (`running`); the frames dropped here may hold cycles, so
+every fourth trim collects.
 """
 
 import bisect
+import contextlib
+import gc
+
+import numpy as np
+
+
+@contextlib.contextmanager
+def running():
+    """Around VM steps: no NaN/Inf warnings, and no cyclic GC (the trace keeps
+    all alive: its passes cost more than the steps); then freeze the new objects."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def trim(trace, keep):
@@ -27,16 +48,20 @@ def trim(trace, keep):
         return
     del trace.sframes[:k]
     del trace.spcs[:k]
-    del trace.stops[:k]
     trace.base += k
     base = trace.base
     trace.returns = {p for p in trace.returns if p >= base}
+    trace.stops = {p: stop for p, stop in trace.stops.items() if p >= base}
     gone = bisect.bisect_left(trace.virtual_order, base)
     for p in trace.virtual_order[:gone]:
         del trace.virtual[p]
     del trace.virtual_order[:gone]
     trace.virtual_dropped += gone
-    todo = list(trace.sframes)
+    live = _reachable([*dict.fromkeys(trace.sframes), *trace.invocations[0].frames[:1]], set())
+    first = trace.invocations[0]
+    trace.invocations = [inv for inv in trace.invocations if inv is first or any(
+        f.id in live for f in inv.frames)]
+    todo = []
     for inv in trace.invocations:
         for name, steps in inv.steps.items():
             i = bisect.bisect_left(steps, base)
@@ -45,15 +70,25 @@ def trim(trace, keep):
                 del inv.defs[name][:i - 1]
             todo += [frame for frame, _ in inv.defs[name]]
         todo += inv.frames[:1] + inv.frames[-1:]
-    live = set()
+    _reachable(todo, live)
+    for inv in trace.invocations:
+        inv.frames = [f for f in inv.frames if f.id in live]
+    for fid in [fid for fid in trace.frames if fid not in live]:
+        del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
+        trace.cursors.pop(fid, None)
+    trace.slack = len(live)
+    trace.trims += 1
+    if trace.trims % 4 == 0:  # every `keep` positions: at most that much garbage waits
+        gc.unfreeze()
+        gc.collect()
+
+
+def _reachable(todo, live):
+    """`live` plus the ids of `todo`'s frames, their callers and environments."""
     while todo:
         f = todo.pop()
         if f is None or f.id in live:
             continue
         live.add(f.id)
         todo += (f.caller, f.env)
-    for inv in trace.invocations:
-        inv.frames = [f for f in inv.frames if f.id in live]
-    for fid in [fid for fid in trace.frames if fid not in live]:
-        del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
-        trace.cursors.pop(fid, None)
+    return live

@@ -19,16 +19,17 @@ import array
 import bisect
 
 from myia.ir import Graph
-from myia.vm.debug import Event
+from myia.vm.debug import Event, graph_nodes
 
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
-from .statements import bindings, pending
+from .horizon import trim
+from .statements import bindings, pending, quiet_locs
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
 
-    def __init__(self, ident, graph, start, caller_pos):
+    def __init__(self, ident, graph, start, caller_pos, hidden):
         self.id = ident
         self.graph = graph
         self.start = start          # the step that created it
@@ -39,7 +40,7 @@ class Invocation:
         self.first_stop = None  # position of its first line stop
         self.steps = {}  # name -> steps its versions were born at, increasing
         self.defs = {}   # name -> (frame, node) of those versions
-        self.hidden = is_machinery(graph)
+        self.hidden = hidden  # is_machinery(graph)
 
     @property
     def name(self):
@@ -57,12 +58,14 @@ class Trace:
         self.sframes = []
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
+        self.trims = self.slack = 0  # trims so far; frames alive at the last (horizon.py)
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
         self.frames = {}   # frame id -> Frame
-        self.stops = []    # position -> (file, line) of its line stop, or None
-        self.invocations = []
+        self.stops = {}    # position -> (file, line) of its line stop, if it is one
+        self.invocations = []  # kept ones (horizon.py), in order
+        self.created = 0       # invocations made so far
         self.bwd_start = None  # the first position in the backward pass
         self.returns = set()   # positions where a user function is about to return
         self.tags = {}         # frame id -> (pass, name of the inner grad call or None)
@@ -82,47 +85,63 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        self.born[frame.id] = {}
-        self.frames[frame.id] = frame
-        self.tags[frame.id] = self._tag(frame)
-        tail = prev is not None and frame.caller is not prev
-        parent = prev if tail else frame.caller
+        blk = _block(frame.graph)
+        fid = frame.id
+        born = self.born[fid] = {}
+        self.frames[fid] = frame
+        self.tags[fid] = self._tag(frame, blk)
+        parent = prev if prev is not None and frame.caller is not prev else frame.caller
         inv = self.inv_of.get(parent.id) if parent is not None else None
-        if inv is None or is_entry(frame.graph) or user_graph(frame.graph) is not inv.graph:
-            inv = Invocation(len(self.invocations), user_graph(frame.graph), step, caller_pos)
+        if inv is None or blk.entry or blk.user is not inv.graph:
+            self.created += 1
+            inv = Invocation(self.created, blk.user, step, caller_pos, blk.hidden)
             self.invocations.append(inv)
         inv.frames.append(frame)
-        self.inv_of[frame.id] = inv
-        for p in frame.graph.parameters:
-            self._born(frame, p, step)
+        self.inv_of[fid] = inv
+        for p, name in blk.params:
+            born[p] = step
+            if name is not None:
+                self._named(frame, p, name, step)
 
-    def _born(self, frame, node, step):
-        """Note that `node` got its value at `step`; index it by name for `variables`."""
-        self.born[frame.id][node] = step
-        name = node.debug.name
-        if name and node.debug.role != "adjoint":
-            inv = self.inv_of[frame.id]
-            inv.steps.setdefault(name, []).append(step)
-            inv.defs.setdefault(name, []).append((frame, node))
+    def _named(self, frame, node, name, step):
+        """Index the value `node` got at `step` under its name, for `variables`."""
+        inv = self.inv_of[frame.id]
+        inv.steps.setdefault(name, []).append(step)
+        inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self):
         """Run one VM step and record it; errors propagate unrecorded."""
-        prev = self.vm.frame
-        pos = self.base + len(self.sframes) - 1
-        ev = self.vm.step()  # under the caller's np.errstate: NaN/Inf are the user's
-        new = self.last_step = pos + 1  # the position this step leads to
-        if ev.kind == "call":
-            self._enter(ev.frame, new, pos, prev)
-        elif ev.kind == "node":
-            self._born(ev.frame, ev.node, new)
-        elif ev.frame.caller is not None:
-            self._born(ev.frame.caller, ev.frame.call_node, new)
-        self._record()
-        if self.limit and len(self.sframes) > self.limit + self.limit // 4:
-            from .horizon import trim
-
+        vm = self.vm
+        prev = vm.frame
+        pc = prev.pc
+        kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
+        size = len(self.sframes)
+        new = self.last_step = self.base + size  # the position it leads to
+        if kind == "node":
+            node = prev.nodes[pc]
+            self.born[prev.id][node] = new
+            blk = _blocks.get(prev.graph) or _block(prev.graph)
+            name = blk.names[pc]
+            if name is not None:
+                self._named(prev, node, name, new)
+            if blk.hidden:  # Myia's machinery: never a stop (the common case)
+                self.sframes.append(prev)
+                self.spcs.append(pc + 1)
+            else:
+                self._record(False)
+        else:
+            if kind == "call":
+                self._enter(vm.frame, new, new - 1, prev)
+            elif prev.caller is not None:
+                node = prev.call_node
+                self.born[prev.caller.id][node] = new
+                name = node.debug.name
+                if name and node.debug.role != "adjoint":
+                    self._named(prev.caller, node, name, new)
+            self._record(True)
+        if self.limit and size >= self.limit + max(self.limit // 4, self.slack):
             trim(self, self.limit)
-        return ev
+        return kind
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
@@ -142,29 +161,37 @@ class Trace:
         return Event("call", pos, after, node)
 
     def _append(self, frame, pc, stop):
+        if stop is not None:
+            self.stops[self.base + len(self.sframes)] = stop
         self.sframes.append(frame)
         self.spcs.append(pc)
-        self.stops.append(stop)
 
-    def _record(self):
-        """Note the new position: the frame about to run, and whether it is a
-        stop; before it, the stops of the statements it passed that compute
-        nothing (statements.py)."""
+    def _record(self, moved=True):
+        """Note the new position (and before it, quiet statements' stops:
+        statements.py); `moved`: the step entered or left a frame."""
         frame = self.vm.frame
         if frame is None:
             self._append(None, 0, None)
             return
         pc = frame.pc
+        blk = _blocks.get(frame.graph) or _block(frame.graph)
+        if blk.hidden:  # Myia's machinery: never a stop (the common case)
+            if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+                self.bwd_start = self.base + len(self.sframes)
+            self.sframes.append(frame)
+            self.spcs.append(pc)
+            return
         inv = self.inv_of[frame.id]
         stop = loc = None
         returning = False
         if pc >= len(frame.nodes):
-            returning = self._returning(frame)
-        elif not inv.hidden:
-            node = frame.nodes[pc]
-            if self._stops_at(frame, node):
-                loc = user_loc(node)
-        if not inv.hidden:
+            returning = frame.caller is None or self.inv_of[frame.caller.id] is not inv
+        else:
+            loc = blk.locs[pc]
+            if loc is not None and blk.sens[pc] is not None and \
+                    type(frame.lookup(blk.sens[pc])).__name__ in ("Zero", "Env"):
+                loc = None  # a backward call that receives no sensitivity
+        if blk.quiet:
             for q in pending(self.cursors, frame, pc, loc):
                 at = self.base + len(self.sframes)
                 self.virtual[at] = q
@@ -177,14 +204,13 @@ class Trace:
                 if inv.first_stop is None:
                     inv.first_stop = at
         pos = self.base + len(self.sframes)
-        if self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
+        if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
             self.bwd_start = pos
         if returning:
             self.returns.add(pos)
         if loc is not None:
-            here = (loc.file, loc.line)
-            looped = inv.last_frame is not frame and block_role(frame.graph) in LOOP_ROLES
-            if here != inv.last_line or looped:
+            here = blk.heres[pc]
+            if here != inv.last_line or (blk.loop and inv.last_frame is not frame):
                 stop = here
                 if inv.first_stop is None:
                     inv.first_stop = pos
@@ -195,11 +221,6 @@ class Trace:
         """The number of VM steps done at position `pos` (quiet statements' positions
         are no step)."""
         return pos - self.virtual_dropped - bisect.bisect_left(self.virtual_order, pos)
-
-    def _returning(self, frame):
-        """Whether `frame` returning ends a user invocation (pdb's return event)."""
-        inv = self.inv_of[frame.id]
-        return not inv.hidden and (frame.caller is None or self.inv_of[frame.caller.id] is not inv)
 
     def return_line(self, pos):
         """At a forward return stop of `return NAME`: (file, line) of that statement."""
@@ -215,33 +236,11 @@ class Trace:
 
     def is_stop(self, pos):
         """A line stop or a return stop."""
-        return self.stops[pos - self.base] is not None or pos in self.returns
+        return pos in self.stops or pos in self.returns
 
     def line_stop(self, pos):
         """(file, line) if `pos` is a line stop, else None."""
-        return self.stops[pos - self.base]
-
-    @staticmethod
-    def _stops_at(frame, node):
-        """Whether `node` can be a line stop, so that `--grad` stops where the
-        plain program does.
-
-        Forwards, in a graph AD made, only the forward call of a user node
-        (role "fprop_call"): the unpacking of its `(value, backpropagator)`
-        is for `si`.  Backwards, the backward call of a user node that
-        receives a sensitivity, unless that node is control flow (the call
-        of a loop header or an `if` branch, whose backward computes nothing
-        the user wrote).
-        """
-        role = frame.graph.debug.role
-        if role == "grad":
-            return False
-        if phase_of(frame.graph) != "bwd":
-            return role != "fprop" or node.debug.role == "fprop_call"
-        if node.debug.role != "bprop_call" or is_control(node.debug.origin):
-            return False
-        sens = node.inputs[1]
-        return sens.graph is None or type(frame.lookup(sens)).__name__ not in ("Zero", "Env")
+        return self.stops.get(pos)
 
     # ----- reading a position ----------------------------------------------
 
@@ -279,7 +278,7 @@ class Trace:
             frame = frame.caller
         return out
 
-    def _tag(self, frame):
+    def _tag(self, frame, blk):
         """(pass, inner grad) of a new VM frame, from its caller's.
 
         A `grad(f)` called inside the program opens a context of its own:
@@ -287,11 +286,11 @@ class Trace:
         `bwd grad(f)` while the program around it stays in its own pass.
         """
         caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
-        inner = grad_call(frame.graph)
+        inner = blk.inner
         if inner is not None:
             return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
         ctx = caller[1] if caller is not None else None
-        if phase_of(frame.graph) == "bwd":
+        if blk.bwd:
             return "bwd", ctx
         return (caller[0] if caller is not None else "fwd"), ctx
 
@@ -363,3 +362,58 @@ class Trace:
                 out.append(inv)
             env = env.env
         return out
+
+
+class Block:
+    """What the trace asks of a graph, once: its user function, whether it is
+    machinery, per node the name it binds and its stop (`_stop_locs`)."""
+
+    def __init__(self, g):
+        self.user = user_graph(g)
+        self.hidden = is_machinery(self.user)
+        self.entry = is_entry(g)
+        self.inner = grad_call(g)
+        self.bwd = phase_of(g) == "bwd"
+        self.params = [(p, p.debug.name if p.debug.name and p.debug.role != "adjoint" else None)
+                       for p in g.parameters]
+        self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
+                      for n in graph_nodes(g)]
+        self.locs, self.sens = _stop_locs(g)
+        self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
+        self.quiet = bool(quiet_locs(g)) and not self.hidden
+        self.loop = block_role(g) in LOOP_ROLES
+
+
+_blocks = {}
+
+
+def _block(g):
+    if g not in _blocks:
+        _blocks[g] = Block(g)
+    return _blocks[g]
+
+
+def _stop_locs(g):
+    """Per node of `g`: its location if it can be a line stop, and the input
+    whose sensitivity decides a backward stop.  Forwards, in AD's graphs, a
+    user node's forward call; backwards, its backward call unless it is
+    control flow (or, for a program's `grad` under `--grad`, the forward call
+    AD made of that backward call)."""
+    role, bwd = g.debug.role, phase_of(g) == "bwd"
+    locs, sens = [], []
+    for node in graph_nodes(g):
+        if role == "grad":
+            can = False
+        elif not bwd:
+            can = role != "fprop" or node.debug.role == "fprop_call"
+        else:
+            call = node
+            if role == "fprop" and node.debug.role == "fprop_call":
+                call = node.debug.origin  # under --grad, a grad call's backward
+            can = getattr(call, "debug", None) is not None and \
+                call.debug.role == "bprop_call" and not is_control(call.debug.origin)
+        loc = user_loc(node) if can else None
+        locs.append(loc)
+        dynamic = bwd and loc is not None and node.inputs[1].graph is not None
+        sens.append(node.inputs[1] if dynamic else None)
+    return locs, sens

@@ -219,6 +219,29 @@ def test_a_custom_backpropagator_survives_a_reparse():
     assert myia.grad(nb["f"])(1.0) == 6.0
 
 
+def test_a_custom_backpropagator_registered_after_the_first_call():
+    nb = Notebook()
+    nb.run("""
+        import myia
+        def clip(x):
+            return x * x
+        def f(x):
+            return clip(x) * 2.0
+        old_grad_clip = myia.grad(clip)
+        old_grad_grad_clip = myia.grad(myia.grad(clip))
+    """)
+    wrappers(nb, "f")
+    assert (nb["old_grad_clip"](3.0), nb["old_grad_f"](3.0)) == (6.0, 12.0)
+    assert nb["old_grad_grad_clip"](3.0) == 2.0
+    nb.run("""
+        @myia.defbprop(clip)
+        def clip_bprop(x, out, dout):
+            return (dout * 7.0 * x,)
+    """)
+    assert (nb["old_grad_clip"](3.0), nb["old_grad_f"](3.0)) == (21.0, 42.0)
+    assert nb["old_grad_grad_clip"](3.0) == myia.grad(myia.grad(nb["clip"]))(3.0) == 7.0
+
+
 def test_a_global_read_by_a_custom_backpropagator():
     nb = Notebook()
     nb.run("""

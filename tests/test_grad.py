@@ -459,6 +459,21 @@ def test_defbprop_is_used_and_differentiable():
     assert np.isclose(grad(grad(f))(0.7), 6.0 * s * (1 - s))
 
 
+def cube(x):
+    return x * x * x
+
+
+@myia.defbprop(cube)
+def cube_bprop(x, out, dout):
+    # Deliberately 5x the true rule: the test sees that it is used.
+    return (15.0 * x * x * dout,)
+
+
+def test_defbprop_on_the_function_given_to_grad():
+    assert np.isclose(grad(cube)(2.0), 60.0)
+    assert np.isclose(grad(grad(cube))(2.0), 60.0)  # differentiates the rule
+
+
 def inner(x):
     return x * x * x
 

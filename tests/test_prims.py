@@ -880,3 +880,21 @@ def test_math_impls_compile_with_numba():
     for p in P.PRIMITIVES:
         if p in vars(P.pymath).values():  # math.exp...: pymath_rest's need not compile
             assert numba.njit(p.impl)(0.5) == p.impl(0.5), p.name
+
+
+@dataclasses.dataclass
+class _Pair:
+    a: float
+    b: float
+
+
+def test_sensitivity_rules_accept_a_primal_that_may_be_zero():
+    # Under second order, the primal of getitem's backpropagator is itself
+    # a sensitivity (`T|ZERO`): ZERO there would raise at run time, so the
+    # rule may assume the T.
+    maybe = T.OrZero(T.Tuple([T.Float, T.ZeroType]))
+    assert P.getitem_sens.infer(maybe, T.Const(0), T.Float) == \
+        T.Tuple([T.Float, T.ZeroType])
+    record = T.OrZero(T.typeof(_Pair(1.0, 2.0)))
+    assert P.getattr_sens.infer(record, T.Const("a"), T.Float) == \
+        T.Record(_Pair, [("a", T.Float), ("b", T.ZeroType)])

@@ -177,9 +177,13 @@ for v in (-2.0, 0.0, 3.0):
 #
 # The production VM compiles straight-line runs of *scalar* primitives
 # (Python `float`/`int` arithmetic and `math.*`) into fused Numba kernels,
-# and runs every other primitive through its `impl`. A new primitive is
-# never fused: in a scalar loop that calls it, the arithmetic before the call
-# becomes a kernel, and `softplus` runs its `impl` between kernels.
+# and runs every other primitive through its `impl`. What it fuses is what
+# a primitive's `kernel` facet says: `add.kernel` is
+# `ScalarKernel("{0} + {1}", "arith")`, the source of one call in the
+# generated code and the kind of type rule and exactness guards it needs
+# (`myia/vm/emit.py`). `softplus` defines none, so it is not fused: in a
+# scalar loop that calls it, the arithmetic before the call becomes a
+# kernel, and `softplus` runs its `impl` between kernels.
 # `stage="kernels"` runs the function once on the production VM and lists the
 # kernels it compiled:
 
@@ -197,16 +201,16 @@ print("production VM:", myia.myia(softplus_series)(0.5, 50),
 print(myia.ir(softplus_series, 0.5, 50, stage="kernels"))
 
 # %% [markdown]
-# `Primitive(..., kernel=...)` is the place reserved for a hand-written Numba
-# version of a primitive, for when `numba.njit(impl)` will not do; in this
-# version of Myia the production VM does not read it yet (every primitive
-# defines it as `None`, and the kernels above come from the VM's own table of
-# scalar operations), so a new primitive leaves it out. What matters for
-# correctness already holds: the production VM, the debug VM and plain Python
-# agree on every result above.
+# A kind is a promise about Python's semantics ("math": a float function of
+# floats that CPython raises on where it gives NaN or infinity), so a
+# `ScalarKernel` only fits a primitive whose `impl` is exactly that
+# expression on Python scalars; `softplus`'s `np.logaddexp` is numpy's,
+# which can differ from libm in the last bit, so it stays unfused. Either way
+# the production VM, the debug VM and plain Python agree on every result
+# above.
 
 # %%
-print("kernel facet:", softplus.kernel)
+print("kernel facet:", softplus.kernel, "  add's:", myia.prims.add.kernel)
 
 # %% [markdown]
 # ## 2. A custom gradient with `defbprop`: a stable `logsumexp`

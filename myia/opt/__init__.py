@@ -31,6 +31,7 @@ from .rules import RULES, tuple_type
 from .typed import TYPED_RULES
 
 ROUNDS = 10
+FLATTEN_ROUNDS = 3
 
 
 def optimize(graph, rules=None, closures=False):
@@ -50,13 +51,18 @@ def optimize(graph, rules=None, closures=False):
             if again is not None:
                 g = again
                 mng = _optimized(g, table)
-        flat = clone(g, total=True)
-        if flatten_returns(GraphManager(flat)):
+        for _ in range(FLATTEN_ROUNDS):  # a flattened loop may let the next one go
+            flat = clone(g, total=True)
+            if not flatten_returns(GraphManager(flat)):
+                break
             _optimized(flat, Rules([*default, eta_reduce, fold_constant, inline_call]))
             again = _retyped(flat)
-            if again is not None:
-                g = again
-                mng = _optimized(g, table)
+            if again is None:
+                break
+            size, g = _size(mng), again
+            mng = _optimized(g, table)
+            if _size(mng) >= size:
+                break  # (kept: as small, and typed; another round would not help)
     if closures:
         guarded = _pin_guards(mng, g)
         if convert_closures(mng):
@@ -83,6 +89,10 @@ def _optimized(g, table):
     if guarded:
         _unpin_guards(mng, g)
     return mng
+
+
+def _size(mng):
+    return sum(len(nodes) for nodes in mng.nodes.values())
 
 
 def _typed(g):

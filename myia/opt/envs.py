@@ -58,11 +58,13 @@ def env_slots(mng):
     index = {id(k): i for i, k in enumerate(keys)}
     empty = (ZERO,) * len(keys)
     for g in list(mng.graphs):
+        if isinstance(g.output, Constant) and _holds_env(g.output.value):
+            mng.set_edge(g, "output", Constant(_slotted(g.output.value, empty)))
         for node in sorted(mng.nodes[g], key=_id):
             fn = node.inputs[0].value if isinstance(node.inputs[0], Constant) else None
             for k, x in enumerate(node.inputs):
-                if isinstance(x, Constant) and isinstance(x.value, Env):
-                    mng.set_edge(node, k, Constant(empty))
+                if isinstance(x, Constant) and _holds_env(x.value):
+                    mng.set_edge(node, k, Constant(_slotted(x.value, empty)))
             if fn is env_getitem:
                 e, key = node.inputs[1:3]
                 mng.replace(node, derived(node, getitem, e, index[id(key.value)]))
@@ -84,6 +86,9 @@ def _keys(mng):
     keys, seen = [], set()
     if any(has_env(_type(d)) for g in mng.graphs for d in g.defaults.values()):
         return None
+    if any(isinstance(g.output, Constant) and _holds_env(g.output.value, full=True)
+           for g in mng.graphs):
+        return None
     for node in sorted((n for g in mng.graphs for n in mng.nodes[g]), key=_id):
         f = node.inputs[0]
         fn = f.value if isinstance(f, Constant) else None
@@ -100,8 +105,8 @@ def _keys(mng):
                 seen.add(id(key.value))
                 keys.append(key.value)
         for k, x in enumerate(node.inputs[1:], 1):
-            if isinstance(x, Constant) and isinstance(x.value, Env) and x.value.items:
-                return None
+            if isinstance(x, Constant) and _holds_env(x.value, full=True):
+                return None  # an Env constant with items: not made by the program
             if not has_env(_type(x)) or fn is None or isinstance(fn, Graph):
                 continue  # not an Env, or a call: the callee sees it as a value
             if fn in _CARRIERS or (fn is getitem and k == 1) or (
@@ -109,6 +114,19 @@ def _keys(mng):
                 continue
             return None  # an Env given to another primitive
     return keys
+
+
+def _holds_env(v, full=False):
+    if isinstance(v, tuple):
+        return any(_holds_env(x, full) for x in v)
+    return isinstance(v, Env) and (bool(v.items) or not full)
+
+
+def _slotted(v, empty):
+    """Constant `v` with its (empty) Envs as tuples of ZERO."""
+    if isinstance(v, tuple):
+        return tuple(_slotted(x, empty) for x in v)
+    return empty if isinstance(v, Env) else v
 
 
 def _empty(node):

@@ -16,7 +16,11 @@ the program's result, a join of a function with a tuple) escapes and is
 left alone.  Graphs that may be called from the same place form a class
 and get the same new layout: the paths `(0, 1)` that some caller reads
 with constant `getitem`s and uses otherwise.  A caller that uses a whole
-result (or a tail call) keeps the class as it is.
+result (or a tail call) keeps the class as it is.  A graph that passes on
+another call's items keeps that call's order (then it is that call, and
+`eta_reduce` removes it), and an item whose reads only flow back into the
+same item of the class's results (a sensitivity a backward loop carries to
+the end, which the caller never reads) is dropped, with what computes it.
 """
 
 from .. import types as T
@@ -222,8 +226,11 @@ def _flatten(mng, members, calls):
         if None in got:
             return 0
         leaves[g] = got
-    if all(len(p) == 1 for p in paths) and [p[0] for p in paths] == list(range(_width(calls))):
-        return 0  # already flat, every item read
+    order = _forwarded(list(leaves.values()))
+    if order is not None:  # pass on another call's items in its order: they are its result
+        paths = [p for _, p in sorted(zip(order, paths))]
+    if all(len(p) == 1 for p in paths) and [p[0] for p in paths] == list(range(_width(calls, members))):
+        return _drop_dead_items(mng, members, calls, len(paths))  # flat, in order
     for g, got in leaves.items():
         nodes = [_materialise(g.output, p, g) for p in paths]
         mng.set_edge(g, "output", nodes[0] if len(nodes) == 1 else derived(
@@ -236,12 +243,79 @@ def _flatten(mng, members, calls):
             for node in read.get(p, ()):
                 new = call if len(paths) == 1 else derived(node, getitem, call, k)
                 mng.replace(node, new)
+    _drop_dead_items(mng, members, calls, len(paths))
     return 1
 
 
-def _width(calls):
+def _drop_dead_items(mng, members, calls, n):
+    """Drop item `k` of the (flat) results where what callers read of it
+    only goes back into item `k` of the members' results (a sensitivity a
+    backward loop carries but nothing outside it reads)."""
+    outs = [g.output for g in members]
+    if n < 2 or not all(_is_make_tuple(o) and len(o.inputs) == n + 1 for o in outs):
+        return 0
+    reads = {(c, k): [u for u, key in mng.uses.get(c, ()) if key == 1 and _is_getitem(u)
+                      and u.inputs[2].value == k] for c in calls for k in range(n)}
+    dead = [k for k in range(n) if not any(_flows_out(mng, r, {(o, k + 1) for o in outs})
+                                           for c in calls for r in reads[c, k])]
+    if not dead or len(dead) == n:
+        return 0
+    live = [k for k in range(n) if k not in dead]
+    for g, o in zip(members, outs):
+        items = [o.inputs[k + 1] for k in live]
+        mng.set_edge(g, "output", items[0] if len(items) == 1 else derived(
+            o, make_tuple, *items, abstract=_tuple_of(items), graph=g))
+    for c in calls:
+        a = getattr(c, "abstract", None)
+        c.abstract = None if not isinstance(a, T.Tuple) else (
+            a.items[live[0]] if len(live) == 1 else T.Tuple([a.items[k] for k in live]))
+        for new_k, k in enumerate(live):
+            for r in reads[c, k]:
+                mng.replace(r, c if len(live) == 1 else derived(r, getitem, c, new_k))
+    return 1
+
+
+def _flows_out(mng, node, sinks, limit=2000):
+    """Whether `node`'s value reaches anything but `sinks` (a call's argument
+    or a graph's result counts: it is not followed there)."""
+    seen, todo = {node}, [node]
+    while todo:
+        for user, key in mng.uses.get(todo.pop(), ()):
+            mng.work += 1
+            if (user, key) in sinks:
+                continue
+            if not isinstance(user, Apply) or len(seen) > limit or not (
+                    isinstance(user.inputs[0], Constant)
+                    and isinstance(user.inputs[0].value, Primitive)) or key == 0:
+                return True
+            if user not in seen:
+                seen.add(user)
+                todo.append(user)
+    return False
+
+
+def _forwarded(leaves):
+    """The item numbers `j` when every member's leaves are `c[j]` of one call
+    `c` (a backward loop passing on the next iteration's sensitivities)."""
+    order = None
+    for got in leaves:
+        if not all(isinstance(n, Apply) and _is_getitem(n) for n in got):
+            return None
+        js = [n.inputs[2].value for n in got]
+        base = {n.inputs[1] for n in got}
+        if len(base) != 1 or len(set(js)) != len(js) or order not in (None, js):
+            return None
+        order = js
+    return order
+
+
+def _width(calls, members):
+    """How many items the calls' results have (-1: not known)."""
     a = getattr(calls[0], "abstract", None)
-    return len(a.items) if isinstance(a, T.Tuple) else -1
+    if isinstance(a, T.Tuple):
+        return len(a.items)
+    widths = {len(g.output.inputs) - 1 if _is_make_tuple(g.output) else -1 for g in members}
+    return widths.pop() if len(widths) == 1 else -1
 
 
 def _walk(node, path):

@@ -42,8 +42,10 @@ def _expand_reduced(dout, shape, axis, keepdims):
     if not keepdims:
         axes = range(len(shape)) if axis is None else \
             [a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))]
-        dout = np.expand_dims(dout, tuple(axes)) if len(shape) else dout
-    return np.broadcast_to(dout, shape).copy()
+        dout = np.expand_dims(dout, tuple(axes)) if len(shape) and dout.ndim else dout
+    out = np.empty(shape, dout.dtype)  # a fresh array, as broadcast_to(...).copy()
+    out[...] = dout
+    return out
 
 
 def _bprop_expand_reduced(dout, shape, axis, keepdims, out, ddout):
@@ -401,15 +403,14 @@ ones_like.cuda_kernel = _cuda_like(1, _ones_like)
 
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undoes numpy broadcasting of a `shape` operand."""
-    x = np.asarray(x) if not np.isscalar(x) else x
-    if np.shape(x) == tuple(shape):
+    have, shape = np.shape(x), tuple(shape)
+    if have == shape:
         return x
-    lead = len(np.shape(x)) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and np.shape(x)[lead + i] != 1
-    )
-    r = np.sum(x, axis=axes, keepdims=True)
-    return np.reshape(r, shape)
+    lead = len(have) - len(shape)
+    ones = tuple(lead + i for i, n in enumerate(shape) if n == 1 and have[lead + i] != 1)
+    if not ones and lead > 0 and shape:  # leading axes only: the sum has the shape
+        return np.sum(x, axis=tuple(range(lead)))
+    return np.reshape(np.sum(x, axis=tuple(range(lead)) + ones, keepdims=True), shape)
 
 
 def _broadcast_to(x, shape):

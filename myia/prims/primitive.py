@@ -8,8 +8,9 @@
   build the rule of most numeric primitives from `impl` itself;
 * `bprop`: the backpropagator, a function in the Myia subset taking
   `(*inputs, out, dout)` (None for non-differentiable primitives);
-* `kernel`: a Numba kernel maker, when `numba.njit(impl)` will not do
-  (None: the backend compiles `impl`);
+* `kernel`: for a scalar operation the production VM fuses into Numba
+  code, a `ScalarKernel`: its source in generated code and the kind of its
+  type rule and guards (`myia/vm/emit.py`); None: the VM calls `impl`;
 * `static`: the parameters that must be compile-time constants (`axis`,
   `keepdims`, `dtype`, shapes).
 """
@@ -69,6 +70,24 @@ class Primitive:
 
     def __repr__(self):
         return f"P.{self.name}"
+
+
+class ScalarKernel:
+    """The kernel facet of a scalar primitive: `add.kernel("a", "b")` is `"a + b"`.
+
+    `template` spells one call in Numba-compiled Python; `kind` ("arith",
+    "div", "pow", "cmp", "logic" or "math") is what `myia/vm/emit.py` knows
+    of its result type and of the guards that keep it exact.
+    """
+
+    def __init__(self, template, kind):
+        self.template, self.kind = template, kind
+
+    def __call__(self, *names):
+        return self.template.format(*names)
+
+    def __repr__(self):
+        return f"ScalarKernel({self.template!r}, {self.kind!r})"
 
 
 def elementwise_cuda(prim, scalar=None):

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .primitive import Primitive
+from .primitive import Primitive, ScalarKernel
 from .rules import elementwise
 from .scalar import (_bprop_arctan, _bprop_cos, _bprop_cosh, _bprop_exp, _bprop_expm1,
                      _bprop_log1p, _bprop_sin, _bprop_sinh, _bprop_sqrt, _bprop_tan,
@@ -81,16 +81,27 @@ def _bprop_log(x, base, out, dout):
 
 
 math_log = Primitive("math.log", _log, infer=elementwise, bprop=_bprop_log)
-math_exp = Primitive("math.exp", _exp, infer=elementwise, bprop=_bprop_exp)
-math_log1p = Primitive("math.log1p", _log1p, infer=elementwise, bprop=_bprop_log1p)
-math_expm1 = Primitive("math.expm1", _expm1, infer=elementwise, bprop=_bprop_expm1)
-math_sqrt = Primitive("math.sqrt", _sqrt, infer=elementwise, bprop=_bprop_sqrt)
-math_sin = Primitive("math.sin", _sin, infer=elementwise, bprop=_bprop_sin)
-math_cos = Primitive("math.cos", _cos, infer=elementwise, bprop=_bprop_cos)
-math_tan = Primitive("math.tan", _tan, infer=elementwise, bprop=_bprop_tan)
-math_tanh = Primitive("math.tanh", _tanh, infer=elementwise, bprop=_bprop_tanh)
-math_sinh = Primitive("math.sinh", _sinh, infer=elementwise, bprop=_bprop_sinh)
-math_cosh = Primitive("math.cosh", _cosh, infer=elementwise, bprop=_bprop_cosh)
-math_atan = Primitive("math.atan", _atan, infer=elementwise, bprop=_bprop_arctan)
+math_exp = Primitive("math.exp", _exp, infer=elementwise, bprop=_bprop_exp,
+                     kernel=ScalarKernel("math.exp({0})", "math"))
+math_log1p = Primitive("math.log1p", _log1p, infer=elementwise, bprop=_bprop_log1p,
+                       kernel=ScalarKernel("math.log1p({0})", "math"))
+math_expm1 = Primitive("math.expm1", _expm1, infer=elementwise, bprop=_bprop_expm1,
+                       kernel=ScalarKernel("math.expm1({0})", "math"))
+math_sqrt = Primitive("math.sqrt", _sqrt, infer=elementwise, bprop=_bprop_sqrt,
+                      kernel=ScalarKernel("math.sqrt({0})", "math"))
+math_sin = Primitive("math.sin", _sin, infer=elementwise, bprop=_bprop_sin,
+                     kernel=ScalarKernel("math.sin({0})", "math"))
+math_cos = Primitive("math.cos", _cos, infer=elementwise, bprop=_bprop_cos,
+                     kernel=ScalarKernel("math.cos({0})", "math"))
+math_tan = Primitive("math.tan", _tan, infer=elementwise, bprop=_bprop_tan,
+                     kernel=ScalarKernel("math.tan({0})", "math"))
+math_tanh = Primitive("math.tanh", _tanh, infer=elementwise, bprop=_bprop_tanh,
+                      kernel=ScalarKernel("math.tanh({0})", "math"))
+math_sinh = Primitive("math.sinh", _sinh, infer=elementwise, bprop=_bprop_sinh,
+                      kernel=ScalarKernel("math.sinh({0})", "math"))
+math_cosh = Primitive("math.cosh", _cosh, infer=elementwise, bprop=_bprop_cosh,
+                      kernel=ScalarKernel("math.cosh({0})", "math"))
+math_atan = Primitive("math.atan", _atan, infer=elementwise, bprop=_bprop_arctan,
+                      kernel=ScalarKernel("math.atan({0})", "math"))
 math_floor = Primitive("math.floor", _floor, infer=elementwise, differentiable=False)
 math_ceil = Primitive("math.ceil", _ceil, infer=elementwise, differentiable=False)

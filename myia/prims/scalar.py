@@ -10,16 +10,21 @@ import numpy as np
 
 from .. import types as T
 from ..errors import MyiaTypeError
-from .primitive import Primitive, elementwise_cuda, host_cuda
+from .primitive import Primitive, ScalarKernel, elementwise_cuda, host_cuda
 from .rules import elementwise, sampled
 from .values import ZERO
 from .array import shape, sum_to
 
 
-def _op(name, impl, dunder=None, bprop=None, differentiable=True, infer=elementwise):
+def _op(name, impl, dunder=None, bprop=None, differentiable=True, infer=elementwise,
+        kernel=None):
     rd = None if dunder is None else "__r" + dunder[2:]
     return Primitive(name, impl, infer=infer, bprop=bprop, dunder=dunder,
-                     rdunder=rd, differentiable=differentiable)
+                     rdunder=rd, differentiable=differentiable, kernel=kernel)
+
+
+def _k(template, kind):
+    return ScalarKernel(template, kind)
 
 
 def _add(x, y):
@@ -76,12 +81,14 @@ def _bprop_pow(x, y, out, dout):
     return (sum_to(dout * y * x ** (y - 1), shape(x)), sum_to(dy, shape(y)))
 
 
-add = _op("add", _add, "__add__", _bprop_add)
-sub = _op("sub", _sub, "__sub__", _bprop_sub)
-mul = _op("mul", _mul, "__mul__", _bprop_mul)
-truediv = _op("truediv", _truediv, "__truediv__", _bprop_truediv)
-floordiv = _op("floordiv", _floordiv, "__floordiv__", differentiable=False)
-mod = _op("mod", _mod, "__mod__", _bprop_mod)
+add = _op("add", _add, "__add__", _bprop_add, kernel=_k("{0} + {1}", "arith"))
+sub = _op("sub", _sub, "__sub__", _bprop_sub, kernel=_k("{0} - {1}", "arith"))
+mul = _op("mul", _mul, "__mul__", _bprop_mul, kernel=_k("{0} * {1}", "arith"))
+truediv = _op("truediv", _truediv, "__truediv__", _bprop_truediv,
+              kernel=_k("{0} / {1}", "div"))
+floordiv = _op("floordiv", _floordiv, "__floordiv__", differentiable=False,
+               kernel=_k("{0} // {1}", "arith"))
+mod = _op("mod", _mod, "__mod__", _bprop_mod, kernel=_k("{0} % {1}", "arith"))
 def _infer_pow(x, y):
     # `2 ** -1` is 0.5: for Python ints the type depends on the exponent's sign.
     if T.widen(x) is T.Int and T.widen(y) is T.Int and not (
@@ -92,7 +99,8 @@ def _infer_pow(x, y):
     return elementwise(pow_)(x, y)
 
 
-pow_ = _op("pow", _pow, "__pow__", _bprop_pow, infer=_infer_pow)
+pow_ = _op("pow", _pow, "__pow__", _bprop_pow, infer=_infer_pow,
+           kernel=_k("{0} ** {1}", "pow"))
 
 
 def _neg(x):
@@ -111,8 +119,10 @@ def _bprop_pos(x, out, dout):
     return (dout,)
 
 
-neg = Primitive("neg", _neg, infer=elementwise, bprop=_bprop_neg, dunder="__neg__")
-pos = Primitive("pos", _pos, infer=elementwise, bprop=_bprop_pos, dunder="__pos__")
+neg = Primitive("neg", _neg, infer=elementwise, bprop=_bprop_neg, dunder="__neg__",
+                kernel=_k("-{0}", "arith"))
+pos = Primitive("pos", _pos, infer=elementwise, bprop=_bprop_pos, dunder="__pos__",
+                kernel=_k("+{0}", "arith"))
 
 
 def _lt(x, y):
@@ -140,16 +150,18 @@ def _ne(x, y):
 
 
 lt = Primitive("lt", _lt, infer=elementwise, dunder="__lt__", rdunder="__gt__",
-                differentiable=False)
+               differentiable=False, kernel=_k("{0} < {1}", "cmp"))
 le = Primitive("le", _le, infer=elementwise, dunder="__le__", rdunder="__ge__",
-                differentiable=False)
+               differentiable=False, kernel=_k("{0} <= {1}", "cmp"))
 gt = Primitive("gt", _gt, infer=elementwise, dunder="__gt__", rdunder="__lt__",
-                differentiable=False)
+               differentiable=False, kernel=_k("{0} > {1}", "cmp"))
 ge = Primitive("ge", _ge, infer=elementwise, dunder="__ge__", rdunder="__le__",
-                differentiable=False)
+               differentiable=False, kernel=_k("{0} >= {1}", "cmp"))
 # `==` on dataclasses keeps Python's generated field-by-field comparison.
-eq = Primitive("eq", _eq, infer=elementwise, differentiable=False)
-ne = Primitive("ne", _ne, infer=elementwise, differentiable=False)
+eq = Primitive("eq", _eq, infer=elementwise, differentiable=False,
+               kernel=_k("{0} == {1}", "cmp"))
+ne = Primitive("ne", _ne, infer=elementwise, differentiable=False,
+               kernel=_k("{0} != {1}", "cmp"))
 
 
 def _not(x):
@@ -164,8 +176,10 @@ def _truth(x):
     return bool(x)
 
 
-not_ = Primitive("not", _not, infer=elementwise, differentiable=False)
-truth = Primitive("truth", _truth, infer=elementwise, differentiable=False)
+not_ = Primitive("not", _not, infer=elementwise, differentiable=False,
+                 kernel=_k("not {0}", "logic"))
+truth = Primitive("truth", _truth, infer=elementwise, differentiable=False,
+                  kernel=_k("bool({0})", "logic"))
 
 
 def _bitand(x, y):
@@ -346,7 +360,8 @@ tanh = Primitive("tanh", _tanh, infer=elementwise, bprop=_bprop_tanh)
 sinh = Primitive("sinh", _sinh, infer=elementwise, bprop=_bprop_sinh)
 cosh = Primitive("cosh", _cosh, infer=elementwise, bprop=_bprop_cosh)
 arctan = Primitive("arctan", _arctan, infer=elementwise, bprop=_bprop_arctan)
-abs_ = Primitive("abs", _abs, infer=elementwise, bprop=_bprop_abs, dunder="__abs__")
+abs_ = Primitive("abs", _abs, infer=elementwise, bprop=_bprop_abs, dunder="__abs__",
+                 kernel=_k("abs({0})", "arith"))
 floor = Primitive("floor", _floor, infer=elementwise, differentiable=False)
 ceil = Primitive("ceil", _ceil, infer=elementwise, differentiable=False)
 sign = Primitive("sign", _sign, infer=elementwise, differentiable=False)

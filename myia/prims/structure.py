@@ -374,6 +374,7 @@ def _bprop_getitem_sens(x, index, dout, out, ddout):
 
 
 def _infer_getitem_sens(x, index, dout):
+    x = T.strip_zero(x)  # (the primal: a sensitivity, under second order)
     if isinstance(x, T.Tuple) and not T.is_static(index):  # any item may get dout
         return T.Tuple(T.join(T.ZeroType, dout) for _ in x.items)
     if isinstance(x, T.Tuple):
@@ -424,6 +425,7 @@ def _bprop_getattr_sens(x, name, dout, out, ddout):
 
 
 def _infer_getattr_sens(x, name, dout):
+    x = T.strip_zero(x)  # (the primal: a sensitivity, under second order)
     n = _static(name, "an attribute name")
     if isinstance(x, T.Record) and x.field(n) is None:  # a method: (∂method, ∂x)
         if dout is T.ZeroType:

@@ -4,9 +4,8 @@ It runs graphs exactly as parsed (or as AD produced them), with an explicit
 stack of `Frame`s instead of Python recursion, so a user's recursion 20,000
 deep does not overflow and execution can pause after any step.  One `step()`
 does one thing: evaluate one `Apply` (a primitive call, or entering a graph
-call), or return from a frame.  Each step is reported to an optional
-observer as an `Event`, and can be recorded: programs are pure, so the
-recorded values are the whole history.
+call), or return from a frame, and `step()` says what it did as an `Event`.
+Each graph is lowered once (`_lower`), so a step does no type tests on the IR.
 
 Calls in tail position reuse the caller's place on the stack, so a loop of N
 iterations (a tail-recursive header graph) runs in constant stack space.
@@ -54,8 +53,8 @@ class Frame:
         caller, call_node: where the result goes (None for the first frame).
     """
 
-    __slots__ = ("graph", "env", "values", "nodes", "pc", "caller", "call_node", "id",
-                 "depth")
+    __slots__ = ("graph", "env", "values", "nodes", "code", "pc", "caller", "call_node",
+                 "id", "depth")
 
     def __init__(self, graph, env, args, caller, call_node, nodes, ident):
         self.depth = 1 if caller is None else caller.depth + 1
@@ -63,6 +62,7 @@ class Frame:
         self.env = env
         self.values = dict(zip(graph.parameters, args))
         self.nodes = nodes
+        self.code = _code[graph]
         self.pc = 0
         self.caller = caller
         self.call_node = call_node
@@ -97,6 +97,7 @@ class Event:
 
 _nodes = {}
 _owners = {}
+_code = {}
 _limit = [100_000]
 
 
@@ -132,6 +133,30 @@ def _analyze(graph):
     for g in m.graphs:
         _nodes.setdefault(g, m.nodes[g])
         _owners.setdefault(g, frozenset(n.graph for n in m.free_variables[g]))
+    for g in m.graphs:
+        if g not in _code:
+            _code[g] = [_lower(g, n, n is g.output and i == len(_nodes[g]) - 1)
+                        for i, n in enumerate(_nodes[g])]
+
+
+def _lower(graph, node, tail):
+    """`(node, fn kind, fn, refs, locals, tail, dunder)` for `_step`; a ref is
+    `(kind, x)`: 0 constant, 1 node of `graph`, 2 free variable, 3 graph to
+    close over; `locals`: the inputs if all are kind 1; `dunder`: see `_dunder`."""
+    refs = []
+    for i in node.inputs:
+        if not isinstance(i, Constant):
+            refs.append((1 if i.graph is graph else 2, i))
+        elif not isinstance(i.value, Graph):
+            refs.append((0, i.value))
+        elif _owners.get(i.value, True):  # nested in a frame, or not analyzed yet
+            refs.append((3, i.value))
+        else:
+            refs.append((0, Closure(i.value, None)))
+    (fk, fx), refs = refs[0], tuple(refs[1:])
+    local = tuple(x for _, x in refs) if all(k == 1 for k, _ in refs) else None
+    dunder = isinstance(fx, Primitive) and fx is not switch and fx.dunder is not None
+    return node, fk, fx, refs, local, tail, dunder
 
 
 def graph_nodes(graph):
@@ -198,17 +223,9 @@ def user_error(exc, node):
 
 
 class DebugVM:
-    """Runs graphs one step at a time.
+    """Runs graphs one step at a time: `DebugVM().run(graph, args)`."""
 
-    Args:
-        observer: called with each `Event`.
-        record: keep every `Event` in `trace`.
-    """
-
-    def __init__(self, observer=None, record=False):
-        self.observer = observer
-        self.record = record
-        self.trace = []
+    def __init__(self):
         self.steps = 0
         self.frame = None
         self.finished = False
@@ -221,7 +238,7 @@ class DebugVM:
         """Run `fn` on `args` to completion and return its result."""
         self.start(fn, args)
         while not self.finished:
-            self.step()
+            self._step()
         return self.result
 
     def start(self, fn, args):
@@ -238,49 +255,69 @@ class DebugVM:
         if self.finished:
             return None
         frame = self.frame
+        pc = frame.pc
+        kind = self._step()
+        if kind == "return":
+            return Event(kind, self.steps, frame, frame.call_node,
+                         self.value(frame, frame.graph.output))
+        node = frame.nodes[pc]
+        return Event(kind, self.steps, self.frame, node, frame.values.get(node))
+
+    def _step(self):
+        """Do one step; return its kind ("node", "call" or "return")."""
+        frame = self.frame
         self.steps += 1
-        if frame.pc < len(frame.nodes):
-            node = frame.nodes[frame.pc]
-            fn = self.value(frame, node.inputs[0])
-            args = [self.value(frame, i) for i in node.inputs[1:]]
-            tail = node is frame.graph.output and frame.pc == len(frame.nodes) - 1
+        pc = frame.pc
+        code = frame.code
+        if pc < len(code):
+            node, fk, fx, refs, local, tail, dunder = code[pc]
+            vals = frame.values
+            if local is not None:
+                args = list(map(vals.__getitem__, local))
+            else:
+                args = [x if k == 0 else vals[x] if k == 1 else self._ref(frame, k, x)
+                        for k, x in refs]
+            if fk == 0 and fx.__class__ is Primitive and not (dunder and _records(args)):
+                try:
+                    vals[node] = fx.impl(*args)
+                except Exception as e:  # a user's bad values: locate them
+                    raise user_error(e, user_node(frame, node)) from None
+                frame.pc = pc + 1
+                return "node"
+            fn = fx if fk == 0 else vals[fx] if fk == 1 else self._ref(frame, fk, fx)
             done = self._call(fn, args, frame, node, tail)
             if done is None:
-                return self._emit("call", self.frame, node)
-            frame.values[node] = done[0]
-            frame.pc += 1
-            return self._emit("node", frame, node, done[0])
+                return "call"
+            vals[node] = done[0]
+            frame.pc = pc + 1
+            return "node"
         result = self.value(frame, frame.graph.output)
-        self.frame = frame.caller
-        if frame.caller is None:
+        caller = self.frame = frame.caller
+        if caller is None:
             self.finished, self.result = True, result
         else:
-            frame.caller.values[frame.call_node] = result
-            frame.caller.pc += 1
-        return self._emit("return", frame, frame.call_node, result)
-
-    def _emit(self, kind, frame, node=None, value=None):
-        ev = Event(kind, self.steps, frame, node, value)
-        if self.record:
-            self.trace.append(ev)
-        if self.observer is not None:
-            self.observer(ev)
-        return ev
+            caller.values[frame.call_node] = result
+            caller.pc += 1
+        return "return"
 
     # ----- values and calls -------------------------------------------------
+
+    def _ref(self, frame, kind, x):
+        """A free variable (kind 2) or a graph made a closure (kind 3)."""
+        if kind == 2:
+            return frame.lookup(x)
+        # The enclosing frames are innermost first, so the first one
+        # owning a free variable of x is the one x is nested in.
+        owners = graph_owners(x)
+        env = frame if owners else None
+        while env is not None and env.graph not in owners:
+            env = env.env
+        return Closure(x, env)
 
     def value(self, frame, node):
         if isinstance(node, Constant):
             v = node.value
-            if isinstance(v, Graph):
-                # The enclosing frames are innermost first, so the first one
-                # owning a free variable of v is the one v is nested in.
-                owners = graph_owners(v)
-                env = frame if owners else None
-                while env is not None and env.graph not in owners:
-                    env = env.env
-                return Closure(v, env)
-            return v
+            return self._ref(frame, 3, v) if isinstance(v, Graph) else v
         return frame.lookup(node)
 
     def _as_callable(self, fn):
@@ -290,6 +327,8 @@ class DebugVM:
 
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
+        if fn.__class__ is Closure and len(args) == _arity(fn.graph):
+            return self._enter(fn, args, frame, node, tail)
         kw = {}
         ncall = len(args)
         while isinstance(fn, Partial):
@@ -327,6 +366,11 @@ class DebugVM:
             raise MyiaTypeError(
                 f"{g.name}() takes {len(g.parameters)} arguments but {len(args)} "
                 "were given", _loc(user_node(frame, node)))
+        return self._enter(fn, args, frame, node, tail)
+
+    def _enter(self, fn, args, frame, node, tail):
+        """Push the frame of a closure called with exactly its parameters."""
+        g = fn.graph
         if tail and _in_library(g.debug.loc):
             tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)
@@ -341,6 +385,18 @@ class DebugVM:
         through its keyword adapter (see `calls.keyword_call`)."""
         adapter, flat = keyword_call(fn, args, kw, nbound, node)
         return self._call(Closure(adapter, None), [fn, *flat], frame, node, tail)
+
+
+_arities = {}
+
+
+def _arity(graph):
+    """The argument count a call of `graph` needs nothing bound for (or -1)."""
+    if graph not in _arities:
+        n, fn = len(graph.parameters), Closure(graph, None)
+        sig = signature(fn, None) if is_forward(fn) else None
+        _arities[graph] = n if sig is None or len(sig[1]) <= n or sig[4] else -1
+    return _arities[graph]
 
 
 def _default_values(closure):
@@ -364,6 +420,11 @@ def _default_values(closure):
 
 def _loc(node):
     return node.loc if node is not None else None
+
+
+def _records(args):
+    """Whether an operand of an operator call is a record (it may override it)."""
+    return any(dataclasses.is_dataclass(a.__class__) for a in args[:2])
 
 
 def _dunder(prim, args):

@@ -2,7 +2,9 @@
 
 Kernels (kernels.py) and native loops (native.py) are generated Python
 compiled by `numba.njit`.  Both write each primitive call the way this module
-says, for Python scalar operands (`float`, `int`, `bool`):
+says, for Python scalar operands (`float`, `int`, `bool`), from the
+primitive's kernel facet (`add.kernel`, a `ScalarKernel("{0} + {1}", "arith")`
+defined beside `add` in myia/prims/scalar.py):
 
     add(s, mul(x, i))   with s, x: float, i: int   ->
         r4 = r0 * r2
@@ -26,7 +28,8 @@ infinite from finite ones (Python raises there: `math.exp(1000)`,
 (`np.exp`) are not here: numpy's results differ from libm's in the last bit.
 """
 
-from .. import prims as P
+from ..prims import Primitive
+from ..prims.primitive import ScalarKernel
 
 SCALARS = {float: "float64", int: "int64", bool: "boolean"}
 ZEROS = {float: "0.0", int: "0", bool: "False"}
@@ -34,21 +37,13 @@ DECLINE = "raise ArithmeticError('Python decides')"
 _LIMIT = 9.0e18  # below 2**63
 _EXACT = 2.0 ** 53
 
-# primitive -> (source template, kind); see `result_type` for the kinds.
-FUSIBLE = {
-    P.add: ("{0} + {1}", "arith"), P.sub: ("{0} - {1}", "arith"),
-    P.mul: ("{0} * {1}", "arith"), P.floordiv: ("{0} // {1}", "arith"),
-    P.mod: ("{0} % {1}", "arith"), P.neg: ("-{0}", "arith"), P.pos: ("+{0}", "arith"),
-    P.abs_: ("abs({0})", "arith"), P.truediv: ("{0} / {1}", "div"),
-    P.pow_: ("{0} ** {1}", "pow"),
-    P.lt: ("{0} < {1}", "cmp"), P.le: ("{0} <= {1}", "cmp"), P.gt: ("{0} > {1}", "cmp"),
-    P.ge: ("{0} >= {1}", "cmp"), P.eq: ("{0} == {1}", "cmp"), P.ne: ("{0} != {1}", "cmp"),
-    P.not_: ("not {0}", "logic"), P.truth: ("bool({0})", "logic"),
-    **{p: (f"math.{p.name[5:]}({{0}})", "math") for p in (
-        P.math_exp, P.math_log1p, P.math_expm1, P.math_sqrt, P.math_sin, P.math_cos,
-        P.math_tan, P.math_tanh, P.math_sinh, P.math_cosh, P.math_atan)},
-}
 _NUMBERS = (int, float)
+
+
+def scalar_kernel(value):
+    """Whether `value` is a primitive with a scalar kernel facet (`ScalarKernel`,
+    defined beside the primitive: `myia/prims/scalar.py`, `pymath.py`)."""
+    return isinstance(value, Primitive) and isinstance(value.kernel, ScalarKernel)
 
 
 def result_type(prim, types):
@@ -59,7 +54,7 @@ def result_type(prim, types):
     arithmetic and int powers (whose type depends on the exponent's sign)
     are left to the VM.
     """
-    kind = FUSIBLE[prim][1]
+    kind = prim.kernel.kind
     if kind == "logic":
         return bool if all(t in SCALARS for t in types) else None
     if not all(t in _NUMBERS for t in types):
@@ -79,7 +74,7 @@ def literal(v):
 
 def op_lines(prim, dest, names, types, where=""):
     """Source lines computing `dest = prim(*names)`, operands of `types`."""
-    template, kind = FUSIBLE[prim]
+    kind = prim.kernel.kind
     out = result_type(prim, types)
     names = list(names)
     checks = []
@@ -90,7 +85,7 @@ def op_lines(prim, dest, names, types, where=""):
     if kind == "pow" and types[1] is int:
         names[1] = f"float({names[1]})"  # Python's float ** int is C pow()
     if kind == "arith" and out is int:
-        sym = template.replace("{0}", "").replace("{1}", "").strip()
+        sym = prim.kernel("", "").strip()
         if len(names) == 2 and sym in ("+", "-", "*"):
             checks.append(f"abs(float({names[0]}) {sym} float({names[1]})) > {_LIMIT!r}")
         else:
@@ -102,7 +97,7 @@ def op_lines(prim, dest, names, types, where=""):
     lines = []
     for c in checks:
         lines += [f"if {c}:", f"    {DECLINE}"]
-    lines.append(f"{dest} = {template.format(*names)}{where}")
+    lines.append(f"{dest} = {prim.kernel(*names)}{where}")
     if kind in ("math", "pow"):
         finite = " and ".join(f"math.isfinite({n})" for n in names)
         nonan = " and ".join(f"not math.isnan({n})" for n in names)

@@ -29,7 +29,7 @@ import os
 import sys
 
 
-from .emit import FUSIBLE, SCALARS, op_lines, result_type, where
+from .emit import SCALARS, op_lines, result_type, scalar_kernel, where
 
 HOT = 2  # runs with the same input types before a segment is compiled
 
@@ -56,33 +56,45 @@ class Segment:
         self.compiled = {}
         self.seen = {}
         self.sources = {}
+        self.key = None  # typed graphs: the input types, fixed
 
 
-def fusible(inst, VM):
-    """Whether instruction `inst` may join a segment."""
+def fusible(inst, VM, types=None):
+    """Whether instruction `inst` may join a segment (with `types`, the Python
+    scalar type of each register of a typed graph: only if they are all known
+    and Python's rule gives the result's)."""
     if inst[0] not in (VM.inst_prim1, VM.inst_prim2, VM.inst_op1, VM.inst_op2):
         return False
-    fn = inst[-1].inputs[0]
-    return getattr(fn, "value", None) in FUSIBLE
+    prim = getattr(inst[-1].inputs[0], "value", None)
+    if not scalar_kernel(prim):
+        return False
+    if types is None:
+        return True
+    ins = [types.get(s) for s in operands(inst)]
+    return None not in ins and types.get(inst[1]) is result_type(prim, ins) is not None
 
 
-def fuse(insts, readers, rest, base, VM):
+def fuse(insts, readers, rest, base, VM, types=None):
     """`insts` with an `inst_kernel` before each maximal run of fusible ones.
 
     `readers[r]` is the set of nodes reading register `r` outside their own
     instruction (None: read by something other than a node of this graph,
-    a nested graph or the return).
+    a nested graph or the return).  `types` (typed graphs): register ->
+    Python scalar type, which fixes each kernel's signature when lowered.
     """
     out, run = [], []
     for inst in [*insts, None]:
-        if inst is not None and fusible(inst, VM):
+        if inst is not None and fusible(inst, VM, types):
             run.append(inst)
             continue
         if len(run) >= 2:
             mine = {i[-1] for i in run}
             elsewhere = {i[1] for i in run
                          if readers.get(i[1]) is None or readers[i[1]] - mine}
-            out.append((VM.inst_kernel, segment(run, elsewhere, rest, base)))
+            seg = segment(run, elsewhere, rest, base)
+            if types is not None:
+                seg.key = tuple(types[s] for s in seg.ins)
+            out.append((VM.inst_kernel, seg))
         out.extend(run)
         run = []
         if inst is not None:

@@ -30,6 +30,7 @@ Instruction kinds are the `inst_<name>` methods of `ProductionVM`
 import operator
 import os
 
+from .. import types as T
 from ..ir import Apply, Constant, Graph, Manager
 from ..prims import Primitive, switch
 from . import kernels, native
@@ -194,10 +195,18 @@ class _Lowering:
             self.emit(self.VM.inst_return, self.operand(out))
         code = self.code
         code.rest = self.rest
-        code.insts = kernels.fuse(self.insts, self.readers(), self.rest, self.base, self.VM)
+        code.insts = kernels.fuse(self.insts, self.readers(), self.rest, self.base, self.VM,
+                                  self.scalar_types())
         code.slots = self.slot
         code.nodes = self.nodes
         code.branches = self.branches
+
+    def scalar_types(self):
+        """Register -> Python scalar type, from `.abstract` in a typed graph (else None)."""
+        if not all(getattr(n, "abstract", None) is not None for n in self.nodes):
+            return None
+        return {s: _PYTHON.get(T.widen(n.abstract)) for n, s in self.slot.items()
+                if getattr(n, "abstract", None) is not None}
 
     def readers(self):
         """Register -> the nodes reading it (None: read by a closure or the return)."""
@@ -223,10 +232,16 @@ class _Lowering:
                       gather(self.fv_slots(cb)), gather([self.operand(x) for x in args]), n,
                       fn)
         elif isinstance(fn, Constant) and isinstance(fn.value, Primitive) \
-                and fn.value.dunder is None and len(args) <= 3:
+                and (fn.value.dunder is None or _plain(n)):
+            # No operand can override it: untyped, a primitive without a special
+            # method; typed, one whose operands' types have none (monomorphize
+            # made the others calls of the methods).
             ops = [self.operand(x) for x in args]
-            kind = (VM.inst_prim0, VM.inst_prim1, VM.inst_prim2, VM.inst_prim3)[len(args)]
-            self.emit(kind, dest, fn.value.impl, *ops, n)
+            if len(args) <= 3:
+                kind = (VM.inst_prim0, VM.inst_prim1, VM.inst_prim2, VM.inst_prim3)[len(args)]
+                self.emit(kind, dest, fn.value.impl, *ops, n)
+            else:
+                self.emit(VM.inst_prim, dest, fn.value.impl, gather(ops), n)
         elif isinstance(fn, Constant) and isinstance(fn.value, Primitive) \
                 and 1 <= len(args) <= 2:
             # An operator: a dataclass operand may override it (`__add__`).
@@ -246,6 +261,18 @@ class _Lowering:
         if tail:
             # Runs only when the tail call could not replace the frame.
             self.emit(VM.inst_return, dest)
+
+
+_PYTHON = {T.Float: float, T.Int: int, T.Bool: bool}
+_NO_METHODS = (T.Scalar, T.Array, T.Tuple, T.EnvT)
+
+
+def _plain(node):
+    """Whether a typed node's operands are of types without special methods."""
+    return getattr(node, "abstract", None) is not None and all(
+        (a := T.widen(T.strip_zero(getattr(x, "abstract", None) or T.Bottom))) in _PYTHON
+        or isinstance(a, _NO_METHODS) or a in (T.NoneType, T.ZeroType)
+        for x in node.inputs[1:])
 
 
 def _is_switch(n):

@@ -38,7 +38,7 @@ declines the loop.
 """
 
 from ..ir import Apply, Constant, Graph
-from .emit import FUSIBLE, SCALARS, ZEROS, literal, op_lines, result_type, where
+from .emit import SCALARS, ZEROS, literal, op_lines, result_type, scalar_kernel, where
 from .kernels import HOT, compile_source
 
 BUDGET = 1 << 20  # iterations of the header between returns to the VM
@@ -106,7 +106,7 @@ def _edges(g, nodes, branches):
     out = g.output
     for n in nodes:
         fn = n.inputs[0]
-        if n in branches or (isinstance(fn, Constant) and fn.value in FUSIBLE
+        if n in branches or (isinstance(fn, Constant) and scalar_kernel(fn.value)
                              and all(_scalar(a) for a in n.inputs[1:])):
             continue
         if n is out and n is nodes[-1]:
@@ -157,7 +157,7 @@ def infer(loop, key):
         done.add(g)
         for n in loop.members[g]:
             fn = n.inputs[0]
-            if isinstance(fn, Constant) and fn.value in FUSIBLE:
+            if isinstance(fn, Constant) and scalar_kernel(fn.value):
                 t = result_type(fn.value, [type_of(a) for a in n.inputs[1:]])
                 if t is None:
                     return None
@@ -181,7 +181,7 @@ def _tail_call(g):
     out = g.output
     if isinstance(out, Apply) and out.graph is g:
         fn = out.inputs[0]
-        if not (isinstance(fn, Constant) and fn.value in FUSIBLE):
+        if not (isinstance(fn, Constant) and scalar_kernel(fn.value)):
             return out
     return None
 
@@ -212,7 +212,7 @@ def generate(loop, types):
         body = []
         for n in nodes:
             fn = n.inputs[0]
-            if isinstance(fn, Constant) and fn.value in FUSIBLE:
+            if isinstance(fn, Constant) and scalar_kernel(fn.value):
                 ops = n.inputs[1:]
                 body += op_lines(fn.value, _var(n), [_name(a) for a in ops],
                                  [_type(a, types) for a in ops], where(n))

@@ -13,7 +13,7 @@ and an `Env{x, n}` is a presence flag and a value per key, so
 
 from .. import prims as P, types as T
 from .defun import _ZEROS, Decline, Machine, Val, _keys, kinds
-from .emit import FUSIBLE, op_lines, result_type, where
+from .emit import op_lines, result_type, scalar_kernel, where
 
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
 _READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
@@ -37,7 +37,7 @@ class Prims(Machine):
         p, ins = n.inputs[0].value, n.inputs[1:]
         vals = [self.value(a, env) for a in ins]
         to = n.abstract
-        if p in FUSIBLE:
+        if scalar_kernel(p):
             ops = [self.scalar(v, out, ind) for v in vals]
             t = result_type(p, [x[1] for x in ops])
             if t is None:

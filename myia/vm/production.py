@@ -147,6 +147,15 @@ class ProductionVM:
             raise user_error(e, user_node(f, node)) from None
         return f
 
+    def inst_prim(self, f, inst):
+        _, d, impl, args, node = inst
+        r = f.regs
+        try:
+            r[d] = impl(*args(r))
+        except Exception as e:
+            raise user_error(e, user_node(f, node)) from None
+        return f
+
     def inst_op1(self, f, inst):
         """A unary operator: the primitive, unless a dataclass overrides it."""
         _, d, prim, a, node = inst
@@ -186,7 +195,7 @@ class ProductionVM:
         """
         seg = inst[1]
         args = seg.gather_ins(f.regs)
-        key = tuple(map(type, args))
+        key = seg.key or tuple(map(type, args))  # typed: known when lowered
         kernel = seg.compiled.get(key, _MISSING)
         if kernel is _MISSING:
             on_miss(seg, key)
@@ -402,7 +411,7 @@ def kernel_listing(graph, args):
 
 
 def compile(graph):
-    """A Python callable running `graph` on the production VM.
+    """A Python callable running `graph` (untyped, or typed) on the production VM.
 
     A program of scalars with loops or recursion (a gradient's chain of
     backpropagators among them) runs as one native function per signature
@@ -418,3 +427,14 @@ def compile(graph):
         return out
 
     return run
+
+
+def compile_typed(graph):
+    """The program of a typed, optimized graph (`pipeline.typed_program`).
+
+    Every node of `graph` (and of the graphs it reaches) has its `.abstract`
+    for the arguments' signature; lowering reads them (lower.py).  This is
+    where a compiler of whole typed graphs would be tried first, this VM
+    being what it declines to.
+    """
+    return compile(graph)

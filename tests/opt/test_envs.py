@@ -60,3 +60,20 @@ def test_envs_stay_where_slots_would_not_be_exact():
         before = listing(g)
         out, done = apply_pass(g, env_slots)
         assert not done and listing(out) == before
+
+
+def test_empty_envs_inside_constants_become_slots():
+    # A backpropagator with nothing to send returns the constant `(Env(),)`.
+    def build(g, x):
+        typed(x, F)
+        a = g.add_parameter("a")
+        g.parameters[:] = [x]
+        e = typed(g.apply(P.env_setitem, Constant(NEWENV), Constant(a), x), T.EnvT({a}))
+        t = typed(g.apply(P.make_tuple, e, Constant((NEWENV,))),
+                  T.Tuple([T.EnvT({a}), T.Tuple([T.EnvT(())])]))
+        return typed(g.apply(P.getitem, t, 1), T.Tuple([T.EnvT(())]))
+    g = make(build)
+    g.output.abstract = None  # (the result may hold an Env: give it no type to check)
+    out, done = apply_pass(g, env_slots)
+    assert done and "Env()" not in listing(out)
+    assert DebugVM().run(out, (2.5,)) == ((ZERO,),)

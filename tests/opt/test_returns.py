@@ -95,3 +95,53 @@ def test_eta_reduce():
                           "graph w(d)\n  %2 = k(d)\n  return %2\n")
     out = apply_rules(g, [eta_reduce])
     assert listing(out) == "graph f(k, x)\n  %1 = make_tuple(k, x)\n  return %1\n"
+
+
+def test_a_graph_passing_on_another_calls_items_keeps_their_order():
+    b = Graph()
+    b.debug.name = "b"
+    z = b.add_parameter("z")
+    b.output = b.apply(P.make_tuple, z, b.apply(P.mul, z, 2.0))
+    a = Graph()
+    a.debug.name = "a"
+    y = a.add_parameter("y")
+    c = a.apply(b, y)
+    a.output = a.apply(P.make_tuple, a.apply(P.getitem, c, 1), a.apply(P.getitem, c, 0))
+
+    def build(g, x):
+        r = g.apply(a, x)
+        return g.apply(P.sub, g.apply(P.getitem, r, 0), g.apply(P.getitem, r, 1))
+    g = make(build)
+    out, done = apply_pass(g, flatten_returns)
+    assert done == 1
+    text = listing(out)
+    # a returns b's items in b's order (so a(y) is b(y)); f reads them swapped.
+    assert "  %4 = sub(%3, %2)\n" in text and "graph a(y)\n  %5 = @b(y)\n" \
+        "  %6 = getitem(%5, 1)\n  %7 = getitem(%5, 0)\n  %8 = make_tuple(%7, %6)\n" in text
+    assert DebugVM().run(out, (1.5,)) == DebugVM().run(g, (1.5,)) == 1.5
+
+
+def test_an_item_only_a_loop_carries_is_dropped():
+    # body(d, n) = (r[0] + d, r[1] * 2.0) with r the next iteration's; the
+    # caller reads item 0 only, so item 1 (and its products) goes.
+    body, exit_ = Graph(), Graph()
+    body.debug.name, exit_.debug.name = "body", "exit"
+    d, n = body.add_parameter("d"), body.add_parameter("n")
+    k = body.apply(P.switch, body.apply(P.lt, 1, n), body, exit_)
+    r = body.apply(k, d, body.apply(P.sub, n, 1))
+    body.output = body.apply(P.make_tuple, body.apply(P.add, body.apply(P.getitem, r, 0), d),
+                             body.apply(P.mul, body.apply(P.getitem, r, 1), 2.0))
+    e, m = exit_.add_parameter("e"), exit_.add_parameter("m")
+    exit_.output = exit_.apply(P.make_tuple, e, 1.0)
+
+    def build(g, x, count):
+        fn = g.apply(P.switch, g.apply(P.lt, 0, count), body, exit_)
+        return g.apply(P.getitem, g.apply(fn, x, count), 0)
+    g = make(build, "x count")
+    out, done = apply_pass(g, flatten_returns)
+    assert done == 1
+    text = listing(out)
+    assert "mul" not in text and "graph exit(e, m)\n  return e\n" in text, text
+    check(out)
+    for count in (0, 1, 4):
+        assert DebugVM().run(out, (1.5, count)) == DebugVM().run(g, (1.5, count))

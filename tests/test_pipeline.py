@@ -1,0 +1,140 @@
+"""The production VM's typed run path (myia/pipeline.py): which signatures run
+the typed, optimized graph, which run untyped, and that both give CPython's
+answers and errors."""
+
+import numpy as np
+import pytest
+
+import myia
+from myia import pipeline, prims as P
+from myia.ir import Manager
+from myia.prims import Primitive
+from myia.prims.primitive import ScalarKernel
+from myia.prims.rules import elementwise
+from myia.vm import emit
+
+
+def poly(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x * i
+    return s
+
+
+def sumsq(x):
+    return np.sum(x * x)
+
+
+def unstable(x, c):
+    y = 1 if c else 1.5  # int on one path, float on the other
+    return x + y
+
+
+def adder(a):
+    def add(x):
+        return x + a
+    return add
+
+
+def returns_closure(a):
+    return adder(a)
+
+
+def calls_closure(a, x):
+    return adder(a)(x)
+
+
+def bad_add(x):
+    return x + (1, 2)
+
+
+def test_a_float_program_runs_typed():
+    f = myia.myia(poly)
+    assert f(1.5, 4) == poly(1.5, 4)
+    assert myia.explain_backend(f, 1.5, 4) == "typed: the optimized graph for (float, int)"
+    program = f._compiled[myia.api.signature((1.5, 4))]
+    assert program.typed is not None and program.reason is None
+    nodes = [n for ns in Manager(program.typed).nodes.values() for n in ns]
+    assert nodes and all(getattr(n, "abstract", None) is not None for n in nodes)
+
+
+def test_gradients_run_typed_per_signature():
+    g = myia.grad(myia.myia(poly))
+    assert g(1.5, 4) == 6.0
+    assert myia.explain_backend(g, 1.5, 4).startswith("typed")
+    h = myia.grad(sumsq)
+    x = np.ones(3, np.float32)
+    assert myia.explain_backend(h, x) == "typed: the optimized graph for (f32[3])"
+    assert h(x).dtype == np.float32 and np.array_equal(h(x), 2 * x)
+
+
+def test_a_program_inference_rejects_runs_untyped_and_exactly():
+    f = myia.myia(unstable)
+    assert f(1.0, True) == unstable(1.0, True) and f(1.0, False) == unstable(1.0, False)
+    why = myia.explain_backend(f, 1.0, True)
+    assert why.startswith("untyped: inference rejects it: MyiaTypeError")
+    assert "on one path and" in why
+
+
+def test_a_function_returning_a_closure_is_not_typed_as_returning_none():
+    with pytest.raises(myia.MyiaTypeError, match="returns a function"):
+        myia.ir(returns_closure, 1.0, stage="infer")
+    f = myia.myia(returns_closure)
+    assert f(1.0) is not None
+    assert "returns a function" in myia.explain_backend(f, 1.0)
+    g = myia.myia(calls_closure)  # called inside: typed, and right
+    assert g(1.0, 2.0) == 3.0 and myia.explain_backend(g, 1.0, 2.0).startswith("typed")
+
+
+def test_a_real_type_error_is_raised_at_the_users_line(backend):
+    with pytest.raises(myia.MyiaTypeError) as info:
+        myia.myia(bad_add, backend=backend)(1.0)
+    assert info.value.location.line == bad_add.__code__.co_firstlineno + 1
+
+
+def test_an_error_only_the_typed_program_raises_falls_back_to_the_untyped(monkeypatch):
+    def broken(graph):
+        def run(*args):
+            raise myia.MyiaTypeError("a typed stage bug")
+        return run
+
+    monkeypatch.setattr(pipeline.production, "compile_typed", broken)
+    f = myia.myia(poly)
+    assert f(1.5, 4) == poly(1.5, 4)
+    assert myia.explain_backend(f, 1.5, 4) == \
+        "untyped: the typed program raised MyiaTypeError: a typed stage bug, " \
+        "the untyped one does not"
+
+
+def test_explain_backend_wants_a_myia_function():
+    with pytest.raises(myia.MyiaError, match="explain_backend takes"):
+        myia.explain_backend(poly, 1.0, 2)
+    assert myia.explain_backend(myia.myia(poly, backend="debug"), 1.0, 2) == \
+        "untyped: the debug VM runs graphs untyped"
+
+
+def _half(x):
+    return x * 0.5
+
+
+half = Primitive("half", _half, infer=elementwise, kernel=ScalarKernel("{0} * 0.5", "math"))
+
+
+def uses_half(x, y):
+    return half(x + y) - 1.0
+
+
+def test_the_kernel_facet_is_what_the_vm_fuses():
+    assert P.add.kernel("a", "b") == "a + b" and P.add.kernel.kind == "arith"
+    assert emit.scalar_kernel(half) and not emit.scalar_kernel(P.matmul)
+    listing = str(myia.ir(uses_half, 1.0, 2.0, stage="kernels"))
+    assert "= (r0 + r1) * 0.5" not in listing and " * 0.5  # " in listing, listing
+    assert myia.myia(uses_half)(1.0, 2.0) == 0.5
+
+
+def test_typed_kernels_take_their_signature_from_the_types():
+    from myia.vm.lower import code_of
+    from myia.vm.production import ProductionVM
+    typed = pipeline.typed_program(pipeline.to_graph(uses_half), (1.0, 2.0))
+    segs = [i[1] for i in code_of(typed).insts if i[0] is ProductionVM.inst_kernel]
+    assert [s.key for s in segs] == [(float, float)]
