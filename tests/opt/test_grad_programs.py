@@ -48,14 +48,14 @@ FIRST = [  # program, arguments, argnums
     (G.rnn_loss, ((rn(2, 3), rn(3, 3) * 0.5, rn(3)), rn(5, 2)), 0),
     (G.convnet_loss, ((rn(3, 2, 3, 3), rn(12, 2)), rn(2, 2, 4, 4)), 0),
     (G.two_args, (2.0, 3.0), (0, 1)), (G.two_args, (2.0, 3.0), -1), (G.stopped, (3.0,), 0),
-    (G.softplus, (0.7,), 0), (G.grad_inside, (2.0,), 0), (G.inner, (np.float32(2.0),), 0),
+    (G.softplus, (0.7,), 0), (G.cube, (2.0,), 0), (G.grad_inside, (2.0,), 0), (G.inner, (np.float32(2.0),), 0),
     (G.cube_if, (2.0,), 0), (G.cube_if, (-2.0,), 0), (G.loop_pow, (1.5,), 0),
     (G.energy, (rn(4),), 0), (hvp, (rn(4), rn(4)), 0), (G.loop_n, (2.0, 7), 0),
     (G.deep, (0.3, 20), 0),
 ]
 
 SECOND = [  # grad(grad(f)), short runs that monomorphize accepts
-    (G.while_data, (11.0,)), (G.stopped, (3.0,)), (G.softplus, (0.7,)),
+    (G.while_data, (11.0,)), (G.stopped, (3.0,)), (G.softplus, (0.7,)), (G.cube, (2.0,)),
     (G.inner, (np.float32(2.0),)), (G.cube_if, (2.0,)), (G.loop_pow, (1.5,)),
     (G.loop_n, (2.0, 2)), (G.deep, (0.3, 3)),
 ]
@@ -68,7 +68,7 @@ UNTYPED = {"with_config", "through_layers", "picked_at_run_time",
            "keywords_to_a_runtime_callee", "tree_sum", "vec_program"}
 HELPERS = {"softmax_xent", "leaves", "rebuild", "numeric_grad", "check", "randn",
            "act_relu", "act_softplus", "scaled_square", "call_with_keywords", "is_odd",
-           "apply_twice", "make_scaler", "swap_scale", "softplus_bprop", "vector_out"}
+           "apply_twice", "make_scaler", "swap_scale", "softplus_bprop", "cube_bprop", "vector_out"}
 
 
 def agree(graph, args):
