@@ -248,6 +248,38 @@ def count_nodes(g):
     return sum(len(v) for v in mng.nodes.values())
 
 
+def hand_written(a, x, i, n):
+    if i < n:
+        s = math.sin(x)
+        y, ga, gx = hand_written(a, a * s + 0.5 * x + 0.1, i + 1, n)
+        return y, ga + gx * s, gx * (a * math.cos(x) + 0.5)
+    return x, 0.0, 1.0
+
+
+def test_with_env_tuples_the_loop_gradient_is_near_hand_written():
+    g = grad_graph(myia.ir(scalar_loop))
+    opt = optimize(infer_stage(g, (1.3, 0.7, 5)), env_tuples=True)
+    assert count_nodes(opt) <= 1.5 * count_nodes(myia.ir(hand_written))
+    assert "Env" not in listing(opt)
+    assert DebugVM().run(opt, (1.3, 0.7, 5)) == DebugVM().run(g, (1.3, 0.7, 5))
+
+
+def closure_capture(x, y):
+    def f(z):
+        return z * x + y * y
+
+    def g(z):
+        return f(z) * x
+
+    return g(y) + f(3.0)
+
+
+def test_typed_gradient_of_closures_is_exact():
+    g = grad_graph(myia.ir(closure_capture))
+    opt = optimize(infer_stage(g, (1.3, 0.7)))
+    assert DebugVM().run(opt, (1.3, 0.7)) == DebugVM().run(g, (1.3, 0.7))
+
+
 def test_an_unfilled_node_is_an_ir_error():
     g = make(lambda g, x: g.apply(P.add, x, 1.0))
     g.output.inputs.clear()  # what a pass that made the graph forgot to fill in
