@@ -5,7 +5,9 @@ production VM against hand-written Numba (and NumPy, for the array models)
 forward+backward, warm (best of several calls); the first call (parse, grad,
 compile, run) in a fresh process with an empty kernel cache and again with
 the cache warm; and the warm cost of calling a Myia function that does
-nothing (dispatch overhead).
+nothing (dispatch overhead).  On a shared machine, run it with
+`OPENBLAS_NUM_THREADS=1`: BLAS threads competing with other jobs make the
+array rows meaningless.
 """
 
 import json
@@ -66,6 +68,7 @@ import sys, time
 sys.path[:0] = [{here!r}, {root!r}]
 import numpy as np
 import myia, programs as P
+myia.set_recursion_limit(10**6)
 args = {args}
 f = myia.grad(myia.myia(P.{name}, backend="vm"), {argnums!r})
 t = time.perf_counter()
@@ -104,6 +107,9 @@ def first_calls(name, argnums, n):
 
 
 def main(quick=False, only=None):
+    # Until a gradient's loop runs natively (from its third call), the VM nests
+    # two calls per iteration: N=100000 needs more than the default 100,000.
+    myia.set_recursion_limit(10**6)
     rows = []
     for name, size, fn, args, argnums, refs in cases(quick):
         if only and name not in only.split(","):

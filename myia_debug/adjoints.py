@@ -1,17 +1,10 @@
 """Reading the backward pass: adjoints recorded in the trace of the gradient program.
 
-What AD (myia/grad.py) emits, and what this module relies on: for a primal
-graph `g`, the forward graph `fprop:g` runs in a frame F; its
-backpropagator `bprop:g` is a closure over F, so the frame B running it has
-`B.env is F`.  For each primal node `p` that receives a sensitivity, B holds
-a `bprop_call` node (origin `p`) whose input 1 is the complete ∂p, followed
-by `getitem` nodes (role "adjoint", origin `p`, named after the inputs) that
-hold what `p` sends to each of its inputs.  The sensitivities of the
-parameters of `g` are the items of B's output tuple.
-
-Adjoints are read from the recorded trace; when they are not recorded yet,
-the trace is extended (`Session.lookahead`), which is exact because the
-program is pure: it is the look-ahead on a fork that DEBUGGER.md asks for.
+For a primal graph `g`, `fprop:g` runs in a frame F and its backpropagator in
+a frame B with `B.env is F`; B holds, per primal node `p` receiving a
+sensitivity, a `bprop_call` (origin `p`, input 1 the complete ∂p) and
+`getitem` nodes (role "adjoint") with what `p` sends to each input.  What is
+not recorded yet is recorded by look-ahead (`Session.lookahead`: exact).
 """
 
 from myia.ir import Constant, Parameter
@@ -137,11 +130,7 @@ def forward_invocation(session, pos):
 
 
 def version(session, name, pos):
-    """(fprop frame, primal node) of the version of `name` current at `pos`.
-
-    At a bwd stop that is the version live when the line being
-    differentiated ran; a variable assigned later gives its first version.
-    """
+    """(fprop frame, primal node) of the version of `name` current at `pos`."""
     trace = session.trace
     view = forward_view(session, pos) if trace.phase(pos) == "bwd" else None
     if view is not None:
@@ -199,11 +188,7 @@ def _forward_node(fframe, primal):
 
 
 def contributions(session, name):
-    """Each use of the current version of `name`, with what it sent to ∂name; and the total.
-
-    Uses in nested graphs (loop bodies, branches, closures) are found in the
-    bprop frames whose forward frame sees `fframe` through its environment.
-    """
+    """Each use of the current version of `name`, with what it sent to ∂name; and the total."""
     fframe, primal = version(session, name, session.pos)
     total = recorded_adjoint(session, name, session.pos)
     rows = []
@@ -225,12 +210,7 @@ def contributions(session, name):
 def history(session, name, pos, last=None):
     """(invocation, rows, total): rows (step, value, ∂out/∂ that version or None)
     for the versions of `name` so far (the `last` ones only, if given), and
-    how many there are in all.
-
-    At a bwd stop and at `done` (with --grad), each version has the adjoint
-    its own backward received: one per loop iteration for a loop variable.
-    Adjoints are read for the rows shown only, so a long history stays cheap.
-    """
+    how many there are in all."""
     trace = session.trace
     inv, until = session.current_frame(pos)[0], pos
     if trace.phase(pos) == "bwd":

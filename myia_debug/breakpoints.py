@@ -102,11 +102,7 @@ class Catch:
 
 @dataclasses.dataclass
 class Watch:
-    """`watch NAME`: a new SSA version of NAME in the function it was set in.
-
-    With `adjoint`, the watched values are the contributions added to the
-    adjoint of NAME in the backward pass (nodes named NAME with role "adjoint").
-    """
+    """`watch NAME`: a new SSA version of NAME in the function it was set in."""
 
     name: str
     func: object = None
@@ -180,11 +176,7 @@ class Points:
         return self.watches[-1]
 
     def fire(self, stop, trace, evaluate):
-        """Fill `stop` with what fires on arriving at `stop.pos`; whether anything did.
-
-        Hit and ignore counts move here, as in bdb: a hit counts even when
-        its ignore count swallows it, and a temporary breakpoint goes away.
-        """
+        """Fill `stop` with what fires on arriving at `stop.pos`; whether anything did."""
         pos = stop.pos
         for c in self.catches:
             ev = c.fires(trace, pos)

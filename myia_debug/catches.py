@@ -1,11 +1,5 @@
-"""The report of a `catch nan|inf|nonfinite`: which user operation made the value.
-
-The catch fires on the first node whose output is bad while its inputs were
-not.  Under `--grad` that node is usually inside Myia's machinery (the
-forward wrapper `J(log)` of a primitive, or the backpropagator of `x ** 0.5`
-written in `myia/prims/`), so the report is told in the user's terms: the
-user's operation, its inputs by the user's names and, in the backward pass,
-the sensitivity that came in::
+"""The report of a `catch nan|inf|nonfinite`, in the user's terms: the user's
+operation, its inputs by name and, backwards, the sensitivity that came in::
 
     Catch inf: the backward of x ** 0.5 gave inf
       inputs: x = 0.0, ∂y = 1.0

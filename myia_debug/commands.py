@@ -1,13 +1,8 @@
 """Text commands -> engine calls (the pdb role).
 
-Each command is a `do_<name>` method whose docstring is its help; short
-names are aliases by assignment (`do_s = do_step`), as in pdb.  The command
-groups live in mixins (`cmd_run`, `cmd_break`, `cmd_inspect`, `cmd_source`),
-one file per group of DEBUGGER.md, so each stays readable; this module holds
-the dispatcher, stop display, help, aliases, settings and scripting.
-
-A command never lets an exception out: any failure is one `*** ` line and
-the prompt comes back.
+Each command is a `do_<name>` method whose docstring is its help (short
+names by assignment, `do_s = do_step`); the groups are mixins (`cmd_*.py`).
+A command never lets an exception out: a failure is one `*** ` line.
 """
 
 import os

@@ -1,14 +1,9 @@
 """The debugger engine: a session over the debug VM, with no I/O (the bdb role).
 
-Everything is built on one atomic move, `_forward()`: go to the next
-position, replaying the recorded trace when we went back in time, running
-the VM otherwise.  `step`, `next`, `finish`, `until`, `cont` are predicate
-loops over it (as JuliaInterpreter's `next_until!`), and the reverse
-commands the same loops walking the recorded positions backwards.  Each
-returns a `Stop` saying where and why; the command layer renders it.
-
-A position `p` is the state after `p` VM steps; the stop header shows the
-source line of the node about to run, as pdb shows the line about to run.
+Everything is one atomic move, `_forward()` (replay the recorded trace, or
+run the VM); `step`, `next`, `finish`, `until`, `cont` are predicate loops
+over it, the reverse commands the same loops backwards, each returning a
+`Stop`.  A position `p` is the state after `p` VM steps.
 """
 
 import dataclasses
@@ -158,11 +153,7 @@ class Session:
             self.trace_hook(ev, self.trace)
 
     def lookahead(self, done):
-        """Record further steps (the position stays) until `done()` or the end.
-
-        Exact because the program is pure: this is the future the session
-        will replay, so it serves as the VM fork of DEBUGGER.md's look-ahead.
-        """
+        """Record further steps (the position stays) until `done()` or the end."""
         with running():
             while not done() and not self.vm.finished and self.error is None:
                 try:
@@ -432,11 +423,7 @@ class Session:
         return loc.line if loc is not None else None
 
     def variables(self, pos=None):
-        """Name -> value visible at the selected frame (enclosing functions' first).
-
-        At a backward stop these are the forward values of the call and loop
-        iteration being differentiated, as they were just after that line ran.
-        """
+        """Name -> value visible at the selected frame (enclosing functions' first)."""
         pos = self.pos if pos is None else pos
         inv, frame, _ = self.current_frame(pos)
         if self.trace.phase(pos) == "bwd" and self.frame_index == 0:

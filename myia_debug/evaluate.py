@@ -1,9 +1,6 @@
-"""Python expressions over a stop's values (`p`, conditions, displays, `!STMT`).
-
-The namespace holds the variables of the selected source frame, `np`,
-`math`, the helpers `adj`, `isfinite`, and the convenience variables of
-DEBUGGER.md.  `$name` is not Python, so it is rewritten to a plain
-identifier; `∂v` is rewritten to `adj("v")`.
+"""Python expressions over a stop's values (`p`, conditions, displays, `!STMT`):
+the frame's variables, `np`, `math`, `adj`, `isfinite`, `$name` convenience
+variables (rewritten to identifiers) and `∂v` (rewritten to `adj("v")`).
 """
 
 import builtins

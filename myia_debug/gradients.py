@@ -1,10 +1,7 @@
 """Gradient queries: `adj("v")`, `grad NAME`, `gradcheck`.
 
-Finite differences need no AD: the program is pure and deterministic, so
-re-running it on a fresh VM reaches the very same states, step for step
-(frame ids included).  To perturb the value a variable got at step `s`, a
-fork runs `s` steps, changes that one value, and runs to the end; the
-central difference of the outputs is ∂out/∂v, all later uses included.
+Finite differences need no AD: the program is pure, so a fork run `s` steps,
+with the value born at step `s` perturbed, then to the end, gives ∂out/∂v.
 """
 
 import numpy as np

@@ -1,11 +1,8 @@
 """What the debugger reads from a graph's debug info: whose code it is.
 
-Which user function and line a node or graph comes from (`user_loc`,
-`user_graph`), whether a graph is Myia's machinery rather than the user's
-(`is_machinery`: primitive wrappers, library helpers, the `grad` wrapper),
-which pass it belongs to (`phase_of`, `grad_call`), and control flow
-(`is_control`, `block_role`).  All of it follows `debug.origin` chains back
-to the parsed program, and is cached: debug info does not change.
+User function and line (`user_loc`, `user_graph`), Myia's machinery
+(`is_machinery`), pass (`phase_of`, `grad_call`), control flow (`is_control`,
+`block_role`): all follow `debug.origin` chains, cached.
 """
 
 import os
@@ -43,10 +40,7 @@ def user_loc(x):
 
 
 def user_graph(g):
-    """The user function a graph belongs to (itself for an entry graph).
-
-    The wrapper made by `grad_graph` (role "grad") is a frame of its own.
-    """
+    """The user function a graph belongs to (itself for an entry graph)."""
     while g.debug.role not in (None, "grad") and g.debug.origin is not None:
         g = g.debug.origin
     return g

@@ -1,22 +1,11 @@
 """The horizon of the recorded history: a trace kept to a bounded size.
 
-Every position costs memory (the frame about to run and its pc, the line
-stop, when each value was born), so `c` on an endless loop would record
-without end.  With a limit N (`set history N`), once the trace holds a
-quarter more than N positions the oldest are dropped, keeping the last N:
-
-- the position arrays lose their prefix; `Trace.base` is the oldest
-  position left, and time travel stops there with a message;
-- each variable keeps its versions born after the horizon, plus the last
-  one before it (the value it still has);
-- an invocation none of whose frames the kept positions reach (a call
-  that returned before the horizon) goes, and so do the VM frames nothing
-  kept reaches: a loop's old iterations go, as they do in the VM itself.
-
-Chunks are N/4 positions, or the frames alive at the last trim if more (a
-trim walks them), so trimming is O(1) per step.  Steps run with the cyclic
-collector paused (`running`); the frames dropped here may hold cycles, so
-every fourth trim collects.
+With `set history N`, once the trace holds N/4 (or the frames alive at the
+last trim, if more: a trim walks them) more than N positions, the oldest go:
+`Trace.base` moves up (time travel stops there), variables keep their newer
+versions plus the one current at the horizon, and the invocations and VM
+frames nothing kept reaches go.  Steps run with the cyclic collector paused
+(`running`); every fourth trim collects the cycles dropped frames may hold.
 """
 
 import bisect

@@ -1,15 +1,9 @@
 """Stops on statements that compute nothing (`r = 1.0`, `y = x`, `pass`).
 
-Such a statement has no node, so no VM step of its own; pdb still stops on
-it.  The parser lists the simple statements of each block
-(`Graph.statement_locs`); a *quiet* one is a statement with no node of its
-block on its line.  When the trace records the first node of a later line
-of that block (or the block's last node, or its return), it first records
-one extra position per quiet statement passed: the same VM state, with the
-statement's line as its line stop.  These positions are no VM step (the
-trace maps positions back to VM steps for the forks that finite
-differences run), and the step leading to them is the one to the real
-position after them::
+Such a statement has no node, yet pdb stops on it: before the first node of a
+later line of its block (or the block's end), the trace records one extra
+position per quiet statement passed, the same VM state with that line as its
+stop.  These positions are no VM step (`Trace.vm_step` maps them back)::
 
     r = 1.0            # position 3: quiet, same state as 4
     for i in range(n): # position 4: the first node of this line runs next

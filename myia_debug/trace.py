@@ -1,18 +1,11 @@
 """The recorded history of one run, and the source-level view of each step.
 
-The debug VM reports machine steps over graphs; users think in functions and
-lines.  `Trace` records, for every position `p` (the state after `p` steps),
-the VM frame about to run and its program counter, and when each value was
-born.  Programs are pure, so this is the whole history: any earlier state is
-read back exactly, which is what makes time travel (`rs`, `goto N`) exact.
-
-Folding.  The parser turns `if`/`while`/`for` and conditional expressions into
-graphs whose `debug.role` is set and whose `debug.origin` leads to the user
-function; AD's fprop/bprop graphs point the same way.  An `Invocation` is one
-call of a user function: the VM frames of its branches and loop iterations
-(reached by tail calls, or by non-tail calls from the same invocation) all
-belong to it.  A call to a function's *entry* graph always starts a new
-invocation, so recursion gives one source frame per level.
+For every position `p` (the state after `p` VM steps) `Trace` records the
+frame about to run and its pc, and when each value was born: programs are
+pure, so any earlier state reads back exactly (time travel).  An
+`Invocation` is one call of a user function, folding the frames of its
+branches and loop iterations (graphs whose `debug.origin` leads to it, AD's
+too); a call of an *entry* graph starts a new one (recursion: one per level).
 """
 
 import array
@@ -262,11 +255,7 @@ class Trace:
         return self.inv_of[frame.id] if frame is not None else None
 
     def stack(self, pos):
-        """Source frames innermost first: (invocation, vm frame, current node).
-
-        Myia's machinery (see `is_machinery`) is no frame: a step inside it
-        belongs to the user frame that called it, at the call node.
-        """
+        """Source frames innermost first: (invocation, vm frame, current node)."""
         frame = self.frame_at(pos)
         node = self.next_node(pos)
         out = []
@@ -279,12 +268,7 @@ class Trace:
         return out
 
     def _tag(self, frame, blk):
-        """(pass, inner grad) of a new VM frame, from its caller's.
-
-        A `grad(f)` called inside the program opens a context of its own:
-        its forward and backward passes are tagged `fwd grad(f)` and
-        `bwd grad(f)` while the program around it stays in its own pass.
-        """
+        """(pass, inner grad) of a new VM frame, from its caller's."""
         caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
         inner = blk.inner
         if inner is not None:

@@ -74,8 +74,15 @@ def _regroup(m):
 def _gadd_tuples(m):
     if len(m.Xs) != len(m.Ys):
         return None
-    return m.apply(make_tuple, *[m.apply(gadd, x, y, abstract=getattr(x, "abstract", None))
+    return m.apply(make_tuple, *[m.apply(gadd, x, y, abstract=_gadd_type(x, y))
                                  for x, y in zip(m.Xs, m.Ys)])
+
+
+def _gadd_type(x, y):
+    # The sum's own type, not `x`'s: `gadd(ZERO, y)` has `y`'s type, and
+    # typing it ZERO would let the typed rules fold the sum away.
+    a, b = getattr(x, "abstract", None), getattr(y, "abstract", None)
+    return None if a is None or b is None else gadd.infer(a, b)
 
 
 def _distinct(m):

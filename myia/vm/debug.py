@@ -1,18 +1,11 @@
 """The debug VM: a faithful interpreter of the IR, the executable specification.
 
-It runs graphs exactly as parsed (or as AD produced them), with an explicit
-stack of `Frame`s instead of Python recursion, so a user's recursion 20,000
-deep does not overflow and execution can pause after any step.  One `step()`
-does one thing: evaluate one `Apply` (a primitive call, or entering a graph
-call), or return from a frame, and `step()` says what it did as an `Event`.
-Each graph is lowered once (`_lower`), so a step does no type tests on the IR.
-
-Calls in tail position reuse the caller's place on the stack, so a loop of N
-iterations (a tail-recursive header graph) runs in constant stack space.
-Other calls deepen the stack, up to `recursion_limit` frames (as CPython's
-own limit, but high: deep recursion is a supported way to loop); past it the
-call raises `MyiaRecursionError` at the user's call, instead of growing
-until the machine runs out of memory.
+It runs graphs exactly as parsed (or as AD made them) on an explicit stack of
+`Frame`s, so deep recursion does not overflow and execution can pause after
+any `step()`: one `Apply` run or entered, or one return (each graph is
+lowered once, `_lower`).  Tail calls reuse the caller's place (loops run in
+constant stack); other calls deepen it up to `recursion_limit` frames, past
+which the user's call raises `MyiaRecursionError`.
 """
 
 import dataclasses
@@ -43,15 +36,7 @@ class Closure:
 
 
 class Frame:
-    """One running call of a graph.
-
-    Attributes:
-        graph: the graph being run; `nodes` its Apply nodes in order.
-        env: the frame of the enclosing graph (free variables live there).
-        values: node -> value for the parameters and the nodes run so far.
-        pc: index in `nodes` of the next node to run.
-        caller, call_node: where the result goes (None for the first frame).
-    """
+    """One running call of a graph."""
 
     __slots__ = ("graph", "env", "values", "nodes", "code", "pc", "caller", "call_node",
                  "id", "depth")
@@ -107,11 +92,7 @@ def recursion_limit():
 
 
 def set_recursion_limit(limit):
-    """Set `recursion_limit()`, as `sys.setrecursionlimit` does for CPython.
-
-    About 1 kB of memory per frame: the default, 100,000, keeps a runaway
-    recursion near 100 MB.
-    """
+    """Set `recursion_limit()`, as `sys.setrecursionlimit` does for CPython."""
     if not isinstance(limit, int) or limit < 1:
         raise ValueError(f"the recursion limit must be a positive int, not {limit!r}")
     _limit[0] = limit
@@ -177,14 +158,7 @@ _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 def user_node(frame, node):
-    """The node an error at `node` should point to: the node itself.
-
-    If `node` is in Myia's own library code (a helper of `myia.stdlib`) or
-    has no location (a node of a primitive's forward or backward graph, made
-    by the J transform), it is instead the innermost call in the user's code
-    that led there: under `grad`, the forward or backward call whose
-    `debug.origin` is the user's node.
-    """
+    """The node an error at `node` should point to: the node itself."""
     here = node
     for f in frame.stack() if frame is not None else ():
         loc = _loc(here)

@@ -141,3 +141,21 @@ def test_typed_rules_decline_what_is_not_exact(build):
 def test_untyped_graphs_are_left_alone():
     g = make(lambda g, x: g.apply(P.mul, x, 1))
     assert listing(apply_rules(g, TYPED_RULES)) == listing(g)
+
+
+def test_sums_of_tuples_keep_each_sum_type():
+    # gadd((z, x), (x, x)) with z: ZERO is (x, x + x): the first sum has x's
+    # type, not z's, else `_static` folds it to ZERO (a wrong gradient once).
+    from myia.opt.rules import RULES
+    z, pair = T.ZeroType, T.Tuple([F, F])
+
+    def build(g, x, y):
+        typed((x, F), (y, z))
+        a = typed((g.apply(P.make_tuple, y, x), T.Tuple([z, F])))
+        return typed((g.apply(P.gadd, a, typed((g.apply(P.make_tuple, x, x), pair))), pair))
+    g = make(build, "x y")
+    assert "%1 = gadd(y, x) : float\n" in listing(apply_rules(g, RULES))
+    static = [r for r in TYPED_RULES if not hasattr(r, "name")]  # `_static` alone
+    out = apply_rules(g, [*RULES, *static])
+    check(out)
+    assert DebugVM().run(out, (1.5, ZERO)) == (1.5, 3.0), listing(out)
