@@ -1,23 +1,10 @@
 """Defunctionalisation: a typed program's values as scalar registers (native_grad.py).
 
-`Machine` reads a typed, closure-converted program and gives every value
-registers of three kinds, float64 ('f'), int64 ('i') and bool ('b'):
-
-    float, int, bool     one register          (x: float -> vf3)
-    a tuple              its items' registers
-    T|ZERO               a flag "is ZERO" and T's registers
-    Env{x, n}            per key, a flag "present" and the registers of what
-                         Envs hold for that key (one type per key, as
-                         inference keeps it)
-    ZERO, None, a constant   none: the value is known
-    a function           two ints: the graph's tag and its record, the
-                         values a `partial` bound, in the heap
-
-It also finds what is compiled how: `switch(c, f, partial(g, a))()` is a
-branch (neither function value is made), the targets of back edges of the
-call graph (loop headers, recursive graphs) are the machine's states, and
-every other graph is inlined where it is called.  `coerce` converts a value
-to a type it joins into (`float` to `float|ZERO`: flag False).
+`Machine` gives every value of a typed, closure-converted program float64,
+int64 and bool registers: a tuple its items', `T|ZERO` a flag and a T,
+`Env{x, n}` a flag and value per key, a function (graph tag, heap record).
+Back-edge targets of the call graph are the machine's states; other graphs
+are inlined; `switch(c, f, partial(g, a))()` is a branch, making no value.
 """
 
 import re

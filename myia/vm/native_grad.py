@@ -13,20 +13,9 @@ a return state on an explicit stack and jumps; its return pops them.  So the
 forward loop pushes each iteration's residuals, and the backward pass (the
 chain of closures, now tags and records) pops them: two native loops.
 
-    def kernel(vf0, vi1, limit):             # grad(f)(x: float, n: int)
-        stk = np.empty(256, np.int64) ...    # frames; heap: closure records
-        state = 0
-        while True:
-            if state == 0:                   # grad(f): calls fprop:while
-                ...
-            elif state == 1:                 # fprop:while: i < n ? body : exit
-                ...
-                stk[sp] = vi12 ...           # the body's call: push live registers
-                stk[sp + 3] = 2              # and where to return
-                state = 1
-                continue
-            elif state == 2:                 # after it: pop them, make the closure
-                ...
+    while True:                              # grad(f)(x, n), one state per
+        if state == 0: ...                   # graph entry or return point
+        elif state == 1: ...                 # fprop:while: push, jump
 
 Every primitive is written as emit.py writes it, so the result is CPython's
 or the function declines (raises; the VM then runs the program): ints near
@@ -236,11 +225,7 @@ _DEAD = re.compile(r"\s*(v[fib]\d+) = ([^/%*]*|[^/%]*\*[^*/%]*)")
 
 
 def _prune(lines):
-    """`lines` without the assignments of registers nothing reads.
-
-    Only plain copies and arithmetic that cannot raise are dropped: a
-    division, `%` or `**` stays, for the error (or decline) it may give.
-    """
+    """`lines` without assignments nothing reads (but `/ % **`, which may raise)."""
     while True:
         read = set()
         for line in lines:
@@ -347,10 +332,7 @@ class Entry:
     optimized with closure conversion and generated; it runs natively at
     once if its kernel is in the disk cache, else from the second call on,
     like kernels (`HOT`).  Programs without a loop or a recursion are left
-    to the VM.
-
-        entry = Entry(grad_graph(parse(f)))
-        entry.run((1.5, 10))   # DECLINED (first call), then the gradient
+    to the VM: `Entry(grad_graph(parse(f))).run((1.5, 10))`.
     """
 
     def __init__(self, graph):

@@ -4,13 +4,7 @@ Each primitive is written on the registers of its operands.
 
 Scalars go through emit.py (so every operation is exact or declines); the
 backward pass's own primitives work on the registers defun.py gives each
-type.  `gadd(x, y)` with `x: float|ZERO`, `y: float`, for instance, is
-
-    vf9 = vf3 + vf5
-    vf10 = (vf5 if vb2 else (vf3 if False else vf9))   # ZERO + y is y
-
-and an `Env{x, n}` is a presence flag and a value per key, so
-`env_getitem(e, x, ZERO)` reads the flag and value of `x`.
+type (`gadd` of `float|ZERO` values selects on their flags).
 
 `_uses` reads a state's generated lines back: the registers it reads before
 setting them, and where it may jump with what set, from which native_grad.py
