@@ -1,8 +1,7 @@
 """Gradients in native code: a typed program's graphs as one njit state machine.
 
-Under `grad`, a loop's backward pass is a chain of backpropagator closures,
-one per iteration, each holding its residuals and the next one; a recursion's
-is the same chain built by non-tail calls.  `compile(graph)` takes the typed,
+A loop's or recursion's backward pass is a chain of backpropagator closures,
+one per iteration.  `compile(graph)` takes the typed,
 optimized, closure-converted program (`optimize(..., closures=True)`) and
 writes all of it as ONE generated function compiled by `numba.njit`.  Values
 are scalar registers and function values are (graph tag, heap record) pairs
@@ -13,19 +12,12 @@ a return state on an explicit stack and jumps; its return pops them.  So the
 forward loop pushes each iteration's residuals, and the backward pass (the
 chain of closures, now tags and records) pops them: two native loops.
 
-    while True:                              # grad(f)(x, n), one state per
-        if state == 0: ...                   # graph entry or return point
-        elif state == 1: ...                 # fprop:while: push, jump
+    while True:  # if state == 0: ... elif state == 1: ... (entries, returns)
 
-Every primitive is written as emit.py writes it, so the result is CPython's
-or the function declines (raises; the VM then runs the program): ints near
-int64's range, libm domain errors, a zero division, calls nested deeper than
-twice `myia.recursion_limit()` (one native frame stands for a loop
-iteration or a recursive call, two or more frames of the VM, which then
-raises its `MyiaRecursionError`), 2**24 tail calls (a loop that may never
-end: the VM's own loops stop on Ctrl-C).  When the stack or heap is full it
-runs again with twice the room, kept for the next call.  What it cannot
-express (arrays, a primitive it does not know) makes `compile` return None.
+Ops are emit.py's, so it is exact or declines (the VM runs it): int64
+limits, libm domain errors, zero division, nesting past 2x
+`recursion_limit()`, 2**24 tail calls.  A full stack or heap reruns with
+twice the room.  What it cannot express makes `compile` return None.
 """
 
 import re
