@@ -157,12 +157,12 @@ def _type_of(ctx, node):
     return ctx.values.get(node)
 
 
-def _static_value(a):
+def static_value(a):
     """`T.static_value`, knowing the value of ZERO (which `myia.types` cannot see)."""
     if a is T.ZeroType:
         return ZERO
     if isinstance(a, T.Tuple):
-        return tuple(_static_value(x) for x in a.items)
+        return tuple(static_value(x) for x in a.items)
     return T.static_value(a)
 
 
@@ -263,7 +263,7 @@ class _Cloner:
         return c
 
     def static(self, abstract, origin):
-        c = Constant(_static_value(abstract), _copy_debug(origin.debug, origin))
+        c = Constant(static_value(abstract), _copy_debug(origin.debug, origin))
         c.abstract = abstract
         return c
 

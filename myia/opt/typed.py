@@ -14,6 +14,7 @@ table serves both.
 
 from .. import types as T
 from ..ir import Constant, DebugInfo
+from ..monomorphize import static_value
 from ..prims import (add, check_differentiable, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
                      sub, sum_to, truediv, truth)
 from ..prims.values import ZERO
@@ -65,21 +66,12 @@ def _static(node, mng):
     a = typeof(node)
     if a is None or isinstance(a, T.FUNCTIONS) or not T.is_static(a):
         return None
-    value = _value(a)
+    value = static_value(a)
     if not is_data(value) or (a is not T.NoneType and value is None):
         return None
     c = Constant(value, DebugInfo(node.debug.name, None, node, node.debug.role))
     c.abstract = a
     return c
-
-
-def _value(a):
-    # `T.static_value` with ZERO (which types.py cannot see) for its type.
-    if a is T.ZeroType:
-        return ZERO
-    if isinstance(a, T.Tuple):
-        return tuple(_value(x) for x in a.items)
-    return T.static_value(a)
 
 
 def _is_zero(m):
