@@ -15,7 +15,7 @@ chain of closures, now tags and records) pops them: two native loops.
     while True:  # if state == 0: ... elif state == 1: ... (entries, returns)
 
 Ops are emit.py's, so it is exact or declines (the VM runs it): int64
-limits, libm domain errors, zero division, nesting past 2x
+limits, libm domain errors, zero division, nesting past
 `recursion_limit()`, 2**24 tail calls.  A full stack or heap reruns with
 twice the room.  What it cannot express makes `compile` return None.
 """
@@ -282,7 +282,7 @@ class Native:
                 raise Decline("an int beyond int64")
         while True:
             try:
-                out = self.kernel(*args, self.stk, self.heap, 2 * _limit[0])
+                out = self.kernel(*args, self.stk, self.heap, _limit[0])
                 break
             except MemoryError:  # the stack or heap is full: run again with more room
                 self.stk, self.heap = _room(self.stk), _room(self.heap)
