@@ -90,18 +90,23 @@ def _infer_kw_split(t, q):
     return T.join(out, T.Tuple((T.ZeroType,) * (q + 1))) if isinstance(t, T.OrZero) else out
 
 
-def _infer_kw_join(t, q, d):
-    k = len(T.strip_zero(t).items) - T.static_value(q)
-    d = T.strip_zero(d).items
-    if k == 1:
-        return T.Tuple(d)
+def _spread_head(d, n):
+    """The tuple type `d` with its first item (a group of `n`) spread in place."""
     if d[0] is T.ZeroType:
-        head = (T.ZeroType,) * k
+        head = (T.ZeroType,) * n
     elif isinstance(d[0], T.OrZero):  # ZERO on some paths: each item may be ZERO
         head = [T.join(T.ZeroType, x) for x in d[0].item.items]
     else:
         head = d[0].items
     return T.Tuple(tuple(head) + tuple(d[1:]))
+
+
+def _infer_kw_join(t, q, d):
+    k = len(T.strip_zero(t).items) - T.static_value(q)
+    d = T.strip_zero(d).items
+    if k == 1:
+        return T.Tuple(d)
+    return _spread_head(d, k)
 
 
 kw_split = Primitive("kw_split", _kw_split, infer=_infer_kw_split, bprop=_bprop_kw_split,
@@ -121,13 +126,7 @@ def _infer_ungroup(t, n, dout):
     if k == 0:
         return dout
     d = T.strip_zero(dout).items
-    if d[0] is T.ZeroType:
-        head = (T.ZeroType,) * (k + 1)
-    elif isinstance(d[0], T.OrZero):  # ZERO on some paths: each item may be ZERO
-        head = [T.join(T.ZeroType, x) for x in d[0].item.items]
-    else:
-        head = d[0].items
-    return T.Tuple(tuple(head) + tuple(d[1:]))
+    return _spread_head(d, k + 1)
 
 
 regroup = Primitive("regroup", _regroup, infer=_infer_regroup, bprop=_bprop_regroup,
