@@ -21,12 +21,13 @@ a dataclass is found from its type.  What each call resolved to is kept in
 `ctx.calls` for `monomorphize`.
 """
 
+import itertools
 import sys
 import types
 
 from . import types as T
 from .arguments import match_arguments
-from .errors import MyiaError, MyiaTypeError
+from .errors import MyiaError, MyiaShapeError, MyiaTypeError
 from .ir import Constant, Graph, Manager
 from .parse import parse
 from .prims import env_getitem, env_setitem, switch
@@ -43,6 +44,10 @@ ZERO_AWARE = {"gadd", "is_zero", "fill_zeros", "env_getitem", "env_setitem",
 SENS = "sens"  # the owner of reads from `Inferrer.sens` in `Context.reads`
 MAX_CONTEXTS = 64  # per recursive graph: beyond, a loop's types keep changing
 MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
+MAX_SPLIT = 64  # combinations of Union members one primitive call is inferred for
+# Primitives that take a `Union` as it is (they move values, or join them).
+UNION_AWARE = {"make_tuple", "switch", "partial", "identity", "env_setitem",
+               "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient"}
 
 
 class Context:
@@ -240,8 +245,12 @@ class Inferrer:
                 ctx.out = T.join(ctx.out, out)
             else:
                 raise MyiaTypeError(f"the type of what {_user_name(g)} returns does not "
-                                    "settle: it grows with each recursive call (the "
-                                    "backward pass of a recursion, differentiated again?)")
+                                    "settle: it grows with each recursive call (a recursive "
+                                    "dataclass, or the backward pass of a recursion "
+                                    "differentiated again?)")
+        except MyiaError:
+            ctx.state = "new"  # a caller may leave out what failed (`split`)
+            raise
         finally:
             self.stack.pop()
         ctx.state = "done"
@@ -348,7 +357,8 @@ class Inferrer:
         if kw:
             args = match_arguments(prim.name, prim.params or (), {
                 k: constant_type(v) for k, v in prim.defaults.items()}, set(), args, kw)
-        if prim is not switch and prim.dunder is not None:
+        if prim is not switch and prim.dunder is not None and not any(
+                len(T.members(a)) > 1 for a in args):
             found = dunder_types(prim.dunder, prim.rdunder, args)
             if found is not None:  # a dataclass operand overrides the operator
                 method, margs, perm = found
@@ -365,10 +375,35 @@ class Inferrer:
             if any(a is T.ZeroType for a in args):
                 raise MyiaTypeError(f"{prim.name} got a symbolic ZERO")
             args = [T.strip_zero(a) for a in args]
+        if prim.name not in UNION_AWARE and any(len(T.members(a)) > 1 for a in args):
+            return self.split(ctx, node, fn, args)
         ctx.calls[node].append((fn, tuple(args), prim))
         if prim is env_getitem or prim is env_setitem:
             return prim.infer(*args, _SensView(self.sens, ctx))
         return prim.infer(*args)
+
+    def split(self, ctx, node, fn, args):
+        """`fn(*args)` with a `Union` among `args`: the join of its result on
+        each combination of their members (`mul(float|int, 2)` is `mul(float,
+        2) | mul(int, 2)`), leaving out those that fail when others do not: a
+        value of that combination raises that error at run time, where the
+        program itself would (`x + 1` where `x: None|int` is guarded by `if x
+        is not None`)."""
+        combos = list(itertools.product(*map(T.members, args)))
+        if len(combos) > MAX_SPLIT:
+            raise MyiaTypeError(f"{fn.prim.name} of {', '.join(map(str, args))}: "
+                                f"{len(combos)} combinations of types, more than {MAX_SPLIT}")
+        out, error, records = T.Bottom, None, ctx.calls[node]
+        for combo in combos:
+            done = len(records)
+            try:
+                out = T.join(out, self.call_prim(ctx, node, fn, list(combo), {}))
+            except (MyiaTypeError, MyiaShapeError) as err:
+                del records[done:]
+                error = error or err
+        if out is T.Bottom and error is not None:
+            raise error
+        return out
 
 
 class _SensView:
@@ -427,7 +462,7 @@ def _widen_against(old, new):
     if old == new:
         return new
     try:
-        return T.join(old, new)
+        return T.join(old, new, union=False)
     except MyiaTypeError:  # an int that becomes a float: a context of its own
         return T.widen(new)
 

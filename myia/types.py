@@ -20,6 +20,8 @@ of static values are static too).  Function values are typed by what they
 call: `GraphFn` (a graph, with the inference context of its enclosing graph
 for closures), `PrimFn`, `PartialFn` (bound arguments' types), `JFn` (the
 forward version `J(f)`), and `FnSet` when a value may be one of several.
+A data value that differs by path is a `Union`: `join(int, float)` is
+`float|int` (each primitive applied to it is inferred for each member).
 
 The backward pass adds `ZERO` (the symbolic zero), `OrZero(T)` (a
 sensitivity that is ZERO on some paths, a `T` on others) and `EnvT`, whose
@@ -331,6 +333,68 @@ class FnSet(Abstract):
 FUNCTIONS = (GraphFn, PrimFn, PartialFn, JFn, FnSet)
 
 
+class Union(Abstract):
+    """A value of one of the types `items`, of different kinds (see `_kind`):
+    `y = 1 if c else 0.5` is `float|int`, `return x if x > 0` is `None|int`.
+
+    Members are widened data types: functions join as an `FnSet`, ZERO as
+    `OrZero` (`float|int|ZERO`), Envs as one `EnvT`; two tuples of one
+    length join item by item (`(int,) + (float,)` is `(float|int,)`).
+    Inference applies a primitive to each combination of its operands'
+    members and joins the results (`myia.infer.split`); the graph keeps the
+    primitive, which the VMs dispatch on the value at run time.
+    """
+
+    __slots__ = ("items", "_h")
+
+    def __init__(self, items):
+        self.items = frozenset(items)
+
+    def _key(self):
+        return (self.items,)
+
+    def __str__(self):
+        return "|".join(sorted(map(str, self.items)))
+
+
+def members(a):
+    """The types a value of type `a` may have: `(int, float)` for `float|int`,
+    `(int|ZERO, float|ZERO)` for `float|int|ZERO`, else `(a,)`."""
+    if isinstance(a, OrZero) and isinstance(a.item, Union):
+        return tuple(OrZero(m) for m in sorted(a.item.items, key=str))
+    return tuple(sorted(a.items, key=str)) if isinstance(a, Union) else (a,)
+
+
+def _kind(a):
+    """Two types of one kind join into one; of two kinds, into a `Union`
+    (None: not a data type, no Union holds it)."""
+    if a in (Int, Float, Bool, NoneType, Str):
+        return "f8" if a is Float else a.name
+    if isinstance(a, Scalar):
+        return a.dtype.str.lstrip("<>=|")
+    if isinstance(a, Array):
+        return ("array", a.dtype.str, len(a.shape))
+    if isinstance(a, Tuple):
+        return ("tuple", len(a.items))
+    if isinstance(a, Record):
+        return ("record", a.cls)
+    if isinstance(a, SliceT):
+        return "slice"
+    if isinstance(a, Union):
+        return "union"
+    return None
+
+
+def _union(a, b):
+    """The Union of `a` and `b`'s members, those of one kind joined."""
+    out = {}
+    for x in (*members(a), *members(b)):
+        x, k = widen(x), _kind(x)
+        out[k] = join(out[k], x) if k in out else x
+    items = list(out.values())
+    return items[0] if len(items) == 1 else Union(items)
+
+
 def _base(value):
     """The type a static `value` widens to."""
     if isinstance(value, str):
@@ -417,6 +481,8 @@ def widen(a):
         return Tuple(widen(x) for x in a.items)
     if isinstance(a, Record):
         return Record(a.cls, [(k, widen(v)) for k, v in a.fields])
+    if isinstance(a, Union):
+        return Union(widen(x) for x in a.items)
     return a
 
 
@@ -437,12 +503,13 @@ def strip_zero(a):
     return a.item if isinstance(a, OrZero) else a
 
 
-def join(a, b):
+def join(a, b, union=True):
     """The least type of both `a` and `b` values: where two paths meet.
 
     Different static numbers widen to their type, unknown dimensions become
-    None, ZERO joins anything as `T|ZERO`; different kinds of value (an int
-    and a float) are a `MyiaTypeError`: a node has one type.
+    None, ZERO joins anything as `T|ZERO`; different kinds of data (an int
+    and a float) are a `Union` (with `union=False`, a `MyiaTypeError`), any
+    other two values (a function and a float) a `MyiaTypeError`.
     """
     if a == b:
         return a
@@ -454,22 +521,28 @@ def join(a, b):
         other = b if a is ZeroType else a
         return other if isinstance(other, OrZero) else OrZero(other)
     if isinstance(a, OrZero) or isinstance(b, OrZero):
-        return OrZero(join(strip_zero(a), strip_zero(b)))
+        return OrZero(join(strip_zero(a), strip_zero(b), union))
     if isinstance(a, Const) or isinstance(b, Const):
         wa, wb = widen(a), widen(b)
         if wa != a or wb != b:
-            return join(wa, wb)
+            return join(wa, wb, union)
+    ka, kb = _kind(a), _kind(b)
+    if union and ka is not None and kb is not None and (ka != kb or ka == "union"):
+        return _union(a, b)
     if {a, b} == {Float, Scalar("f8")}:
         # Python floats are float64 scalars (np.float64 subclasses float): the
         # backward pass's numpy functions turn one into the other on some paths.
         return Scalar("f8")
     if isinstance(a, Tuple) and isinstance(b, Tuple) and len(a.items) == len(b.items):
-        return Tuple(join(x, y) for x, y in zip(a.items, b.items))
+        return Tuple(join(x, y, union) for x, y in zip(a.items, b.items))
+    if isinstance(a, SliceT) and isinstance(b, SliceT):
+        return SliceT(join(x, y, union) for x, y in zip(a.items, b.items))
     if isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype and \
             len(a.shape) == len(b.shape):
         return Array(a.dtype, [x if x == y else None for x, y in zip(a.shape, b.shape)])
     if isinstance(a, Record) and isinstance(b, Record) and a.cls is b.cls:
-        return Record(a.cls, [(k, join(v, w)) for (k, v), (_, w) in zip(a.fields, b.fields)])
+        return Record(a.cls, [(k, join(v, w, union))
+                              for (k, v), (_, w) in zip(a.fields, b.fields)])
     if isinstance(a, EnvT) and isinstance(b, EnvT):
         return EnvT(a.keys | b.keys, a.must & b.must)
     if isinstance(a, FUNCTIONS) and isinstance(b, FUNCTIONS):
@@ -477,4 +550,4 @@ def join(a, b):
         fb = b.fns if isinstance(b, FnSet) else {b}
         return FnSet(fa | fb)
     raise MyiaTypeError(f"a value is {widen(a)} on one path and {widen(b)} on another; "
-                        "Myia needs one type per value")
+                        "Myia types a value of several kinds only if they are data")

@@ -595,28 +595,23 @@ def shapes_through_calls(w, x):
     return shapes_of_helper(w, x) * 2.0  # the error names the helper's line
 
 
-def branch_types_differ(x):
-    if x > 0.0:
-        return 1
-    return 2.5
-
-
-def int_power_runtime(n, k):
-    return n ** k
-
-
-def float_then_array(x, n):
-    s = 0.0
+def grows_in_loop(n):
+    t = ()
     for i in range(n):
-        s = s + x
-    return s
+        t = t + (i,)
+    return t
+
+
+def runtime_slice(t, i):
+    return t[i:]
 
 
 COMPILE_CASES = [
     (unpack_too_many, (1.5,), T, "a, b = (x", "cannot unpack 3 values into 2 names"),
     (unpack_result_of_call, (1.5,), T, "lo, hi", "cannot unpack 3 values into 2 names"),
     (shapes_of_helper, (np.ones(3), np.ones(4)), SH, "w * x", "could not be broadcast"),
-    (branch_types_differ, (1.5,), T, "if x > 0.0", "one type per value"),
-    (int_power_runtime, (2, 3), T, "n ** k", "depending on the sign"),
-    (float_then_array, (np.ones(2), 3), T, "for i in range(n)", "one type per value"),
+    # A value of several types by path is a Union (tests/test_infer.py), but a
+    # tuple's length is part of its type, and a slice of it needs static bounds.
+    (grows_in_loop, (3,), T, "for i in range(n)", "keep changing"),
+    (runtime_slice, ((1, 2, 3), 1), T, "t[i:]", "must be known at compile time"),
 ]

@@ -26,8 +26,15 @@ def sumsq(x):
 
 
 def unstable(x, c):
-    y = 1 if c else 1.5  # int on one path, float on the other
-    return x + y
+    y = 1 if c else 1.5  # int on one path, float on the other: float|int
+    return x + y, y * 2
+
+
+def growing(n):
+    t = ()
+    for i in range(n):
+        t = t + (i * 2,)  # one more item each time: one type per length
+    return t
 
 
 def adder(a):
@@ -69,11 +76,20 @@ def test_gradients_run_typed_per_signature():
 
 
 def test_a_program_inference_rejects_runs_untyped_and_exactly():
-    f = myia.myia(unstable)
-    assert f(1.0, True) == unstable(1.0, True) and f(1.0, False) == unstable(1.0, False)
-    why = myia.explain_backend(f, 1.0, True)
+    f = myia.myia(growing)
+    assert f(3) == growing(3) == (0, 2, 4) and f(0) == ()
+    why = myia.explain_backend(f, 3)
     assert why.startswith("untyped: inference rejects it: MyiaTypeError")
-    assert "on one path and" in why
+    assert "keep changing" in why
+
+
+def test_a_value_of_two_types_is_a_union_and_runs_typed_and_exactly():
+    f = myia.myia(unstable)
+    for c in (True, False):
+        got, want = f(1.0, c), unstable(1.0, c)
+        assert got == want and [type(v) for v in got] == [type(v) for v in want]
+    assert myia.explain_backend(f, 1.0, True).startswith("typed")
+    assert ": (float, float|int)" in str(myia.ir(unstable, 1.0, True, stage="infer"))
 
 
 def test_a_function_returning_a_closure_is_not_typed_as_returning_none():

@@ -73,9 +73,27 @@ def test_join():
     f, g = T.GraphFn("f"), T.GraphFn("g")
     assert T.join(f, g) == T.FnSet([f, g])
     with pytest.raises(MyiaTypeError, match="int on one path and float"):
-        T.join(T.Int, T.Float)
-    with pytest.raises(MyiaTypeError):
-        T.join(T.Array("f8", (2,)), T.Array("f4", (2,)))
+        T.join(T.Int, T.Float, union=False)
+    with pytest.raises(MyiaTypeError, match="only if they are data"):
+        T.join(T.PrimFn(P.add), T.Float)  # a function or a number: no Union
+
+
+def test_union_of_data_of_different_kinds():
+    u = T.join(T.Const(1), T.Float)
+    assert u == T.Union([T.Int, T.Float]) and str(u) == "float|int"
+    assert T.join(u, T.Int) == u and T.join(T.Int, u) == u  # it contains int
+    assert str(T.join(u, T.NoneType)) == "None|float|int"
+    assert str(T.join(u, T.ZeroType)) == "float|int|ZERO"
+    assert T.members(T.join(u, T.ZeroType)) == (T.OrZero(T.Float), T.OrZero(T.Int))
+    # Members of one kind join: dimensions, tuple items, record fields.
+    a = T.join(T.Union([T.Array("f8", (2,)), T.NoneType]), T.Array("f8", (3,)))
+    assert str(a) == "None|f64[?]"
+    assert str(T.join(T.Tuple([T.Int]), T.Tuple([T.Float]))) == "(float|int,)"
+    assert str(T.join(T.Tuple([T.Int]), T.Tuple([T.Int, T.Int]))) == "(int, int)|(int,)"
+    assert str(T.join(T.Array("f8", (2,)), T.Array("f4", (2,)))) == "f32[2]|f64[2]"
+    assert T.join(T.Float, T.Scalar("f8")) == T.Scalar("f8")  # one kind, as before
+    assert T.widen(T.Union([T.Tuple([T.Const(1)]), T.NoneType])) == \
+        T.Union([T.Tuple([T.Int]), T.NoneType])
 
 
 def test_env_keys_held_on_every_path():

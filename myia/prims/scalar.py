@@ -9,7 +9,6 @@ float32 stays float32).
 import numpy as np
 
 from .. import types as T
-from ..errors import MyiaTypeError
 from .primitive import Primitive, ScalarKernel, elementwise_cuda, host_cuda
 from .rules import elementwise, sampled
 from .values import ZERO
@@ -81,7 +80,14 @@ def _bprop_pow(x, y, out, dout):
     return (sum_to(dout * y * x ** (y - 1), shape(x)), sum_to(dy, shape(y)))
 
 
-add = _op("add", _add, "__add__", _bprop_add, kernel=_k("{0} + {1}", "arith"))
+def _infer_add(x, y):
+    if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):  # the items as they are
+        return T.Tuple(x.items + y.items)  # (a `float|int` item cannot be sampled)
+    return elementwise(add)(x, y)
+
+
+add = _op("add", _add, "__add__", _bprop_add, infer=_infer_add,
+          kernel=_k("{0} + {1}", "arith"))
 sub = _op("sub", _sub, "__sub__", _bprop_sub, kernel=_k("{0} - {1}", "arith"))
 mul = _op("mul", _mul, "__mul__", _bprop_mul, kernel=_k("{0} * {1}", "arith"))
 truediv = _op("truediv", _truediv, "__truediv__", _bprop_truediv,
@@ -90,12 +96,10 @@ floordiv = _op("floordiv", _floordiv, "__floordiv__", differentiable=False,
                kernel=_k("{0} // {1}", "arith"))
 mod = _op("mod", _mod, "__mod__", _bprop_mod, kernel=_k("{0} % {1}", "arith"))
 def _infer_pow(x, y):
-    # `2 ** -1` is 0.5: for Python ints the type depends on the exponent's sign.
-    if T.widen(x) is T.Int and T.widen(y) is T.Int and not (
-            T.is_static(y) and T.static_value(y) >= 0):
-        raise MyiaTypeError("int ** int is an int or a float depending on the sign of "
-                            "the exponent, known only at run time; use a float base "
-                            "or a constant exponent")
+    # `2 ** -1` is 0.5: for Python ints the type depends on the exponent's
+    # sign (a constant exponent's is known: `elementwise` runs the impl on it).
+    if T.widen(x) in (T.Int, T.Bool) and T.widen(y) is T.Int and not T.is_static(y):
+        return T.Union((T.Int, T.Float))
     return elementwise(pow_)(x, y)
 
 

@@ -184,14 +184,10 @@ def _infer_getitem(x, index):
     if isinstance(x, T.Tuple) and index is T.Int and not x.items:
         return T.Bottom  # never read: a loop over an empty tuple
     if isinstance(x, T.Tuple) and index is T.Int:
-        # Any item may be read: they must share one type (a loop over a tuple).
+        # Any item may be read (a loop over a tuple): `(int, float)[i]` is `float|int`.
         out = x.items[0]
         for item in x.items[1:]:
-            try:
-                out = T.join(out, item)
-            except MyiaTypeError:
-                raise MyiaTypeError(f"a runtime index into {x} needs items of one type; "
-                                    "index it with a constant instead") from None
+            out = T.join(out, item)
         return T.widen(out)
     if isinstance(x, T.Tuple):
         i = _static(index, "a tuple index")

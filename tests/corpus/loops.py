@@ -298,6 +298,13 @@ def long_loop(n):
     return s
 
 
+def float_then_array(x, n):
+    s = 0.0  # a float if the loop never runs, an array of x's shape if it does
+    for i in range(n):
+        s = s + x
+    return s
+
+
 CASES = [
     (while_sum, (10,)), (while_sum, (0,)),
     (while_float, (100.0,)), (while_float, (0.5,)),
@@ -336,4 +343,5 @@ CASES = [
     (for_over_range_len, ((1, 2, 3),)),
     (loop_count_primes, (30,)),
     (long_loop, (3000,)),
+    (float_then_array, (np.ones(2), 3)), (float_then_array, (np.ones(2), 0)),
 ]
