@@ -19,8 +19,6 @@ from .ir import Constant, Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
 from .opt import optimize
-from .opt.rules import RULES
-from .opt.typed import TYPED_RULES
 from .parse import parse
 from .types import typeof
 from .vm import cuda, production
@@ -78,15 +76,9 @@ def check_options(backend, device):
 
 
 def typed_optimize(typed):
-    """`optimize` of a typed graph, as the production VM runs it.
-
-    The rules without optimize's re-inference (`rules=None` adds it). That
-    pass once gave `closure_capture` (tests/test_grad.py) a wrong gradient;
-    the cause is fixed in opt/rules.py and tests/opt/test_grad_programs.py
-    checks the full `optimize`, but the whole suite has not yet been run
-    with it on this path, so the path keeps the rules alone for now.
-    """
-    return optimize(typed, rules=[*RULES, *TYPED_RULES])
+    """`optimize` of a typed graph, as the production VM runs it (the rules,
+    inference again, Envs as tuples, flattened returns: myia/opt/)."""
+    return optimize(typed)
 
 
 def typed_program(graph, args):
