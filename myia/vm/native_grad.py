@@ -179,9 +179,10 @@ class Program(Prims):
             g = k[1]
             self.assign(self.ret_regs(g), self.coerce(v, g.output.abstract, out, ind), out, ind)
             out += [f"{ind}sp -= 1", f"{ind}depth -= 1", f"{ind}state = stk[sp]", f"{ind}continue"]
-        else:
+        else:  # a scalar result is returned bare: no tuple to build and unpack
             exprs = self.coerce(v, self.top.output.abstract, out, ind)
-            out.append(f"{ind}return ({', '.join(exprs)},)")
+            bare = self.top.output.abstract in _ABS.values()
+            out.append(f"{ind}return {exprs[0]}" if bare else f"{ind}return ({', '.join(exprs)},)")
 
     # ----- the source ----------------------------------------------------------------
 
@@ -263,7 +264,12 @@ def _frame(what, regs, var_kinds, state):
 
 
 class Native:
-    """A compiled program: `run(args)` gives its value, or raises `Decline`."""
+    """A compiled program: `run(args)` gives its value, or raises `Decline`.
+
+    `call(args)` is `run` for arguments already known to be of `types` (the
+    signature it was compiled for): what a warm call of a `@myia` or `grad`
+    function runs (api.py), so it does as little as it can in Python.
+    """
 
     def __init__(self, graph, source, kernel):
         self.graph, self.source, self.kernel = graph, source, kernel
@@ -277,18 +283,26 @@ class Native:
     def run(self, args):
         if tuple(map(type, args)) != self.types:
             raise Decline("argument types")
+        return self.call(args)
+
+    def call(self, args):
         for i in self.ints:
-            if abs(args[i]) > 9e18:
+            if not -9e18 < args[i] < 9e18:
                 raise Decline("an int beyond int64")
-        while True:
+        try:
+            out = self.kernel(*args, self.stk, self.heap, _limit[0])
+        except Exception as e:  # noqa: BLE001 (full, an error or a decline)
+            out = self._again(args, e)
+        return out if self.scalar else _build(self.out, iter(out))
+
+    def _again(self, args, e):
+        while isinstance(e, MemoryError):  # the stack or heap is full: more room
+            self.stk, self.heap = _room(self.stk), _room(self.heap)
             try:
-                out = self.kernel(*args, self.stk, self.heap, _limit[0])
-                break
-            except MemoryError:  # the stack or heap is full: run again with more room
-                self.stk, self.heap = _room(self.stk), _room(self.heap)
-            except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
-                raise Decline(str(e)) from None
-        return out[0] if self.scalar else _build(self.out, iter(out))
+                return self.kernel(*args, self.stk, self.heap, _limit[0])
+            except Exception as again:  # noqa: BLE001
+                e = again
+        raise Decline(str(e)) from None  # an error or a decline: the VM decides
 
 
 def _room(a):
@@ -346,7 +360,7 @@ class Entry:
         if nat is None:
             return DECLINED
         try:
-            return nat.run(args)
+            return nat.call(args)
         except Decline:
             return DECLINED
 
