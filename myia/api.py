@@ -6,7 +6,7 @@ from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .types import typeof
-from .vm.native_grad import DECLINED, Decline
+from .vm.native_grad import DECLINED
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
 _SCALARS = frozenset({float, int, bool})  # their `typeof` is a function of the type
@@ -81,25 +81,6 @@ def signature(args, kwargs=None):
     return key
 
 
-def _fast_entry(program, native):
-    """What a warm call with scalar arguments runs: the staleness check, then
-    the native code (`native_grad.Native.call`), or DECLINED for the general
-    path.  It skips the signature (`typeof` of a `float`, `int` or `bool` is
-    a function of its Python type) and the wrappers between `Compiled` and
-    the native code: about 2 of the 3 us a warm call cost around it."""
-    stale, call = program.dependencies.is_stale, native.call
-
-    def fast(args):
-        if stale() or program.typed is None:  # rebound, or found wrong: the general path
-            return DECLINED
-        try:
-            return call(args)
-        except Decline:
-            return DECLINED
-
-    return fast
-
-
 def _program(owner, fn, args, kwargs):
     """The compiled program of `fn` for `args` on `owner`'s backend (cached,
     made again when what it was made from has been rebound)."""
@@ -124,7 +105,9 @@ def _program(owner, fn, args, kwargs):
         types = tuple(map(type, args))
         native = program.natives.get(types)
         if native is not None and all(t in _SCALARS for t in types):
-            owner._fast[types] = _fast_entry(program, native)
+            # what a warm call runs: the staleness check, then the native code
+            # (`typeof` of a float, int or bool is a function of its type)
+            owner._fast[types] = native.fast(program.dependencies.is_stale, program)
     return program
 
 
