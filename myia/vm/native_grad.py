@@ -42,6 +42,8 @@ _HEAD = '''import math
 import numba
 import numpy as np
 
+from myia.vm.libm import libm_pow
+
 
 @numba.njit(cache=True)
 def full(cap, lim):
