@@ -40,7 +40,7 @@ declines the loop.
 import re
 
 from ..ir import Apply, Constant, Graph
-from .emit import SCALARS, ZEROS, literal, op_lines, result_type, scalar_kernel, where
+from .emit import HEADER, SCALARS, ZEROS, literal, op_lines, result_type, scalar_kernel, where
 from .kernels import HOT, compile_source
 
 BUDGET = 1 << 20  # iterations of the header between returns to the VM
@@ -203,7 +203,7 @@ def generate(loop, types):
     res = SCALARS[types[None]]
     sig_out = f"Tuple((boolean, {res}, {', '.join(SCALARS[types[n]] for n in loop.inputs[:loop.nparams])}))"
     sig_in = ", ".join([SCALARS[types[n]] for n in loop.inputs] + ["int64"])
-    lines = ["import math", "", "import numba", "", "",
+    lines = [*HEADER,
              f'@numba.njit("{sig_out}({sig_in})", cache=True, error_model="python")',
              f"def kernel({', '.join(head + ['budget'])}):"]
     assigned = [n for g in loop.members for n in (*g.parameters, *loop.members[g])

@@ -433,6 +433,7 @@ def compile(graph):
                 raise
             return out
 
+    run.natives = entry.natives  # Python types -> native_grad.Native (api.py's fast path)
     return run
 
 
