@@ -44,18 +44,14 @@ class InspectCommands:
         values = s.variables()
         if not values:
             self.write("(no variables yet)")
-        types = {}
-        if self.options["types"]:
-            view = inferred.types_of(s)
-            types = view.variable_types(s.pos) if view.ready() else {}
-            if not view.ready():
-                self.write(f"(types of the values: {view.reason})")
+        view = inferred.types_of(s)
+        types = view.variable_types(s.pos) if self.options["types"] and view.ready() else {}
+        if self.options["types"] and view.reason:
+            self.write(f"(types of the values: {view.reason})")
         for name, value in values.items():
-            typ = ""
-            if self.options["types"]:
-                t = types.get(name)
-                typ = f"  : {inferred.type_text(s, t)}" if t is not None else \
-                    f"  : {inferred.type_text(s, typeof(value))} (of the value)"
+            t = types.get(name)
+            typ = "" if not self.options["types"] else f"  : {inferred.type_text(s, t)}" \
+                if t is not None else f"  : {inferred.type_text(s, typeof(value))} (of the value)"
             self.write(f"{name} = {self.fmt(value)}{typ}")
 
     def do_retval(self, arg):

@@ -7,9 +7,9 @@ stage="infer")` does), once, and reads a node's type in the inference
 context of the VM frame computing it::
 
     def loop(x, n):            # myia-debug programs.py loop 1.5 3
-        s = 0.0                # whatis s -> float=0.0   (a constant)
-        for i in range(n):     # whatis i -> int         (loop-carried: widened)
-            t = x * i          # whatis t -> float
+        s = 0.0
+        for i in range(n):     # whatis i -> int   (loop-carried: widened, not 0)
+            t = x * i          # whatis (t, 1) -> (float, int=1)   (1 is static)
 
 A graph has one context per (argument types, enclosing context): the one
 of a frame is the one whose argument types its runtime arguments fit, in a
@@ -23,6 +23,7 @@ import bisect
 import itertools
 import linecache
 import math
+import re
 import sys
 import weakref
 
@@ -71,19 +72,15 @@ class Types:
         return self.inferrer is not None
 
     def _infer(self):
-        s = self.session
-        root = _root_graph(s)
+        root = self.session.trace.invocations[0].frames[0].graph  # the VM's (kept)
         inferrer = Inferrer(fprop)
         try:
-            inferrer.infer(root, [T.typeof(a) for a in s.args])
+            inferrer.infer(root, [T.typeof(a) for a in self.session.args])
         except MyiaError as err:
             self.reason = f"inference rejects this program: {type(err).__name__}: " \
                           f"{err.message}"
             return
-        except RecursionError:
-            self.reason = "a value too deeply nested to type"
-            return
-        except Exception as err:  # noqa: BLE001 (a bug of inference: say so, type the values)
+        except Exception as err:  # noqa: BLE001 (too deep, or a bug of inference: say so)
             self.reason = f"inference failed: {type(err).__name__}: {err}"
             return
         self.inferrer = inferrer
@@ -171,11 +168,6 @@ class Types:
         return None
 
 
-def _root_graph(session):
-    """The graph the VM was started on: the first frame's (the horizon keeps it)."""
-    return session.trace.invocations[0].frames[0].graph
-
-
 def fits(value, a):
     """Whether runtime `value` is one of the values of abstract type `a`."""
     if isinstance(a, T.Const):
@@ -210,6 +202,7 @@ def fits(value, a):
 # ----- expressions --------------------------------------------------------------
 
 _files = itertools.count(1)  # `<whatis-N>`: each expression's own source
+_ADJ = re.compile(r"""\badj\(\s*["'](\w+)["']\s*\)""")
 
 
 def expression_type(session, expr, pos):
@@ -217,30 +210,19 @@ def expression_type(session, expr, pos):
     the inferred types of the variables it reads (`x * 2.0` on a float x is
     `float`); with a note, and the type of its value, where inference cannot."""
     view = types_of(session)
-    tree = ast.parse(rewrite(expr).strip(), "<whatis>", "eval")
+    # adj("v") (or ∂v) is a parameter `__adj_v`, typed as the sensitivity of v
+    text = _ADJ.sub(r"__adj_\1", rewrite(expr).strip())
+    body = ast.parse(text, "<whatis>", "eval").body
     if not view.ready():
         return _from_value(session, expr, pos, view.reason)
     defs = view.variables(pos)
-    adjoints = {}
-
-    class Adj(ast.NodeTransformer):  # adj("v") -> a parameter typed as ∂v
-        def visit_Call(self, node):
-            self.generic_visit(node)
-            if isinstance(node.func, ast.Name) and node.func.id == "adj" and \
-                    len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
-                name = f"__adj_{node.args[0].value}"
-                adjoints[name] = node.args[0].value
-                return ast.copy_location(ast.Name(name, ast.Load()), node)
-            return node
-
-    body = Adj().visit(tree).body
     names = list(dict.fromkeys(n.id for n in ast.walk(body) if isinstance(n, ast.Name)
-                               and (n.id in defs or n.id in adjoints
+                               and (n.id in defs or n.id.startswith("__adj_")
                                     or n.id in session.user_names)))
     params = []
     for name in names:
-        if name in adjoints:
-            t, why = _adjoint(session, view, adjoints[name], pos)
+        if name.startswith("__adj_"):
+            t, why = _adjoint(session, view, name[6:], pos)
         elif name in defs:
             t, why = view.node_type(*defs[name]), "its type is unknown"
         else:
@@ -313,7 +295,8 @@ def type_text(session, a):
     view = types_of(session)
     if isinstance(a, T.EnvT):
         sens = view.inferrer.sens if view.inferrer is not None else {}
-        items = sorted((_key_label(k) + ("" if k in a.must else "?"),
+        items = sorted(((label(k) if hasattr(k, "debug") else str(k)) +
+                        ("" if k in a.must else "?"),
                         type_text(session, sens.get(k, T.Bottom))) for k in a.keys)
         return "Env{" + ", ".join(f"{k}: {t}" for k, t in items) + "}"
     if isinstance(a, T.OrZero):
@@ -332,7 +315,3 @@ def type_text(session, a):
 def glossary(text):
     """The notes explaining the sensitivity types `text` mentions."""
     return [note for word, note in GLOSSARY.items() if word in text]
-
-
-def _key_label(key):
-    return label(key) if hasattr(key, "debug") else str(key)
