@@ -77,8 +77,9 @@ class Types:
         try:
             inferrer.infer(root, [T.typeof(a) for a in self.session.args])
         except MyiaError as err:
+            at = f" (line {err.location.line})" if err.location is not None else ""
             self.reason = f"inference rejects this program: {type(err).__name__}: " \
-                          f"{err.message}"
+                          f"{err.message}{at}"
             return
         except Exception as err:  # noqa: BLE001 (too deep, or a bug of inference: say so)
             self.reason = f"inference failed: {type(err).__name__}: {err}"
