@@ -54,17 +54,17 @@ class MyiaFunction:
         self.device = device
         self.device_arrays = device_arrays
         self._compiled = {}
-        self._fast = {}  # Python types of scalar arguments -> the native code's entry
+        self._fast = {}  # Python types of scalar arguments -> what a warm call runs
         self._source = fn
 
     def __call__(self, *args, **kwargs):
-        if not kwargs:
-            fast = self._fast.get(tuple(map(type, args)))
-            if fast is not None:
-                out = fast(args)
-                if out is not DECLINED:
-                    return out
         try:
+            if not kwargs:
+                fast = self._fast.get(tuple(map(type, args)))
+                if fast is not None:
+                    out = fast(args)
+                    if out is not DECLINED:
+                        return out
             return _program(self, self._source, args, kwargs)(*args, **kwargs)
         except MyiaError as err:  # as `_user_facing` does, with no frame of its own
             raise _bare(err) from None
@@ -79,6 +79,27 @@ def signature(args, kwargs=None):
     if kwargs:
         key += (tuple((k, typeof(v)) for k, v in sorted(kwargs.items())),)
     return key
+
+
+def _fast_path(owner, program, args):
+    """Let later calls with the Python types of `args` (floats, ints, bools,
+    whose `typeof` is a function of the type) skip the signature: after the
+    staleness check they run the native code (`native_grad.Native.fast`), or
+    the typed program.  Set once the program knows whether it has native
+    code for them (its second call), positional arguments only."""
+    types = tuple(map(type, args))
+    if types in owner._fast or types not in program.natives or \
+            not all(t in _SCALARS for t in types) or program.bind(args, {}) is not args:
+        return
+    stale, native = program.dependencies.is_stale, program.natives[types]
+    if native is not None:
+        owner._fast[types] = native.fast(stale, program)
+        return
+
+    def fast(args):
+        return DECLINED if stale() else program.run(*args)
+
+    owner._fast[types] = fast
 
 
 def _program(owner, fn, args, kwargs):
@@ -101,13 +122,8 @@ def _program(owner, fn, args, kwargs):
     if program is None:
         example = (args, kwargs) if key is not None else (None, None)
         program = owner._compiled[key] = pipeline.compile(fn, *options, *example)
-    elif not kwargs:  # once the native code exists, later calls go straight to it
-        types = tuple(map(type, args))
-        native = program.natives.get(types)
-        if native is not None and all(t in _SCALARS for t in types):
-            # what a warm call runs: the staleness check, then the native code
-            # (`typeof` of a float, int or bool is a function of its type)
-            owner._fast[types] = native.fast(program.dependencies.is_stale, program)
+    elif not kwargs and key is not None:
+        _fast_path(owner, program, args)
     return program
 
 
