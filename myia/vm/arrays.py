@@ -74,11 +74,9 @@ def fuse(insts, readers, slot, VM, types):
 
 
 def _candidate(inst, VM, types):
-    node = inst[-1]
-    if fusible(inst, VM, types):  # a scalar kernel's: kernels.py fuses it
-        return False
-    return all(_data(getattr(x, "abstract", None)) for x in node.inputs[1:]) and \
-        _data(getattr(node, "abstract", None))
+    node = inst[-1]  # and not in a scalar kernel's run (kernels.py fuses those)
+    return not fusible(inst, VM, types) and all(
+        _data(getattr(x, "abstract", None)) for x in [node, *node.inputs[1:]])
 
 
 def _data(a):
