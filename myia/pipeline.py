@@ -131,6 +131,7 @@ class Compiled:
         check_options(backend, device)
         self.dependencies = Dependencies()
         self.typed = None
+        self.natives = {}  # Python types -> the typed program's native code
         self.reason = "the debug VM runs graphs untyped" if backend == "debug" else \
             "no signature (an argument is unhashable or too deep to type)"
         with recording(self.dependencies):
@@ -145,7 +146,9 @@ class Compiled:
             self.reason = "device='cuda' runs untyped graphs"
             self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
         elif self.typed is not None:
-            self.run = self.checked(production.compile_typed(self.typed))
+            typed = production.compile_typed(self.typed)
+            self.natives = getattr(typed, "natives", {})
+            self.run = self.checked(typed)
         elif backend == "vm":
             self.run = production.compile(graph)
         else:
