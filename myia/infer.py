@@ -258,8 +258,10 @@ class Inferrer:
             return ctx.values[x]
         size = typed(node)
         if T.is_static(size) and T.static_value(size) != n:
-            raise MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
+            err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
                                 "names", node.loc)
+            err.certain = True  # whatever the types: the typed path raises it (pipeline)
+            raise err
 
     # ----- nodes ------------------------------------------------------------------
 
