@@ -1,11 +1,13 @@
 """The horizon of the recorded history: a trace kept to a bounded size.
 
-With `set history N`, once the trace holds N/4 (or the frames alive at the
-last trim, if more: a trim walks them) more than N positions, the oldest go:
+With `set history N`, once the trace holds N/4 (or four times the frames
+alive at the last trim, if more: a trim walks them) more than N positions, the oldest go:
 `Trace.base` moves up (time travel stops there), variables keep their newer
 versions plus the one current at the horizon, and the invocations and VM
 frames nothing kept reaches go.  Steps run with the cyclic collector paused
-(`running`); every fourth trim collects the cycles dropped frames may hold.
+(`running`); a trim collects the cycles dropped frames may hold once twice as
+many frames were made as were alive after the last collection (a full
+collection walks them all: so it stays O(1) per frame).
 """
 
 import bisect
@@ -67,9 +69,11 @@ def trim(trace, keep):
         trace.cursors.pop(fid, None)
     trace.slack = len(live)
     trace.trims += 1
-    if trace.trims % 4 == 0:  # every `keep` positions: at most that much garbage waits
+    made = trace.vm._ids  # VM frames made so far
+    if made - trace.collected_at >= max(2 * trace.slack, keep // 4):
         gc.unfreeze()
         gc.collect()
+        trace.collected_at = made
 
 
 def _reachable(todo, live):
