@@ -1,13 +1,10 @@
 """The horizon of the recorded history: a trace kept to a bounded size.
 
-With `set history N`, once the trace holds N/4 (or four times the frames
-alive at the last trim, if more: a trim walks them) more than N positions, the oldest go:
-`Trace.base` moves up (time travel stops there), variables keep their newer
-versions plus the one current at the horizon, and the invocations and VM
-frames nothing kept reaches go.  Steps run with the cyclic collector paused
-(`running`); a trim collects the cycles dropped frames may hold once twice as
-many frames were made as were alive after the last collection (a full
-collection walks them all: so it stays O(1) per frame).
+Past `set history N` positions plus N/4 (or 4x the frames alive at the last
+trim: a trim walks them), the oldest go: `Trace.base` moves up, variables
+keep newer versions and the one current there, unreachable frames go.  The
+collector is paused while stepping (`running`); cycles are collected once 2x
+the frames alive after the last collection were made (O(1) per frame).
 """
 
 import bisect

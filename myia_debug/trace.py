@@ -51,8 +51,7 @@ class Trace:
         self.sframes = []
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
-        self.trims = self.slack = 0  # trims so far; frames alive at the last (horizon.py)
-        self.collected_at = 0  # VM frames made at the last collection (horizon.py)
+        self.trims = self.slack = self.collected_at = 0  # trims; frames alive, made (horizon.py)
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
