@@ -88,11 +88,14 @@ def typed_program(graph, args):
     in one branch and a float in the other), and the optimizer may fail on
     a graph it cannot handle yet: such programs run untyped, which is exact
     (an error the program really has is then raised where it runs, at the
-    user's line, as the debug VM raises it).
+    user's line, as the debug VM raises it).  An error no run could avoid
+    (`a, b = (1, 2, 3)`, even with `a` and `b` unused) is raised here.
     """
     try:
         return typed_optimize(infer_stage(graph, args))
     except MyiaError as err:
+        if getattr(err, "certain", False):  # `a, b = (1, 2, 3)`, run or not
+            raise
         return Declined(f"inference rejects it: {type(err).__name__}: {err.message}")
     except RecursionError:
         return Declined("a value too deeply nested to type")

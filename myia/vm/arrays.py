@@ -1,13 +1,11 @@
 """Array segments: a straight-line run of array primitives as one Python function.
 
-The scalar kernels (kernels.py) compile runs of scalar primitives with Numba;
-array primitives are numpy calls already (BLAS matmul, numpy's `tanh`), so
-what the VM adds around them is its own cost: one dispatch per instruction,
-and a register per node that keeps every intermediate array alive until the
-frame ends (the RNN's forward frames, 50 deep, each held four dead 32x128
+Array primitives are numpy calls already; what the VM adds is one dispatch
+per instruction and a register per node holding every intermediate array
+until the frame ends (the RNN's 50 forward frames each held four dead
 arrays).  In a typed graph, a maximal run of primitive instructions with an
-array among their types becomes one generated function over the frame's
-registers, placed before the run, which stays behind it (as for kernels)::
+array among their types becomes one generated function over the registers,
+placed before the run, which stays behind it (as for kernels)::
 
     %1 = matmul(x, w)   : f32[64, 256]       def segment(r):
     %2 = add(%1, b)     : f32[64, 256]  ->       r0 = r[0]; r1 = r[1]; r2 = r[2]
@@ -19,17 +17,14 @@ registers, placed before the run, which stays behind it (as for kernels)::
                                                  r[7] = r7
 
 Only registers read after the run are stored; a temporary is deleted after
-its last use, and an elementwise result is written into a dead temporary of
-its own type (`out=`) when that temporary was freshly computed by the run
-and nothing else refers to it (every reader is a primitive that returns a
-new array, never a view).  `casting='safe'` makes a result whose dtype is
-not the temporary's (which inference rules out) an error rather than a cast.
+its last use; an elementwise result goes into a dead temporary of its type
+(`out=`) that the run computed and no view refers to (its readers all return
+new arrays).  `casting='safe'` makes a dtype inference got wrong an error.
 
-Exactness: an elementwise primitive is written as the numpy ufunc its impl
-is (`add` is `x + y`, which is `np.add` on arrays), only when no operand can
-be `ZERO`; every other primitive calls its impl.  If the function raises,
-`inst_array` goes on with the run's own instructions, which give CPython's
-result or the located `MyiaError` (the function only ever wrote locals).
+An elementwise primitive is written as the ufunc its impl is (`x + y` is
+`np.add` on arrays) when no operand can be `ZERO`; others call their impl.
+If the function raises, the run's instructions follow: CPython's result or
+the located `MyiaError` (the function only wrote locals).
 """
 
 import numpy as np
@@ -44,14 +39,10 @@ UFUNCS = {add: "add", sub: "subtract", mul: "multiply", truediv: "true_divide",
           gadd: "add", neg: "negative", exp: "exp", log: "log", log1p: "log1p",
           expm1: "expm1", sqrt: "sqrt", sin: "sin", cos: "cos", tan: "tan",
           tanh: "tanh", sinh: "sinh", cosh: "cosh", maximum: "maximum", minimum: "minimum"}
-_NUMBERS = (T.Int, T.Float, T.Bool)
 
 
 class ArraySegment:
-    """A fused run: `run(regs)` computes it, `length` instructions follow it.
-
-    `sources` ({None: text}) is what `myia.ir(..., stage="kernels")` lists.
-    """
+    """A fused run: `run(regs)` computes it; `length` instructions follow it."""
 
     def __init__(self, source, impls, length):
         scope = {"np": np, **{name: prim.impl for prim, name in impls.items()}}
@@ -83,11 +74,9 @@ def fuse(insts, readers, slot, VM, types):
 
 
 def _candidate(inst, VM, types):
-    node = inst[-1]
-    if fusible(inst, VM, types):  # a scalar kernel's: kernels.py fuses it
-        return False
-    return all(_data(getattr(x, "abstract", None)) for x in node.inputs[1:]) and \
-        _data(getattr(node, "abstract", None))
+    node = inst[-1]  # and not in a scalar kernel's run (kernels.py fuses those)
+    return not fusible(inst, VM, types) and all(
+        _data(getattr(x, "abstract", None)) for x in [node, *node.inputs[1:]])
 
 
 def _data(a):
@@ -116,7 +105,7 @@ def _array(a):
 def _plain(x):
     """An operand a ufunc takes as its impl does: an array or a number."""
     a = T.widen(getattr(x, "abstract", None))
-    return isinstance(a, (T.Array, T.Scalar)) or a in _NUMBERS
+    return isinstance(a, (T.Array, T.Scalar)) or a in (T.Int, T.Float, T.Bool)
 
 
 def _fresh(node):
