@@ -8,6 +8,10 @@ CPython is timed in the same run, for the ratio.
 
     python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
     python benchmarks/debugger_steps.py --before DIR LABEL [ITERATIONS [CODE]]
+    python benchmarks/debugger_steps.py --past-history LABEL ITERATIONS [CODE]
+
+`--past-history` times `c` to the end of a loop gradient longer than the
+default history (1,000,000 positions), and the share of it spent trimming.
 
 It measures the `myia_debug` on PYTHONPATH.  With `--before DIR` it first
 measures the checkout in DIR (a `git worktree` of the commit to compare
@@ -62,7 +66,38 @@ def plain_loop(n):
     return (time.process_time() - t) * 1e6
 
 
+def past_history(n):
+    """(CPU s of `c` to the end of the n-iteration loop gradient, s of it trimming, steps)."""
+    import myia
+    from myia_debug import trace as T
+
+    myia.set_recursion_limit(1_000_000)  # the loop gradient's forward pass nests
+    spent, trim = [0.0], T.trim
+
+    def timed(trace, keep):
+        t = time.process_time()
+        trim(trace, keep)
+        spent[0] += time.process_time() - t
+
+    T.trim = timed
+    s = Session(P.loop, (1.5, n), grad=(0,))
+    s.begin()
+    start, t = s.pos, time.process_time()
+    s.cont()
+    return time.process_time() - t, spent[0], s.pos - start
+
+
 def main():
+    if sys.argv[1] == "--past-history":
+        total, trimming, steps = past_history(int(sys.argv[3]))
+        row = {"label": sys.argv[2], "code": sys.argv[4] if len(sys.argv) > 4 else "",
+               "past_history_iterations": int(sys.argv[3]), "steps": steps,
+               "seconds": round(total, 1), "trim_seconds": round(trimming, 1),
+               "load_average": os.getloadavg()[0]}
+        path = pathlib.Path(__file__).with_suffix(".json")
+        path.write_text(json.dumps([*json.loads(path.read_text()), row], indent=1) + "\n")
+        print(json.dumps(row, indent=1))
+        return
     if sys.argv[1] == "--before":
         before, argv = sys.argv[2], sys.argv[3:]
         code = subprocess.run(["git", "-C", before, "rev-parse", "--short", "HEAD"],

@@ -6,8 +6,10 @@ from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
 from .types import typeof
+from .vm.native_grad import DECLINED
 from .prims import stop_gradient  # noqa: F401  (public: identity with zero gradient)
 
+_SCALARS = frozenset({float, int, bool})  # their `typeof` is a function of the type
 DEFAULT_BACKEND = "vm"  # the production VM; "debug" is the reference
 
 
@@ -24,10 +26,14 @@ def _user_facing(fn):
         try:
             return fn(*args, **kwargs)
         except MyiaError as err:
-            err.internal_traceback = err.__traceback__
-            raise err.with_traceback(None) from None
+            raise _bare(err) from None
 
     return wrapper
+
+
+def _bare(err):
+    err.internal_traceback = err.__traceback__
+    return err.with_traceback(None)
 
 
 class MyiaFunction:
@@ -48,10 +54,20 @@ class MyiaFunction:
         self.device = device
         self.device_arrays = device_arrays
         self._compiled = {}
+        self._fast = {}  # Python types of scalar arguments -> what a warm call runs
+        self._source = fn
 
-    @_user_facing
     def __call__(self, *args, **kwargs):
-        return _program(self, self.__myia_fn__, args, kwargs)(*args, **kwargs)
+        try:
+            if not kwargs:
+                fast = self._fast.get(tuple(map(type, args)))
+                if fast is not None:
+                    out = fast(args)
+                    if out is not DECLINED:
+                        return out
+            return _program(self, self._source, args, kwargs)(*args, **kwargs)
+        except MyiaError as err:  # as `_user_facing` does, with no frame of its own
+            raise _bare(err) from None
 
     def __repr__(self):
         return f"<myia function {self.__myia_fn__.__name__} on {self.backend}>"
@@ -63,6 +79,27 @@ def signature(args, kwargs=None):
     if kwargs:
         key += (tuple((k, typeof(v)) for k, v in sorted(kwargs.items())),)
     return key
+
+
+def _fast_path(owner, program, args):
+    """Let later calls with the Python types of `args` (floats, ints, bools,
+    whose `typeof` is a function of the type) skip the signature: after the
+    staleness check they run the native code (`native_grad.Native.fast`), or
+    the typed program.  Set once the program knows whether it has native
+    code for them (its second call), positional arguments only."""
+    types = tuple(map(type, args))
+    if types in owner._fast or types not in program.natives or \
+            not all(t in _SCALARS for t in types) or program.bind(args, {}) is not args:
+        return
+    stale, native = program.dependencies.is_stale, program.natives[types]
+    if native is not None:
+        owner._fast[types] = native.fast(stale, program)
+        return
+
+    def fast(args):
+        return DECLINED if stale() else program.run(*args)
+
+    owner._fast[types] = fast
 
 
 def _program(owner, fn, args, kwargs):
@@ -80,10 +117,13 @@ def _program(owner, fn, args, kwargs):
         program = owner._compiled.get(key)
     if program is not None and program.is_stale():
         owner._compiled = {}  # every signature's program read the same globals
+        owner._fast = {}
         program = None
     if program is None:
         example = (args, kwargs) if key is not None else (None, None)
         program = owner._compiled[key] = pipeline.compile(fn, *options, *example)
+    elif not kwargs and key is not None:
+        _fast_path(owner, program, args)
     return program
 
 
@@ -150,15 +190,15 @@ class GradFunction:
         self.device = getattr(fn, "device", "cpu")
         self.device_arrays = getattr(fn, "device_arrays", False)
         self._compiled = {}
+        self._fast = {}
+        self._source = self  # what is compiled: this gradient's graph
         kind = "value_and_grad" if value else "grad"
         self.__name__ = f"{kind}({getattr(fn, '__name__', 'f')})"
 
     def __myia_graph__(self):
         return grad_graph(pipeline.to_graph(self.fn), self.argnums, self.value)
 
-    @_user_facing
-    def __call__(self, *args, **kwargs):
-        return _program(self, self, args, kwargs)(*args, **kwargs)
+    __call__ = MyiaFunction.__call__
 
 
 def grad(fn, argnums=0):

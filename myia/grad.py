@@ -345,6 +345,9 @@ def _bprop_bind_keywords(g, args, dout):
         [g.apply(getitem, s, i + 1) for i in range(q)]
 
 
+KEYWORD_ADAPTERS = set()  # monomorphize calls them directly (_Cloner.keyword_call)
+
+
 def keyword_adapter(nflat, order, level=1):
     """A forward function called with keywords, its sensitivities reordered.
 
@@ -377,6 +380,7 @@ def keyword_adapter(nflat, order, level=1):
                              *[bp.apply(getitem, t, i + 1 + skip) for i in order])
         g.output = g.apply(make_tuple, g.apply(getitem, r, 0), Constant(bp))
         _jprims[key] = g
+        KEYWORD_ADAPTERS.add(g)
     return _jprims[key]
 
 

@@ -34,6 +34,7 @@ from .prims import env_getitem, env_setitem, switch
 from .prims.rules import const_of
 from .prims.structure import dunder_types
 from .prims.values import ZERO, Env
+from .vm.calls import keyword_call, signature
 
 # Primitives that see `T|ZERO` as it is; the others reject a ZERO at run
 # time, so they may assume the value is a T.
@@ -266,8 +267,10 @@ class Inferrer:
             return ctx.values[x]
         size = typed(node)
         if T.is_static(size) and T.static_value(size) != n:
-            raise MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
+            err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
                                 "names", node.loc)
+            err.certain = True  # whatever the types: the typed path raises it (pipeline)
+            raise err
 
     # ----- nodes ------------------------------------------------------------------
 
@@ -299,25 +302,36 @@ class Inferrer:
                     err._noted = getattr(err, "_noted", set()) | {callee}
             raise err.with_location(node.loc)
 
-    def call(self, ctx, node, fn, args, kw):
-        """The type of `fn(*args, **kw)`; records the resolution in ctx.calls."""
+    def call(self, ctx, node, fn, args, kw, ncall=None):
+        """The type of `fn(*args, **kw)`; records the resolution in ctx.calls.
+
+        `ncall` is the number of arguments the call node itself passes (the
+        others come from partial applications)."""
+        ncall = len(args) if ncall is None else ncall
         if fn is T.Bottom or any(a is T.Bottom for a in args):
             return T.Bottom
         if isinstance(fn, T.FnSet):
             out = T.Bottom
             for f in sorted(fn.fns, key=str):
-                out = T.join(out, self.call(ctx, node, f, args, kw))
+                out = T.join(out, self.call(ctx, node, f, args, kw, ncall))
             return out
         if isinstance(fn, T.PartialFn):
-            return self.call(ctx, node, fn.fn, [*fn.args, *args], {**dict(fn.kwargs), **kw})
+            return self.call(ctx, node, fn.fn, [*fn.args, *args], {**dict(fn.kwargs), **kw},
+                             ncall)
         if isinstance(fn, T.Const) and isinstance(fn.value, types.FunctionType):
             fn = T.GraphFn(parse(fn.value))
         if isinstance(fn, T.JFn):
-            return self.call(ctx, node, self.forward(fn.fn), args, kw)
+            return self.call(ctx, node, self.forward(fn.fn), args, kw, ncall)
         if isinstance(fn, T.PrimFn):
             return self.call_prim(ctx, node, fn, args, kw)
         if isinstance(fn, T.GraphFn):
             g = fn.graph
+            sig = signature(g, None) if g.debug.role == "fprop" else None
+            if sig is not None and (kw or len(args) < len(sig[1])):
+                # A forward function with keywords or defaults, as the VMs call it.
+                adapter, flat = keyword_call(g, list(args), kw, len(args) - ncall, node,
+                                             constant_type)
+                return self.call(ctx, node, T.GraphFn(adapter), [fn, *flat], {})
             if kw or len(args) != len(g.parameters):
                 args = self.bind(fn, args, kw)
             # A forward graph returns a backpropagator closure, which each

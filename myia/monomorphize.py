@@ -30,6 +30,8 @@ from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
                     make_tuple, partial, switch)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
+from .grad import KEYWORD_ADAPTERS
+from .vm.calls import keyword_call
 
 MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
@@ -73,9 +75,10 @@ def value_targets(contexts):
                 continue
             sites = tracer.origins(ctx, callee)
             for _, _, target in records:
-                if not isinstance(target, Context):
-                    continue
-                keys = [(c, n) for c, n in sites or () if n.value is target.graph]
+                if not isinstance(target, Context) or target.graph in KEYWORD_ADAPTERS:
+                    continue  # a keyword adapter is called directly (_Cloner.keyword_call)
+                keys = [(c, n) for c, n in sites or () if n.value is target.graph
+                        and parent_of(n.value, c) is target.parent]
                 for key in keys or [(target.graph, target.parent)]:
                     out.setdefault(key, {}).setdefault(target, set()).add(node)
     return out
@@ -289,11 +292,37 @@ class _Cloner:
             if direct is not None:
                 new.inputs = direct
                 return
+        self.check_runtime_keywords(ctx, n, records)
         new.inputs = [self.map(ctx, i) for i in n.inputs]
+
+    def check_runtime_keywords(self, ctx, n, records):
+        """A keyword call left to the VM (`vm.calls.keyword_call`) calls the
+        one clone its function value maps to: refuse it where that function
+        has clones for several signatures (the clone may not be this call's).
+        A method under grad is a `JFunction` at run time, run untyped: exact."""
+        if not any(isinstance(t, Context) and t.graph in KEYWORD_ADAPTERS
+                   for _, _, t in records):
+            return
+        todo = [self.type_of(ctx, n.inputs[0])]
+        while todo:
+            fn = T.strip_zero(todo.pop())
+            if isinstance(fn, T.PartialFn):
+                todo.append(fn.fn)
+            elif isinstance(fn, T.FnSet):
+                todo.extend(fn.fns)
+            elif isinstance(fn, T.JFn) and isinstance(fn.fn, (T.Const, T.JFn)):
+                todo += [fn.fn] if isinstance(fn.fn, T.JFn) else []
+            elif not isinstance(fn, T.GraphFn) or \
+                    sum(c.graph is fn.graph for c in self.contexts) > 1:
+                raise MyiaTypeError(f"a function value ({fn}) called with keywords has "
+                                    "several signatures; Myia compiles one signature "
+                                    "per function value", n.loc)
 
     def direct_call(self, ctx, n, record):
         """Inputs calling the clone of the resolved graph with positional arguments."""
         fn_abs, _, target = record
+        if target.graph in KEYWORD_ADAPTERS:
+            return self.keyword_call(ctx, n, target)
         bound = self.bound_nodes(ctx, n.inputs[0])
         if bound is None and global_call(ctx, n, [record]):
             bound = [], {}
@@ -315,6 +344,23 @@ class _Cloner:
             args = match_arguments(g.name, [p.debug.name for p in g.parameters], defaults,
                                    g.kwonly, args, kw)
         return [self.graph_constant(target, n.inputs[0]), *args]
+
+    def keyword_call(self, ctx, n, target):
+        """Inputs calling a keyword adapter (`vm.calls.keyword_call`) on the
+        forward function and its arguments bound by name, as inference did;
+        None where the function cannot be told from here (the VM binds it)."""
+        inner, fn = target.args[0], n.inputs[0]
+        if isinstance(self.type_of(ctx, fn), T.GraphFn):  # the function itself
+            pos, kw, fn_node = [], {}, self.map(ctx, fn)
+        else:
+            bound = self.bound_nodes(ctx, fn)
+            if bound is None or not isinstance(inner, T.GraphFn) or inner.ctx is not None:
+                return None
+            (pos, kw), fn_node = bound, self.constant(ctx, Constant(inner.graph, fn.debug))
+        args = [*pos, *(self.map(ctx, i) for i in n.inputs[1:])]
+        adapter, flat = keyword_call(inner.graph, args, kw, len(pos), n,
+                                     lambda v: self.constant(ctx, Constant(v)))
+        return [self.graph_constant(target, fn), fn_node, *flat]
 
     def bound_nodes(self, ctx, fn):
         """`(positional, keywords)` nodes a function value binds, or None if unknown.

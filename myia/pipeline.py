@@ -19,8 +19,6 @@ from .ir import Constant, Graph
 from .grad import fprop, grad_graph
 from .monomorphize import monomorphize
 from .opt import optimize
-from .opt.rules import RULES
-from .opt.typed import TYPED_RULES
 from .parse import parse
 from .types import typeof
 from .vm import cuda, production
@@ -78,15 +76,9 @@ def check_options(backend, device):
 
 
 def typed_optimize(typed):
-    """`optimize` of a typed graph, as the production VM runs it.
-
-    The rules without optimize's re-inference (`rules=None` adds it). That
-    pass once gave `closure_capture` (tests/test_grad.py) a wrong gradient;
-    the cause is fixed in opt/rules.py and tests/opt/test_grad_programs.py
-    checks the full `optimize`, but the whole suite has not yet been run
-    with it on this path, so the path keeps the rules alone for now.
-    """
-    return optimize(typed, rules=[*RULES, *TYPED_RULES])
+    """`optimize` of a typed graph, as the production VM runs it (the rules,
+    inference again, Envs as tuples, flattened returns: myia/opt/)."""
+    return optimize(typed)
 
 
 def typed_program(graph, args):
@@ -96,11 +88,14 @@ def typed_program(graph, args):
     in one branch and a float in the other), and the optimizer may fail on
     a graph it cannot handle yet: such programs run untyped, which is exact
     (an error the program really has is then raised where it runs, at the
-    user's line, as the debug VM raises it).
+    user's line, as the debug VM raises it).  An error no run could avoid
+    (`a, b = (1, 2, 3)`, even with `a` and `b` unused) is raised here.
     """
     try:
         return typed_optimize(infer_stage(graph, args))
     except MyiaError as err:
+        if getattr(err, "certain", False):  # `a, b = (1, 2, 3)`, run or not
+            raise
         return Declined(f"inference rejects it: {type(err).__name__}: {err.message}")
     except RecursionError:
         return Declined("a value too deeply nested to type")
@@ -131,6 +126,7 @@ class Compiled:
         check_options(backend, device)
         self.dependencies = Dependencies()
         self.typed = None
+        self.natives = {}  # Python types -> the typed program's native code
         self.reason = "the debug VM runs graphs untyped" if backend == "debug" else \
             "no signature (an argument is unhashable or too deep to type)"
         with recording(self.dependencies):
@@ -145,7 +141,9 @@ class Compiled:
             self.reason = "device='cuda' runs untyped graphs"
             self.run = cuda.compile(graph, device_arrays)   # myia/vm/cuda.py
         elif self.typed is not None:
-            self.run = self.checked(production.compile_typed(self.typed))
+            typed = production.compile_typed(self.typed)
+            self.natives = getattr(typed, "natives", {})
+            self.run = self.checked(typed)
         elif backend == "vm":
             self.run = production.compile(graph)
         else:

@@ -405,8 +405,19 @@ def _base(value):
     return Opaque if isinstance(t, Const) else t
 
 
+_ARRAYS = {}  # (dtype, shape) -> Array: a warm call's signature hashes cached types
+
+
 def typeof(value):
     """The abstract value of a runtime value (numbers by type, not by value)."""
+    if type(value) is np.ndarray:
+        key = (value.dtype, value.shape)
+        a = _ARRAYS.get(key)
+        if a is None:
+            if len(_ARRAYS) > 4096:
+                _ARRAYS.clear()
+            a = _ARRAYS[key] = Array(value.dtype, value.shape)
+        return a
     own = getattr(value, "__abstract__", None)  # Myia's own values type themselves
     if own is not None and not isinstance(value, type):
         return own()

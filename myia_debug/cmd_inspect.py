@@ -2,7 +2,9 @@
 
 import code
 
-from . import gradients, render
+from myia.types import typeof
+
+from . import gradients, inferred, render
 from .engine import DebugError
 from .evaluate import execute, namespace
 
@@ -36,12 +38,20 @@ class InspectCommands:
     do_a = do_args
 
     def do_locals(self, arg):
-        """locals: print the variables visible at this stop (types with 'set types on')."""
-        values = self.session.variables()
+        """locals: print the variables visible at this stop; with 'set types on', each
+        with the type Myia infers for it (as 'whatis')."""
+        s = self.session
+        values = s.variables()
         if not values:
             self.write("(no variables yet)")
+        view = inferred.types_of(s)
+        types = view.variable_types(s.pos) if self.options["types"] and view.ready() else {}
+        if self.options["types"] and view.reason:
+            self.write(f"(types of the values: {view.reason})")
         for name, value in values.items():
-            typ = f"  : {render.type_text(value)}" if self.options["types"] else ""
+            t = types.get(name)
+            typ = "" if not self.options["types"] else f"  : {inferred.type_text(s, t)}" \
+                if t is not None else f"  : {inferred.type_text(s, typeof(value))} (of the value)"
             self.write(f"{name} = {self.fmt(value)}{typ}")
 
     def do_retval(self, arg):
@@ -54,10 +64,18 @@ class InspectCommands:
     do_rv = do_retval
 
     def do_whatis(self, arg):
-        """whatis EXPR: the Myia type and shape of EXPR (f64, f64[2], (i64, f64))."""
+        """whatis EXPR: the type and shape Myia infers for EXPR (f64, f64[2],
+        (int, f64), int=3 for a static value, float|ZERO for a sensitivity that
+        may be the symbolic zero), over the inferred types of the stop's
+        variables; where inference cannot, the type of its value and why."""
         if not arg:
             raise DebugError("usage: whatis EXPR")
-        self.write(render.type_text(self.session.evaluate(arg)))
+        s = self.session
+        t, note = inferred.expression_type(s, arg, s.pos)
+        text = inferred.type_text(s, t)
+        self.write(text)
+        for line in ([note] if note else []) + inferred.glossary(text):
+            self.write(f"  ({line})")
 
     def do_stats(self, arg):
         """stats EXPR: min, max, mean, NaN/Inf counts, shape and dtype of an array."""

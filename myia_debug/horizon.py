@@ -1,11 +1,10 @@
 """The horizon of the recorded history: a trace kept to a bounded size.
 
-With `set history N`, once the trace holds N/4 (or the frames alive at the
-last trim, if more: a trim walks them) more than N positions, the oldest go:
-`Trace.base` moves up (time travel stops there), variables keep their newer
-versions plus the one current at the horizon, and the invocations and VM
-frames nothing kept reaches go.  Steps run with the cyclic collector paused
-(`running`); every fourth trim collects the cycles dropped frames may hold.
+Past `set history N` positions plus N/4 (or 4x the frames alive at the last
+trim: a trim walks them), the oldest go: `Trace.base` moves up, variables
+keep newer versions and the one current there, unreachable frames go.  The
+collector is paused while stepping (`running`); cycles are collected once 2x
+the frames alive after the last collection were made (O(1) per frame).
 """
 
 import bisect
@@ -67,9 +66,11 @@ def trim(trace, keep):
         trace.cursors.pop(fid, None)
     trace.slack = len(live)
     trace.trims += 1
-    if trace.trims % 4 == 0:  # every `keep` positions: at most that much garbage waits
+    made = trace.vm._ids  # VM frames made so far
+    if made - trace.collected_at >= max(2 * trace.slack, keep // 4):
         gc.unfreeze()
         gc.collect()
+        trace.collected_at = made
 
 
 def _reachable(todo, live):

@@ -10,6 +10,7 @@ import os
 import numpy as np
 
 from myia.ir import Constant, printer
+from myia.types import typeof
 
 from .graphs import user_loc
 
@@ -132,7 +133,8 @@ def stack_lines(session):
 
 def node_lines(session, node, frame):
     """`node`: operation, inputs with values, users, location, type."""
-    out = [f"%{node.id} = {printer.node_text(node)}"]
+    out = [f"%{node.id} = {printer.node_text(node)}" if node.inputs else
+           f"{printer.node_ref(node)} (a parameter of {node.graph.name})"]  # `return y`
     for i, inp in enumerate(node.inputs[1:]):
         if isinstance(inp, Constant):
             out.append(f"  input {i}: {printer.node_ref(inp)} (constant)")
@@ -153,7 +155,12 @@ def node_lines(session, node, frame):
                "  location: none (bookkeeping node)")
     out.append(f"  graph: {frame.graph.name}  name: {node.debug.name or '-'}  "
                f"role: {node.debug.role or '-'}")
-    out.append(f"  type: {node.abstract if node.abstract is not None else 'not inferred'}")
+    from .inferred import type_text, types_of
+
+    view = types_of(session)
+    t = node.abstract if node.abstract is not None else view.node_type(frame, node)
+    out.append(f"  type: {type_text(session, t)}" if t is not None else
+               f"  type: not inferred ({view.reason or 'no context fits this frame'})")
     return out
 
 
@@ -189,30 +196,10 @@ def expr_text(node):
     return f"{label(fn)}({', '.join(label(a) for a in args)})"
 
 
-def type_text(v):
-    """Myia's spelling of a value's type: `f64`, `f64[2]`, `(i64, f64)`."""
-    if isinstance(v, tuple):
-        return "(" + ", ".join(type_text(x) for x in v) + ")"
-    if isinstance(v, (bool, np.bool_)):
-        return "bool"
-    if isinstance(v, np.ndarray):
-        return f"{_dtype(v.dtype)}[{', '.join(map(str, v.shape))}]"
-    if isinstance(v, (int, float, np.number)):
-        return _dtype(np.asarray(v).dtype)
-    if v is None:
-        return "None"
-    return type(v).__name__
-
-
-def _dtype(dt):
-    return {"f": "f", "i": "i", "u": "u", "b": "bool", "c": "c"}[dt.kind] + \
-        (str(dt.itemsize * 8) if dt.kind != "b" else "")
-
-
 def stats_lines(v):
     arr = np.asarray(v)
     if arr.dtype.kind not in "biuf":
-        return [f"not numeric: {type_text(v)}"]
+        return [f"not numeric: {typeof(v)}"]
     fin = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
     lines = [f"shape {arr.shape}  dtype {arr.dtype}  count {arr.size}"]
     if fin.size:

@@ -51,7 +51,7 @@ class Trace:
         self.sframes = []
         self.spcs = array.array("l")
         self.base = 0       # the oldest position still recorded (see horizon.py)
-        self.trims = self.slack = 0  # trims so far; frames alive at the last (horizon.py)
+        self.trims = self.slack = self.collected_at = 0  # trims; frames alive, made (horizon.py)
         self.limit = limit  # positions kept (None: all)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
@@ -132,7 +132,7 @@ class Trace:
                 if name and node.debug.role != "adjoint":
                     self._named(prev.caller, node, name, new)
             self._record(True)
-        if self.limit and size >= self.limit + max(self.limit // 4, self.slack):
+        if self.limit and size >= self.limit + max(self.limit // 4, 4 * self.slack):
             trim(self, self.limit)
         return kind
 

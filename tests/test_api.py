@@ -51,3 +51,63 @@ def test_bad_calls_say_what_is_accepted(call, message):
             call(f)
         assert info.value.message.startswith(name + message), info.value.message
         assert info.value.location.line == poly.__code__.co_firstlineno
+
+
+SCALE = 0.5
+
+
+def scaled_loop(x, k):
+    s = 0.0
+    i = 0
+    while i < 3:
+        s = s + x * SCALE * (k % 7)
+        i = i + 1
+    return s
+
+
+def test_warm_scalar_calls_go_straight_to_native_code_and_stay_exact():
+    """From the third call of a signature of floats/ints, a call runs the native
+    code directly (api._fast_entry); rebinding a global, an int beyond int64
+    and another signature still take the general path, with the same answers."""
+    global SCALE
+    g = myia.grad(myia.myia(scaled_loop))
+    ref = myia.grad(myia.myia(scaled_loop, backend="debug"))
+    assert [g(1.5, 10) for _ in range(4)] == [ref(1.5, 10)] * 4 == [4.5] * 4
+    assert (float, int) in g._fast
+    assert g(1.5, 2**70) == ref(1.5, 2**70) == 3 * 0.5 * (2**70 % 7)
+    assert g(1.5, 10.0) == ref(1.5, 10.0)
+    try:
+        SCALE = 2.0
+        assert g(1.5, 10) == ref(1.5, 10) == 18.0
+    finally:
+        SCALE = 0.5
+    assert [g(1.5, 10) for _ in range(3)] == [4.5] * 3
+
+
+def scaled(x):
+    return x * SCALE
+
+
+def test_warm_calls_of_programs_without_native_code_skip_the_signature_too():
+    global SCALE
+    f = myia.myia(scaled)
+    assert [f(3.0) for _ in range(3)] == [1.5] * 3
+    assert (float,) in f._fast
+    assert f(3) == 1.5 and f(True) == 0.5  # other types: their own programs
+    try:
+        SCALE = 2.0
+        assert f(3.0) == 6.0
+    finally:
+        SCALE = 0.5
+    assert f(3.0) == 1.5
+    g = myia.myia(_divide)
+    assert [g(1.0, 2.0) for _ in range(3)] == [0.5] * 3 and (float, float) in g._fast
+    with pytest.raises(myia.MyiaError) as info:  # through the fast path: a located error
+        g(1.0, 0.0)
+    assert "x / y" in str(info.value)
+    frames = [f.f_code.co_filename for f, _ in traceback.walk_tb(info.value.__traceback__)]
+    assert [f for f in frames if "/myia/" in f] == [myia.api.__file__]
+
+
+def _divide(x, y):
+    return x / y

@@ -214,3 +214,13 @@ def test_compile_time_errors_say_through_which_calls():
         myia.ir(bad_programs.shapes_through_calls, np.ones(3), np.ones(4), stage="infer")
     assert any("in shapes_of_helper, called from shapes_through_calls line" in n
                for n in info.value.notes), info.value.notes
+
+
+@pytest.mark.parametrize("fn", [bad_programs.unpack_too_many,
+                                bad_programs.unpack_result_of_call])
+def test_a_wrong_unpacking_is_an_error_on_the_production_vm(fn):
+    """Found by inference when the signature is compiled, even with the names
+    unused (the untyped fallback must not swallow it)."""
+    with pytest.raises(myia.MyiaTypeError, match="cannot unpack 3 values into 2 names") as info:
+        myia.myia(fn, backend="vm")(1.5)
+    assert "^" in str(info.value) and info.value.location.line > 0

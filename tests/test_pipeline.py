@@ -2,6 +2,8 @@
 the typed, optimized graph, which run untyped, and that both give CPython's
 answers and errors."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -154,3 +156,87 @@ def test_typed_kernels_take_their_signature_from_the_types():
     typed = pipeline.typed_program(pipeline.to_graph(uses_half), (1.0, 2.0))
     segs = [i[1] for i in code_of(typed).insts if i[0] is ProductionVM.inst_kernel]
     assert [s.key for s in segs] == [(float, float)]
+
+
+# ----- keyword calls and defaults on the typed path (monomorphize binds them) -----
+
+
+def kw_helper(x, by=2.0, *, off=1.0):
+    return x * x * by + off
+
+
+@dataclasses.dataclass
+class Scaler:
+    w: float
+
+    def scale(self, k, by=2.0):
+        return self.w * self.w * k * by
+
+
+def kw_method_default(x):
+    s = Scaler(x)
+    return s.scale(3.0) + s.scale(1.0, by=x)
+
+
+def kw_apply(h, x):
+    return h(x)
+
+
+def kw_function_value(x):
+    return kw_apply(kw_helper, x)
+
+
+def kw_runtime_callee(x, c):
+    g = kw_helper if c > 0 else (lambda x, by=1.0, off=0.0: x * by - off)
+    return g(x, by=x, off=2.0)
+
+
+def kw_runtime_defaults(x, c):
+    g = kw_helper if c > 0 else (lambda x, by=1.0, off=0.0: x * by - off)
+    return g(x)
+
+
+def kw_runtime_two_signatures(x, c):
+    return kw_runtime_callee(x, c) + kw_runtime_defaults(x, c)
+
+
+def kw_direct(x):
+    return kw_helper(x, off=x) + kw_helper(x, by=3.0)
+
+
+KW_PROGRAMS = [(kw_method_default, (1.5,)), (kw_function_value, (1.5,)),
+               (kw_runtime_callee, (1.5, 1)), (kw_runtime_callee, (1.5, -1)),
+               (kw_runtime_defaults, (1.5, 1)), (kw_runtime_defaults, (1.5, -1)),
+               (kw_direct, (1.5,))]
+
+
+def _numeric(f, args, h=1e-6):
+    up, down = (args[0] + h, *args[1:]), (args[0] - h, *args[1:])
+    return (f(*up) - f(*down)) / (2 * h)
+
+
+@pytest.mark.parametrize("f, args", KW_PROGRAMS, ids=lambda p: getattr(p, "__name__", ""))
+def test_keyword_calls_and_defaults_run_typed_and_exactly(f, args):
+    vm, debug = myia.myia(f, backend="vm"), myia.myia(f, backend="debug")
+    assert vm(*args) == debug(*args) == f(*args)
+    assert myia.explain_backend(vm, *args).startswith("typed"), \
+        myia.explain_backend(vm, *args)
+    for order in (1, 2):
+        gv, gd, ref = vm, debug, f
+        for _ in range(order):
+            gv, gd = myia.grad(gv), myia.grad(gd)
+            ref = (lambda r: lambda *a: _numeric(r, a))(ref)
+        assert myia.explain_backend(gv, *args).startswith("typed"), \
+            myia.explain_backend(gv, *args)
+        got = gv(*args)
+        assert got == gd(*args)
+        np.testing.assert_allclose(got, ref(*args), rtol=1e-4, atol=1e-4)
+
+
+def test_a_runtime_keyword_callee_with_two_signatures_runs_untyped_and_exactly():
+    """Under grad(grad) the forward function `g` is known only at run time and
+    gets clones for two signatures: the VM could call the wrong one."""
+    f = myia.grad(myia.grad(myia.myia(kw_runtime_two_signatures, backend="vm")))
+    d = myia.grad(myia.grad(myia.myia(kw_runtime_two_signatures, backend="debug")))
+    assert f(1.5, 1) == d(1.5, 1) == 13.0  # 6x + 4
+    assert "several signatures" in myia.explain_backend(f, 1.5, 1)

@@ -143,6 +143,54 @@ def test_a_new_process_finds_its_kernels_compiled(tmp_path):
     assert warm == (warm[1], cold[1])  # every kernel loaded from the disk cache
 
 
+SAME = textwrap.dedent("""
+    import os, sys
+    import myia
+    from myia.vm import kernels
+
+    def loop(x, n):
+        s = 0.0
+        i = 0
+        while i < n:
+            s = s + x * s * 0.001 + x
+            i = i + 1
+        return s
+
+    def rec_pow(x, n):
+        if n == 0:
+            return 1.0
+        return x * rec_pow(x, n - 1)
+
+    if sys.argv[1] == "shifted":  # other graphs first: every node id differs
+        myia.grad(myia.myia(lambda x: x * 3.0 + 1.0, backend="vm"))(2.0)
+    for f, args in [(myia.myia(loop, backend="vm"), (1.5, 20)),
+                    (myia.grad(myia.myia(loop, backend="vm")), (1.5, 20)),
+                    (myia.grad(myia.myia(rec_pow, backend="vm")), (1.001, 20))]:
+        for _ in range(3):  # compiled by the second call at the latest
+            f(*args)
+    print(" ".join(sorted(os.listdir(kernels.cache_dir()))))
+""")
+
+
+def test_generated_sources_are_the_same_in_every_process(tmp_path):
+    # The cache is keyed by the source's text: a second process (one that
+    # built other graphs first, another hash seed) must write no new file.
+    script = tmp_path / "same.py"
+    script.write_text(SAME)
+
+    def files(how, seed):
+        env = dict(os.environ, PYTHONPATH=os.getcwd(), MYIA_CACHE_DIR=str(tmp_path / "c"),
+                   PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, str(script), how], env=env, capture_output=True,
+                             text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.split()
+
+    first = files("plain", "1")
+    assert len([f for f in first if f.endswith(".py")]) >= 3  # loop, two state machines
+    assert files("shifted", "2") == first
+
+
 # ----- whole loops in native code (myia/vm/native.py) ------------------------
 
 def collatz(n):

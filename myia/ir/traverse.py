@@ -118,7 +118,24 @@ class Manager:
             def graph_deps(n, g=g):
                 return {v for k in _graph_inputs(n) for v in fv[k] if v.graph is g}
             self.nodes[g] = _toposort(node_sets[g], graph_deps)
+        self.graphs = self._in_use_order(root)
         self.parent = {g: self._parent(g) for g in self.graphs}
+
+    def _in_use_order(self, root):
+        """The graphs as the root's nodes, in order, first use them (then theirs).
+
+        Not the order the fixpoint above met them in: that follows set
+        iteration, which differs between processes, and code generated from
+        these graphs (native_grad.py) must not.
+        """
+        out, seen = [root], {root}
+        for g in out:
+            for k in [h for n in self.nodes[g] for h in _graph_inputs(n)] + \
+                    self._out_graph(g, g.output):
+                if k not in seen:
+                    seen.add(k)
+                    out.append(k)
+        return out + [g for g in self.graphs if g not in seen]
 
     @staticmethod
     def _out_graph(g, n):

@@ -35,7 +35,7 @@ ROUNDS = 10
 FLATTEN_ROUNDS = 3
 
 
-def optimize(graph, rules=None, closures=False, env_tuples=False):
+def optimize(graph, rules=None, closures=False, env_tuples=True):
     """An optimized copy of `graph`; with `closures`, closure-converted too.
 
     `env_tuples` turns Envs into tuples (`envs.py`) on typed programs: not

@@ -12,16 +12,18 @@ A rule here declines when a node has no type (an untyped graph), so the same
 table serves both.
 """
 
+import numpy as np
+
 from .. import types as T
 from ..ir import Constant, DebugInfo
 from ..monomorphize import static_value
-from ..prims import (add, check_differentiable, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
+from ..prims import (add, check_differentiable, expand_reduced, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
                      sub, sum_to, truediv, truth)
 from ..prims.values import ZERO
 from .fold import is_data
 from .rewrite import Rule, SeqVar, Var
 
-X, Y, S, L, N = (Var(n) for n in "XYSLN")
+X, Y, S, L, N, A, K = (Var(n) for n in "XYSLNAK")
 Xs = SeqVar("Xs")
 
 
@@ -47,8 +49,9 @@ def _exact(a, floats):
 
 
 def _unit(node, one):
-    return isinstance(node, Constant) and type(node.value) in (int, float) and \
-        node.value == one and not isinstance(node.value, bool)
+    return isinstance(node, Constant) and (
+        type(node.value) in (int, float) or isinstance(node.value, np.number)
+    ) and node.value == one and not isinstance(node.value, (bool, np.bool_))
 
 
 def identity_when(c_pos, one, floats):
@@ -56,6 +59,17 @@ def identity_when(c_pos, one, floats):
     def build(m):
         x, c = (m.Y, m.X) if c_pos == 0 else (m.X, m.Y)
         if _unit(c, one) and _same_type(m, x) and _exact(typeof(x), floats):
+            return x
+        return None
+    return build
+
+
+def broadcast_one(c_pos):
+    """`expand_reduced(1, shape, ...) * x -> x` (or `x * ...`): a gradient's seed
+    broadcast to `x`'s shape; exact when the product has `x`'s type."""
+    def build(m):
+        one, x = (m.Y, m.X) if c_pos == 1 else (m.X, m.Y)
+        if _unit(one, 1) and _same_type(m, x) and _exact(typeof(x), True):
             return x
         return None
     return build
@@ -154,6 +168,10 @@ TYPED_RULES = [
     Rule((fill_zeros, X, L), _fill_zeros, "fill_zeros(d, like) -> d  (d a float like `like`)"),
     Rule((mul, X, Y), identity_when(1, 1, True), "x * 1 -> x  (same type: int, float, array)"),
     Rule((mul, X, Y), identity_when(0, 1, True), "1 * x -> x  (same type)"),
+    Rule((mul, (expand_reduced, X, S, A, K), Y), broadcast_one(0),
+         "expand_reduced(1, s) * x -> x  (same type: x has shape s)"),
+    Rule((mul, X, (expand_reduced, Y, S, A, K)), broadcast_one(1),
+         "x * expand_reduced(1, s) -> x  (same type)"),
     Rule((truediv, X, Y), identity_when(1, 1, True), "x / 1 -> x  (x a float: same type)"),
     Rule((sub, X, Y), identity_when(1, 0, True), "x - 0 -> x  (same type; -0.0 - 0 is -0.0)"),
     Rule((add, X, Y), identity_when(1, 0, False), "x + 0 -> x  (integers only: -0.0 + 0.0 is 0.0)"),

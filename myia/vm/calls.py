@@ -27,13 +27,15 @@ def _graph(fn):
     return fn if isinstance(fn, Graph) else getattr(fn, "graph", fn)
 
 
-def keyword_call(fn, args, kw, nbound, node):
+def keyword_call(fn, args, kw, nbound, node, const=lambda v: v):
     """`(adapter, flat)` for a forward function `fn` (under grad) called with
     keywords or relying on defaults: the arguments bound by name, in the
     primal's parameter order (`flat`), and the graph to call as
     `adapter(fn, *flat)`, which reorders the sensitivities into the layout
     of the call (one per argument given); `nbound` arguments came from a
-    `Partial`."""
+    `Partial`.  The VMs bind values; inference binds types and
+    monomorphization nodes, the same way (`const` makes a default value
+    one of those)."""
     name, params, defaults, kwonly, _ = signature(fn, node)  # not None
     default = object()
     labels = bind(name, params, dict.fromkeys(defaults, default), kwonly,
@@ -41,7 +43,8 @@ def keyword_call(fn, args, kw, nbound, node):
                    node)
     values = list(kw.values())
     flat = [args[x] if isinstance(x, int) else values[x[1]] if isinstance(x, tuple)
-            else default_value(name, p, defaults[p], node) for x, p in zip(labels, params)]
+            else const(default_value(name, p, defaults[p], node))
+            for x, p in zip(labels, params)]
     at = {x: i for i, x in enumerate(labels) if x is not default}
     order = [at[i] for i in range(nbound) if i in at] + \
         [at[("kw", j)] for j in range(len(values))] + \
@@ -59,12 +62,18 @@ def is_forward(fn):
 
 
 def forward_level(fn):
-    """1 for a forward function, 2 for the forward function of one..."""
+    """1 for a forward function, 2 for the forward function of one...
+
+    A typed clone (monomorphize, optimize) names the graph it copies as its
+    origin, under the same name: that step is no level."""
     level = 0
     while is_forward(fn):
-        level += 1
-        fn = fn.fn if isinstance(fn, JFunction) else \
-            _graph(fn).debug.origin
+        if isinstance(fn, JFunction):
+            level, fn = level + 1, fn.fn
+            continue
+        origin = _graph(fn).debug.origin
+        level += not (isinstance(origin, Graph) and origin.name == _graph(fn).name)
+        fn = origin
     return level
 
 

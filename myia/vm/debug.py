@@ -101,10 +101,14 @@ def set_recursion_limit(limit):
 def too_deep(frame, node):
     """The `MyiaRecursionError` of a call at `node` from `frame`, one frame past
     `recursion_limit()` (both VMs raise it)."""
+    role = getattr(getattr(node, "debug", None), "role", None)
+    hint = "" if role not in ("fprop_call", "bprop_call") else (
+        "; under grad a loop nests (its forward and backward calls, about two "
+        "per iteration): for k iterations, myia.set_recursion_limit(2 * k + 100)")
     return MyiaRecursionError(
         f"maximum recursion depth exceeded: {_limit[0]} nested calls (a "
         "recursion that never reaches its base case?); "
-        "myia.set_recursion_limit(n) raises the limit",
+        f"myia.set_recursion_limit(n) raises the limit{hint}",
         _loc(user_node(frame, node)))
 
 

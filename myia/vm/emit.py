@@ -31,6 +31,7 @@ infinite from finite ones (Python raises there: `math.exp(1000)`,
 from ..prims import Primitive
 from ..prims.primitive import ScalarKernel
 
+HEADER = ["import math", "", "import numba", "", "from myia.vm.libm import libm_pow", "", ""]
 SCALARS = {float: "float64", int: "int64", bool: "boolean"}
 ZEROS = {float: "0.0", int: "0", bool: "False"}
 DECLINE = "raise ArithmeticError('Python decides')"
@@ -78,10 +79,6 @@ def op_lines(prim, dest, names, types, where=""):
     out = result_type(prim, types)
     names = list(names)
     checks = []
-    if kind == "pow" and _folded_power(names[1]):
-        # LLVM rewrites pow(x, 2.0) as x * x and pow(x, -1.0) as 1.0 / x, which
-        # can differ from libm's pow (what CPython calls) in the last bit.
-        checks.append("True")
     if kind == "pow" and types[1] is int:
         names[1] = f"float({names[1]})"  # Python's float ** int is C pow()
     if kind == "arith" and out is int:
@@ -97,23 +94,15 @@ def op_lines(prim, dest, names, types, where=""):
     lines = []
     for c in checks:
         lines += [f"if {c}:", f"    {DECLINE}"]
-    lines.append(f"{dest} = {prim.kernel(*names)}{where}")
+    # `**` is libm's pow, as in CPython (LLVM would rewrite `x ** 2.0`: libm.py)
+    expr = f"libm_pow({names[0]}, {names[1]})" if kind == "pow" else prim.kernel(*names)
+    lines.append(f"{dest} = {expr}{where}")
     if kind in ("math", "pow"):
         finite = " and ".join(f"math.isfinite({n})" for n in names)
         nonan = " and ".join(f"not math.isnan({n})" for n in names)
         lines += [f"if (math.isnan({dest}) and {nonan}) or "
                   f"(math.isinf({dest}) and {finite}):", f"    {DECLINE}"]
     return lines
-
-
-def _folded_power(name):
-    """Whether exponent `name` is a literal LLVM replaces pow of (2 or -1)."""
-    if not (name.startswith("(") and name.endswith(")")):
-        return False
-    try:
-        return float(name[1:-1]) in (2.0, -1.0)
-    except ValueError:
-        return False
 
 
 def where(node):

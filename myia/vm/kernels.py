@@ -29,7 +29,7 @@ import os
 import sys
 
 
-from .emit import SCALARS, op_lines, result_type, scalar_kernel, where
+from .emit import HEADER, SCALARS, op_lines, result_type, scalar_kernel, where
 
 HOT = 2  # runs with the same input types before a segment is compiled
 
@@ -167,7 +167,7 @@ def generate(seg, types):
 
     sig_in = ", ".join(SCALARS[types[s]] for s in seg.ins)
     sig_out = f"Tuple(({', '.join(SCALARS[types[s]] for s in seg.outs)},))"
-    lines = ["import math", "", "import numba", "", "",
+    lines = [*HEADER,
              f'@numba.njit("{sig_out}({sig_in})", cache=True, error_model="python")',
              f"def kernel({', '.join(f'r{s}' for s in seg.ins)}):"]
     for inst in seg.insts:

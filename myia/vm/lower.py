@@ -33,7 +33,7 @@ import os
 from .. import types as T
 from ..ir import Apply, Constant, Graph, Manager
 from ..prims import Primitive, switch
-from . import kernels, native
+from . import arrays, kernels, native
 
 _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -195,8 +195,10 @@ class _Lowering:
             self.emit(self.VM.inst_return, self.operand(out))
         code = self.code
         code.rest = self.rest
-        code.insts = kernels.fuse(self.insts, self.readers(), self.rest, self.base, self.VM,
-                                  self.scalar_types())
+        readers, types = self.readers(), self.scalar_types()
+        insts = self.insts if types is None else \
+            arrays.fuse(self.insts, readers, self.slot, self.VM, types)
+        code.insts = kernels.fuse(insts, readers, self.rest, self.base, self.VM, types)
         code.slots = self.slot
         code.nodes = self.nodes
         code.branches = self.branches

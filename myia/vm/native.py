@@ -37,8 +37,10 @@ whose type would change between iterations (`s = 0` then `s = s + 0.5`)
 declines the loop.
 """
 
+import re
+
 from ..ir import Apply, Constant, Graph
-from .emit import SCALARS, ZEROS, literal, op_lines, result_type, scalar_kernel, where
+from .emit import HEADER, SCALARS, ZEROS, literal, op_lines, result_type, scalar_kernel, where
 from .kernels import HOT, compile_source
 
 BUDGET = 1 << 20  # iterations of the header between returns to the VM
@@ -201,7 +203,7 @@ def generate(loop, types):
     res = SCALARS[types[None]]
     sig_out = f"Tuple((boolean, {res}, {', '.join(SCALARS[types[n]] for n in loop.inputs[:loop.nparams])}))"
     sig_in = ", ".join([SCALARS[types[n]] for n in loop.inputs] + ["int64"])
-    lines = ["import math", "", "import numba", "", "",
+    lines = [*HEADER,
              f'@numba.njit("{sig_out}({sig_in})", cache=True, error_model="python")',
              f"def kernel({', '.join(head + ['budget'])}):"]
     assigned = [n for g in loop.members for n in (*g.parameters, *loop.members[g])
@@ -233,7 +235,18 @@ def generate(loop, types):
         lines.append(f"        {'if' if states[g] == 0 else 'elif'} state == {states[g]}:"
                      f"  # {g.name}")
         lines += ["            " + x for x in body]
-    return "\n".join(lines) + "\n"
+    return _renumber("\n".join(lines) + "\n")
+
+
+def _renumber(source):
+    """`source` with its variables `v<node id>` numbered in order of appearance.
+
+    Node ids depend on what the process built before, and the source is the
+    disk cache's key (kernels.py): `v3062, v3063` and `v7, v8` alike become
+    `v0, v1`, so a new process finds the loop compiled.
+    """
+    names = {}
+    return re.sub(r"\bv\d+\b", lambda m: names.setdefault(m[0], f"v{len(names)}"), source)
 
 
 def _jump(target, args, states, loop, params, zero):

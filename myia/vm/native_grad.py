@@ -22,6 +22,7 @@ twice the room.  What it cannot express makes `compile` return None.
 
 import re
 
+import numba
 import numpy as np
 
 from .. import prims as P, types as T
@@ -31,7 +32,7 @@ from ..opt import optimize
 from .debug import _limit
 from .defun import _REG, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
 from .emit import DECLINE
-from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims, _uses
+from .native_prims import _ABS, _READ, _WRITE, Prims, _uses
 from . import kernels
 from .kernels import HOT, compile_source
 
@@ -41,16 +42,27 @@ _HEAD = '''import math
 import numba
 import numpy as np
 
+from myia.vm.libm import libm_pow
+
+
+@numba.njit(cache=True)
+def full(cap, lim):
+    if cap >= lim:
+        {decline}
+    raise MemoryError('more room')
+
 
 @numba.njit(cache=True, error_model="python")
 def kernel({args}):
+    stk = room[:room.shape[0] // 2]
+    heap = room[room.shape[0] // 2:]
     stkf = stk.view(np.float64)
     heapf = heap.view(np.float64)
-    stkcap = stk.shape[0]
+    lim = min(limit, 1 << 40) * {frame}
+    stkcap = min(stk.shape[0], lim)
     heapcap = heap.shape[0]
     sp = 0
     hn = 0
-    depth = 0
     steps = 0
 '''
 
@@ -178,10 +190,11 @@ class Program(Prims):
         elif k[0] == "ret":
             g = k[1]
             self.assign(self.ret_regs(g), self.coerce(v, g.output.abstract, out, ind), out, ind)
-            out += [f"{ind}sp -= 1", f"{ind}depth -= 1", f"{ind}state = stk[sp]", f"{ind}continue"]
-        else:
+            out += [f"{ind}sp -= 1", f"{ind}state = stk[sp]", f"{ind}continue"]
+        else:  # a scalar result is returned bare: no tuple to build and unpack
             exprs = self.coerce(v, self.top.output.abstract, out, ind)
-            out.append(f"{ind}return ({', '.join(exprs)},)")
+            bare = self.top.output.abstract in _ABS.values()
+            out.append(f"{ind}return {exprs[0]}" if bare else f"{ind}return ({', '.join(exprs)},)")
 
     # ----- the source ----------------------------------------------------------------
 
@@ -195,8 +208,12 @@ class Program(Prims):
                 new = live[i].union(*(live[t] - d for t, d in jumps[i] if t in self.states[i][1]))
                 changed |= new != live[i]
                 live[i] = new
+        saves = {int(x.split()[1]) for lines, _ in self.states for x in lines
+                 if x.lstrip().startswith("#SAVE")}
+        frame = 1 + max((len(live[s]) for s in saves), default=0)
         args = [x for v in self.args for x in v.e]
-        src = [_HEAD.format(args=", ".join(args + ["stk", "heap", "limit"]))]
+        src = [_HEAD.format(args=", ".join(args + ["room", "limit"]), frame=frame,
+                            decline=DECLINE)]
         src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
         src += ["    state = 0", "    while True:"]
         for i, (lines, _) in enumerate(self.states):
@@ -207,7 +224,7 @@ class Program(Prims):
                 if body.startswith(("#SAVE", "#LOAD")):
                     regs = sorted(live[int(body.split()[1])])
                     src += [pad + x for x in _frame(body[1:5], regs, self.var_kinds,
-                                                     body.split()[1])]
+                                                     body.split()[1], frame)]
                 else:
                     src.append(pad + body)
         return "\n".join(_prune(src)) + "\n"
@@ -250,51 +267,77 @@ def _thread(lines, states, seen):
     return out
 
 
-def _frame(what, regs, var_kinds, state):
-    """Lines pushing `regs` and the return `state`, or popping them."""
-    m = len(regs)
+def _frame(what, regs, var_kinds, state, size):
+    """Lines pushing `regs` and the return `state` as a frame of `size` words, or
+    popping them.  Every frame has the program's largest size (the return state
+    in its last word), so `sp` is the nesting times `size`: the kernel's `stkcap`
+    (at most `limit * size`) bounds both the room and the nesting, in one test."""
     if what == "LOAD":
-        return [f"sp -= {m}"] + [f"{r} = " + _READ[var_kinds[r]].replace("heap", "stk").format(
-            f"sp + {i}") for i, r in enumerate(regs)]
-    return [f"if sp + {m + 1} > stkcap: {_FULL}"] + \
+        return [f"sp -= {size - 1}"] + [f"{r} = " + _READ[var_kinds[r]].replace(
+            "heap", "stk").format(f"sp + {i}") for i, r in enumerate(regs)]
+    return [f"if sp + {size} > stkcap: full(stkcap, lim)"] + \
         [_WRITE[var_kinds[r]].format("stk", f"sp + {i}", r) for i, r in enumerate(regs)] + \
-        [f"stk[sp + {m}] = {state}", f"sp += {m + 1}", "depth += 1",
-         f"if depth > limit: {DECLINE}"]
+        [f"stk[sp + {size - 1}] = {state}", f"sp += {size}"]
 
 
 class Native:
-    """A compiled program: `run(args)` gives its value, or raises `Decline`."""
+    """A compiled program: `run(args)` gives its value, or raises `Decline`.
+
+    `fast(...)` is what a warm call of a `@myia` or `grad` function with
+    arguments of `types` runs (api.py): as little Python as can be.  The
+    kernel is compiled for `types` alone, so an int beyond int64 is an
+    `OverflowError` from Numba, a decline like any other.
+    """
 
     def __init__(self, graph, source, kernel):
         self.graph, self.source, self.kernel = graph, source, kernel
         types = {T.Float: float, T.Int: int, T.Bool: bool}
         self.types = tuple(types[p.abstract] for p in graph.parameters)
-        self.ints = [i for i, t in enumerate(self.types) if t is int]
         self.out = graph.output.abstract
         self.scalar = self.out in types
-        self.stk, self.heap = np.empty(1024, np.int64), np.empty(1024, np.int64)
+        self.room = np.empty(2048, np.int64)  # the stack, then the heap
+        if not kernel.signatures:  # a kernel loaded before is compiled already
+            kernel.compile(tuple(map(numba.typeof, (*(t() for t in self.types), self.room, 0))))
+            kernel.disable_compile()
 
     def run(self, args):
         if tuple(map(type, args)) != self.types:
             raise Decline("argument types")
-        for i in self.ints:
-            if abs(args[i]) > 9e18:
-                raise Decline("an int beyond int64")
-        while True:
+        try:
+            out = self.kernel(*args, self.room, _limit[0])
+        except Exception as e:  # noqa: BLE001 (full, an error or a decline)
+            out = self._again(args, e)
+        return out if self.scalar else _build(self.out, iter(out))
+
+    def fast(self, stale, program):
+        """`run` for arguments of `types`, while neither `stale()` nor
+        `program.typed is None` (api.py); DECLINED when it declines."""
+        kernel, scalar, again = self.kernel, self.scalar, self._again
+
+        def call(args):
+            if stale() or program.typed is None:
+                return DECLINED
             try:
-                out = self.kernel(*args, self.stk, self.heap, _limit[0])
+                out = kernel(*args, self.room, _limit[0])
+            except Exception as e:  # noqa: BLE001 (full, an error or a decline)
+                try:
+                    out = again(args, e)
+                except Decline:
+                    return DECLINED
+            return out if scalar else _build(self.out, iter(out))
+
+        return call
+
+    def _again(self, args, e):
+        while isinstance(e, MemoryError):  # the stack or heap is full: more room
+            if self.room.shape[0] > 1 << 32:
                 break
-            except MemoryError:  # the stack or heap is full: run again with more room
-                self.stk, self.heap = _room(self.stk), _room(self.heap)
-            except Exception as e:  # noqa: BLE001 (an error or a decline: the VM decides)
-                raise Decline(str(e)) from None
-        return out[0] if self.scalar else _build(self.out, iter(out))
-
-
-def _room(a):
-    if a.shape[0] > 1 << 31:
-        raise Decline("out of memory")
-    return np.empty(2 * a.shape[0], np.int64)
+            self.room = np.empty(2 * self.room.shape[0], np.int64)
+            try:
+                return self.kernel(*args, self.room, _limit[0])
+            except Exception as again:  # noqa: BLE001
+                e = again
+        raise Decline(str(e)) from None  # an error or a decline: the VM decides
 
 
 def _build(a, it):
@@ -392,4 +435,7 @@ def _source(graph, loops_only=False):
 def _native(graph, source):
     owner = type("Owner", (), {"sources": {}})()
     kernel = compile_source(owner, None, source)
-    return kernel and Native(graph, source, kernel)
+    try:
+        return kernel and Native(graph, source, kernel)
+    except Exception:  # noqa: BLE001 (Numba refusing generated code: the VM runs it)
+        return None

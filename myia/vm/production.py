@@ -16,7 +16,9 @@ is the IR node it came from, so a failing primitive raises the same located
 `MyiaError` the debug VM raises, at the user's line.
 
 Kernels (kernels.py) are instructions too: a run of scalar primitive calls
-fused into one Numba-compiled function is one `inst_kernel`.
+fused into one Numba-compiled function is one `inst_kernel`, a run of array
+primitives in a typed graph one generated Python function, `inst_array`
+(arrays.py).
 """
 
 import types
@@ -209,6 +211,20 @@ class ProductionVM:
             for s, v in zip(seg.outs, outs):
                 r[s] = v
             f.pc += len(seg.insts)
+        return f
+
+    def inst_array(self, f, inst):
+        """A run of array primitives as one generated function (arrays.py).
+
+        If it raises, the run's own instructions (which follow) run instead:
+        they give the exact result, or the located error.
+        """
+        seg = inst[1]
+        try:
+            seg.run(f.regs)
+        except Exception:  # noqa: BLE001 (the instructions decide)
+            return f
+        f.pc += seg.length
         return f
 
     def inst_native(self, f, inst):
@@ -404,7 +420,8 @@ def kernel_listing(graph, args):
     sources = []
     for g in reachable_graphs(graph):
         for inst in code_of(g).insts:
-            if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native):
+            if inst[0] in (ProductionVM.inst_kernel, ProductionVM.inst_native,
+                           ProductionVM.inst_array):
                 sources += [s for s in inst[1].sources.values() if s not in sources]
     whole = native_grad.build(graph, args)
     return kernels.Listing(sources + ([whole.source] if whole is not None else []))
@@ -433,6 +450,7 @@ def compile(graph):
                 raise
             return out
 
+    run.natives = entry.natives  # Python types -> native_grad.Native (api.py's fast path)
     return run
 
 

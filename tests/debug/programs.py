@@ -84,3 +84,18 @@ def while_loop(x):
 def long_names(alpha_value):
     beta_value = alpha_value * 2.0
     return beta_value + 1.0
+
+
+def mixed(x):
+    if x > 0:
+        y = 1
+    else:
+        y = 2.0
+    return y
+
+
+def grow(x, n):
+    v = np.zeros(1)
+    for i in range(n):
+        v = np.concatenate((v, v * x))
+    return np.sum(v)

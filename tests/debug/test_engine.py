@@ -354,12 +354,13 @@ def test_the_trace_is_bounded_by_its_horizon():
     for _ in range(20000):
         s._forward()
     trace = s.trace
-    bound = 1000 + max(250, trace.slack)  # the slack: frames alive at the last trim
+    bound = 1000 + max(250, 4 * trace.slack)  # the slack: frames alive at the last trim
     assert s.pos > 20000 and trace.base > s.pos - bound and len(trace.sframes) <= bound
     assert trace.slack < 700
     assert all(trace.base <= p <= s.pos for p in trace.stops)
-    assert len(trace.frames) < 700  # old loop iterations are forgotten, as in the VM
-    assert len(trace.invocations[0].steps["x"]) < 600
+    # old loop iterations are forgotten, as in the VM
+    assert len(trace.frames) < 1000 and trace.vm._ids > 4000
+    assert len(trace.invocations[0].steps["x"]) < 1000  # of about 3,300
     assert s.variables()["x"] > 1000.0  # the current version is always kept
     stop = s.reverse_cont()  # nothing to find: stops at the horizon, says so
     assert s.pos == trace.base and "horizon" in stop.reasons[0]

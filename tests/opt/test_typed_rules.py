@@ -48,6 +48,14 @@ ROWS = [  # rule name, builder, argument, listing after (None: unchanged)
      "graph f(x: float)\n  return x\n"),
     ("1 * x -> x  (same type)", binary(P.mul, 1.0, "x", V3, V3), np.arange(3.0),
      "graph f(x: f64[3])\n  return x\n"),
+    ("expand_reduced(1, s) * x -> x  (same type: x has shape s)",
+     lambda g, x: typed((x, V3), (g.apply(P.mul, typed((g.apply(
+         P.expand_reduced, np.float64(1.0), (3,), None, False), V3)), x), V3)),
+     np.arange(3.0) - 1.5, "graph f(x: f64[3])\n  return x\n"),
+    ("x * expand_reduced(1, s) -> x  (same type)",
+     lambda g, x: typed((x, V3), (g.apply(P.mul, x, typed((g.apply(
+         P.expand_reduced, 1.0, (3,), None, False), V3))), V3)),
+     np.array([-0.0, np.inf, np.nan]), "graph f(x: f64[3])\n  return x\n"),
     ("x / 1 -> x  (x a float: same type)", binary(P.truediv, "x", 1, F, F), 2.5,
      "graph f(x: float)\n  return x\n"),
     ("x - 0 -> x  (same type; -0.0 - 0 is -0.0)", binary(P.sub, "x", 0.0, F, F), -0.0,
@@ -132,7 +140,14 @@ def test_static_tuples_of_zeros_hold_zero():
                        (g.apply(P.sum_to, x, (3,)), T.Array(np.float64, (None,)))),
     lambda g, x: typed((x, I), (g.apply(P.fill_zeros, x, x), I)),  # int: zeros, not x
     lambda g, x: typed((x, T.OrZero(F)), (g.apply(P.is_zero, x), T.Bool)),
-], ids=["x+0.0", "bool*1", "x*2", "unknown-shape", "fill-int", "maybe-zero"])
+    lambda g, x: typed((x, T.Array(np.float32, (3,))), (g.apply(P.mul, typed((g.apply(
+        P.expand_reduced, np.float64(1.0), (3,), None, False), V3)), x), V3)),
+    lambda g, x: typed((x, V3), (g.apply(P.mul, typed((g.apply(
+        P.expand_reduced, 2.0, (3,), None, False), V3)), x), V3)),
+    lambda g, x: typed((x, T.Array(np.float64, (1,))), (g.apply(P.mul, typed((g.apply(
+        P.expand_reduced, 1.0, (3,), None, False), V3)), x), V3)),
+], ids=["x+0.0", "bool*1", "x*2", "unknown-shape", "fill-int", "maybe-zero",
+        "f64-one-times-f32", "broadcast-two", "broadcasts-x"])
 def test_typed_rules_decline_what_is_not_exact(build):
     g = make(build)
     assert listing(apply_rules(g, TYPED_RULES)) == listing(g)
