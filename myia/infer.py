@@ -34,7 +34,7 @@ from .prims import env_getitem, env_setitem, switch
 from .prims.rules import const_of
 from .prims.structure import dunder_types
 from .prims.values import ZERO, Env
-from .vm.calls import keyword_call, signature
+from .calls import keyword_call, signature
 
 # Primitives that see `T|ZERO` as it is; the others reject a ZERO at run
 # time, so they may assume the value is a T.

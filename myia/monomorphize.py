@@ -31,7 +31,7 @@ from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
 from .prims.structure import dunder_types
 from .prims.values import ZERO
 from .grad import KEYWORD_ADAPTERS
-from .vm.calls import keyword_call
+from .calls import keyword_call
 
 MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
@@ -296,7 +296,7 @@ class _Cloner:
         new.inputs = [self.map(ctx, i) for i in n.inputs]
 
     def check_runtime_keywords(self, ctx, n, records):
-        """A keyword call left to the VM (`vm.calls.keyword_call`) calls the
+        """A keyword call left to the VM (`calls.keyword_call`) calls the
         one clone its function value maps to: refuse it where that function
         has clones for several signatures (the clone may not be this call's).
         A method under grad is a `JFunction` at run time, run untyped: exact."""
@@ -346,7 +346,7 @@ class _Cloner:
         return [self.graph_constant(target, n.inputs[0]), *args]
 
     def keyword_call(self, ctx, n, target):
-        """Inputs calling a keyword adapter (`vm.calls.keyword_call`) on the
+        """Inputs calling a keyword adapter (`calls.keyword_call`) on the
         forward function and its arguments bound by name, as inference did;
         None where the function cannot be told from here (the VM binds it)."""
         inner, fn = target.args[0], n.inputs[0]

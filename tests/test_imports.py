@@ -5,8 +5,8 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Each layer may import only from layers to its left.
-ORDER = ["ir", "errors", "types", "prims", "stdlib", "parse", "infer", "grad", "opt",
-         "vm", "pipeline", "api"]
+ORDER = ["ir", "errors", "types", "prims", "stdlib", "parse", "grad", "calls", "infer",
+         "opt", "vm", "pipeline", "api"]
 
 
 def imports_of(path):

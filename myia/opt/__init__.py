@@ -7,10 +7,10 @@ Each round runs, to a fixpoint, the local rewrites (the rules of
 through the rewrite engine, then
 common-subexpression elimination and dead-code elimination, and stops when
 a round changes nothing.  A typed program is then inferred again and
-optimized again, with its Envs as tuples (`envs.py`, only with
-`env_tuples=True`), then with its returns flattened (`returns.py`), each
+optimized again, with its Envs as tuples (`envs.py`; `env_tuples=False`
+keeps them), then with its returns flattened (`returns.py`), each
 step kept only where inference accepts the result (the scalar-loop
-gradient: 79 -> 49 by default, -> 44 -> 30 with `env_tuples`).
+gradient: 79 -> 49 -> 44 -> 30).
 Closure conversion (`closure.py`), for backends
 that cannot keep frames alive, is asked for with `closures=True`.  Every
 pass works through the incremental
@@ -38,9 +38,10 @@ FLATTEN_ROUNDS = 3
 def optimize(graph, rules=None, closures=False, env_tuples=True):
     """An optimized copy of `graph`; with `closures`, closure-converted too.
 
-    `env_tuples` turns Envs into tuples (`envs.py`) on typed programs: not
-    the default yet, since with it the gradient of tests/test_grad.py
-    `closure_capture` comes out wrong (3.0 instead of 5.31 at (1.3, 0.7)).
+    `env_tuples` turns Envs into tuples (`envs.py`) on typed programs. It
+    once gave tests/test_grad.py `closure_capture` a wrong gradient (3.0
+    for 5.31), fixed by typing each `gadd` of tuples as `gadd` infers it
+    (tests/opt/test_typed_rules.py, tests/opt/test_passes.py guard it).
     """
     g = clone(graph, total=True)
     default = [*RULES, *TYPED_RULES]

@@ -19,7 +19,7 @@ from ..parse import parse
 from ..prims import Primitive, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
-from .calls import bind, is_forward, keyword_call, signature
+from ..calls import bind, is_forward, keyword_call, signature
 
 
 class Closure:

@@ -32,7 +32,7 @@ from ..parse import parse
 from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
-from .calls import bind, is_forward, keyword_call, signature
+from ..calls import bind, is_forward, keyword_call, signature
 from .debug import _dunder, _limit, too_deep, user_error, user_node
 from . import kernels, native, native_grad
 from .kernels import on_miss

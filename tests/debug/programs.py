@@ -87,11 +87,11 @@ def long_names(alpha_value):
 
 
 def mixed(x):
-    if x > 0:
-        y = 1
-    else:
-        y = 2.0
-    return y
+    t = (x,)
+    while x < 3.0:
+        x = x + 1.0
+        t = t + (x,)
+    return t[0]
 
 
 def grow(x, n):

@@ -21,7 +21,7 @@ from myia.opt.returns import flatten_returns
 from myia.opt.rewrite import rewrite
 from myia.opt.rules import RULES
 from myia.parse import parse
-from myia.pipeline import infer_stage
+from myia.pipeline import infer_stage, typed_optimize
 from myia.vm.debug import DebugVM
 
 from .util import apply_pass, apply_rules, listing, make
@@ -256,9 +256,9 @@ def hand_written(a, x, i, n):
     return x, 0.0, 1.0
 
 
-def test_with_env_tuples_the_loop_gradient_is_near_hand_written():
+def test_the_loop_gradient_the_production_vm_runs_is_near_hand_written():
     g = grad_graph(myia.ir(scalar_loop))
-    opt = optimize(infer_stage(g, (1.3, 0.7, 5)), env_tuples=True)
+    opt = typed_optimize(infer_stage(g, (1.3, 0.7, 5)))
     assert count_nodes(opt) <= 1.5 * count_nodes(myia.ir(hand_written))
     assert "Env" not in listing(opt)
     assert DebugVM().run(opt, (1.3, 0.7, 5)) == DebugVM().run(g, (1.3, 0.7, 5))

@@ -1,4 +1,5 @@
-"""How a call binds its arguments: shared by the debug and production VMs.
+"""How a call binds its arguments: shared by the debug and production VMs,
+inference and monomorphization (which bind keyword calls as the VMs do).
 
 A callee known only at run time (a method, a function passed as an
 argument) gets its keywords and defaults bound here, by Python's rules.
@@ -9,13 +10,13 @@ call: `f(x, k=2.0)` of `def f(x, s=0.0, k=1.0)` runs `adapter(▶f, x, 0.0, 2.0)
 
 import types
 
-from ..arguments import match_arguments
-from ..errors import MyiaTypeError
-from ..grad import keyword_adapter
-from ..ir import Constant, Graph, Node
-from ..parse import parse
-from ..prims import Primitive
-from ..prims.adjoint import JFunction
+from .arguments import match_arguments
+from .errors import MyiaTypeError
+from .grad import keyword_adapter
+from .ir import Constant, Graph, Node
+from .parse import parse
+from .prims import Primitive
+from .prims.adjoint import JFunction
 
 
 def _loc(node):
