@@ -10,6 +10,8 @@ import pytest
 
 import myia
 
+from .test_vm_native_grad import scalar_loop
+
 DEPTH = 20_000
 
 
@@ -108,20 +110,11 @@ def test_deep_recursion_under_grad_is_below_the_default_limit(backend):
     assert abs(dx - 1.0001 ** DEPTH) < 1e-9 * 1.0001 ** DEPTH
 
 
-def summed_loop(x, n):
-    s = 0.0
-    i = 0
-    while i < n:
-        s = s + x * s * 0.001 + x
-        i = i + 1
-    return s
-
-
 def test_a_loop_under_grad_past_the_limit_says_how_to_raise_it(backend):
     """A loop runs in constant stack, but its gradient nests (forward calls
     keep their backpropagators): the error says how far to raise the limit."""
-    g = myia.grad(myia.myia(summed_loop, backend=backend))
-    expected = myia.grad(myia.myia(summed_loop, backend="debug"))(1.5, 10)
+    g = myia.grad(myia.myia(scalar_loop, backend=backend))
+    expected = myia.grad(myia.myia(scalar_loop, backend="debug"))(1.5, 10)
     try:
         myia.set_recursion_limit(300)
         for _ in range(3):  # the VM, then native code: the same error
@@ -129,7 +122,7 @@ def test_a_loop_under_grad_past_the_limit_says_how_to_raise_it(backend):
                                r"for k iterations, myia.set_recursion_limit\(2 \* k \+ 100\)"):
                 g(1.5, 1000)
         myia.set_recursion_limit(2 * 1000 + 100)
-        assert g(1.5, 1000) == myia.grad(myia.myia(summed_loop, backend="debug"))(1.5, 1000)
+        assert g(1.5, 1000) == myia.grad(myia.myia(scalar_loop, backend="debug"))(1.5, 1000)
         assert g(1.5, 10) == expected
     finally:
         myia.set_recursion_limit(100_000)
