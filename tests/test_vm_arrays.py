@@ -2,12 +2,15 @@
 primitives, with results written into dead temporaries, and never a
 different answer: CPython's values and dtypes, the debug VM's located errors."""
 
+import re
+
 import numpy as np
 import pytest
 
 import myia
 from myia import pipeline
 from myia.errors import MyiaError
+from myia.ir import reachable_graphs
 from myia.vm.lower import code_of
 from myia.vm.production import ProductionVM
 
@@ -72,3 +75,48 @@ def test_an_error_in_a_segment_is_the_users_located_error():
 def test_the_listing_shows_the_segment():
     listing = str(myia.ir(mlp, *args_of(np.float32), stage="kernels"))
     assert "def segment(r):" in listing and "np.tanh(" in listing
+
+
+def rnn(w, xs, h):
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] + h @ w)
+    return np.sum(h)
+
+
+def rnn_args(dtype):
+    r = np.random.default_rng(2)
+    return (r.normal(size=(3, 3)).astype(dtype) * dtype(0.5),
+            r.normal(size=(4, 2, 3)).astype(dtype), r.normal(size=(2, 3)).astype(dtype))
+
+
+def sources(fn, *args):
+    typed = pipeline.typed_program(pipeline.to_graph(fn), args)
+    return [i[1].sources[None] for g in reachable_graphs(typed)
+            for i in code_of(g).insts if i[0] is ProductionVM.inst_array]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_loops_gradient_accumulates_in_place_and_is_exact(dtype):
+    # The backward loop's `gadd(w_sens, ZERO-or-running-sum)` writes into the
+    # fresh matmul it adds (`x if y is ZERO else np.add(x, y, out=x)`), as
+    # hand-written `dw += h.T @ da` would; its backpropagator closure is built
+    # in the segment with the tuple around it.
+    args = rnn_args(dtype)
+    grad = myia.grad(myia.myia(rnn, backend="vm"), (0, 1, 2))
+    src = "\n".join(sources(grad, *args))
+    assert "is ZERO else np.add(" in src and "Closure(" in src
+    got = grad(*args)
+    assert same(got, myia.grad(myia.myia(rnn, backend="debug"), (0, 1, 2))(*args))
+    assert all(g.dtype == dtype for g in got)
+
+
+def test_tuples_items_and_transposes_are_inline_and_constants_are_not_loaded():
+    srcs = sources(myia.grad(myia.myia(rnn, backend="vm"), 0), *rnn_args(np.float64))
+    src = "\n".join(srcs)
+    assert re.search(r"r\d+ = r\d+\[r\d+\]\n", src) and re.search(r"= \(r\d+, r\d+\)\n", src)
+    assert re.search(r"= r\d+\.T\n", src) and "swapaxes" not in src
+    assert "# constants: r" in src
+    for one in srcs:  # a constant is a global of the function, never r[...]
+        consts = re.findall(r"r\d+", one.split("# constants:")[1].split("\n")[0]) \
+            if "# constants:" in one else []
+        assert not [c for c in consts if f"{c} = r[" in one]

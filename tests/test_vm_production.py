@@ -13,6 +13,9 @@ import textwrap
 import time
 import tracemalloc
 
+import numpy as np
+import pytest
+
 import myia
 from myia.parse import parse
 from myia.vm import lower, production
@@ -55,6 +58,40 @@ def make_adder(k):
 def test_closures_come_back_as_values_and_can_be_called_again():
     add3 = myia.myia(make_adder, backend="vm")(3)
     assert production.ProductionVM().run(add3, (4,)) == 7
+
+
+def depth_through_values(n):
+    def step(g, k):
+        if k == 0:
+            return 0
+        return 1 + g(g, k - 1)  # a call of a closure value: inst_call
+    return step(step, n)
+
+
+def halve_sum(x):
+    while np.sum(x) > 3.0:
+        x = x * 0.5
+    return np.sum(x)
+
+
+def test_a_call_of_a_closure_value_is_direct_and_still_counts_its_depth():
+    # All its parameters given and not a forward graph: inst_call enters the
+    # callee at once (no Partial, keyword or adapter check), with a Frame
+    # that still checks the recursion limit.
+    g = parse(depth_through_values)
+    assert lower.code_of(g).direct
+    f = myia.myia(depth_through_values, backend="vm")
+    assert f(300) == 300
+    myia.set_recursion_limit(200)
+    try:
+        with pytest.raises(myia.MyiaRecursionError):
+            f(300)
+    finally:
+        myia.set_recursion_limit(100_000)
+    x = np.ones(3) * 2.0  # a loop on arrays: the VM runs its forward graphs
+    assert myia.grad(myia.myia(halve_sum, backend="vm"))(x).tolist() == [0.5, 0.5, 0.5]
+    fprop = [c for c in lower._codes.values() if c.graph.debug.role == "fprop"]
+    assert fprop and not any(c.direct for c in fprop)
 
 
 ENDLESS = textwrap.dedent("""

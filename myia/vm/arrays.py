@@ -3,35 +3,41 @@
 Array primitives are numpy calls already; what the VM adds is one dispatch
 per instruction and a register per node holding every intermediate array
 until the frame ends (the RNN's 50 forward frames each held four dead
-arrays).  In a typed graph, a maximal run of primitive instructions with an
-array among their types becomes one generated function over the registers,
-placed before the run, which stays behind it (as for kernels)::
+arrays).  In a typed graph, a maximal run of primitive and closure
+instructions (three or more, or two with an array among their types; a
+scalar one only alone: kernels.py compiles runs of two or more) becomes one
+generated function over the registers, placed before the run, which stays
+behind it (as for kernels)::
 
     %1 = matmul(x, w)   : f32[64, 256]       def segment(r):
     %2 = add(%1, b)     : f32[64, 256]  ->       r0 = r[0]; r1 = r[1]; r2 = r[2]
-    %3 = tanh(%2)       : f32[64, 256]           r5 = p0(r0, r1)
+    %3 = tanh(%2)       : f32[64, 256]           r5 = np.matmul(r0, r1)
     (%3 read elsewhere)                          r6 = np.add(r5, r2, out=r5, casting='safe')
                                                  del r5
                                                  r7 = np.tanh(r6, out=r6, casting='safe')
                                                  del r6
                                                  r[7] = r7
 
-Only registers read after the run are stored; a temporary is deleted after
-its last use; an elementwise result goes into a dead temporary of its type
-(`out=`) that the run computed and no view refers to (its readers all return
-new arrays).  `casting='safe'` makes a dtype inference got wrong an error.
-
-An elementwise primitive is written as the ufunc its impl is (`x + y` is
-`np.add` on arrays) when no operand can be `ZERO`; others call their impl.
-If the function raises, the run's instructions follow: CPython's result or
-the located `MyiaError` (the function only wrote locals).
+Only registers read after the run are stored, constants are globals of the
+function, a temporary is deleted after its last use, and an elementwise
+result goes into a dead temporary of its type (`out=`) that the run computed
+and no view refers to; `casting='safe'` makes a dtype inference got wrong an
+error.  A loop's backward `gadd(x, s)`, `x` fresh and read only there, `s`
+the running sum or `ZERO`, is `x if s is ZERO else np.add(x, s, out=x)`, as
+hand-written `dw += h.T @ d` would be.  Ufuncs (when no operand can be
+`ZERO`), items, tuples, `.T` and closures are written inline, other
+primitives call their impl.  If the function raises, the run's instructions
+follow: CPython's result or the located `MyiaError` (it only wrote locals).
 """
 
 import numpy as np
 
 from .. import types as T
-from ..prims import (add, cos, exp, expm1, gadd, log, log1p, matmul, maximum, minimum, mul,
-                     neg, sin, sinh, cosh, sqrt, sub, sum_to, swapaxes, tan, tanh, truediv)
+from ..ir import Constant, Graph
+from ..prims import (add, cos, exp, expm1, gadd, getitem, log, log1p, make_tuple, matmul,
+                     maximum, minimum, mul, neg, sin, sinh, cosh, sqrt, sub, sum_to, swapaxes,
+                     tan, tanh, truediv)
+from ..prims.adjoint import ZERO
 from .kernels import fusible
 
 # Primitives that are, on arrays and numbers, exactly these numpy ufuncs.
@@ -44,8 +50,10 @@ UFUNCS = {add: "add", sub: "subtract", mul: "multiply", truediv: "true_divide",
 class ArraySegment:
     """A fused run: `run(regs)` computes it; `length` instructions follow it."""
 
-    def __init__(self, source, impls, length):
-        scope = {"np": np, **{name: prim.impl for prim, name in impls.items()}}
+    def __init__(self, source, scope, length, consts):
+        from .lower import Closure  # (lower.py imports this module)
+        scope = {"np": np, "ZERO": ZERO, "Closure": Closure, **scope,
+                 **{f"r{s}": v for s, v in consts.items()}}
         exec(compile(source, "<myia array segment>", "exec"), scope)  # noqa: S102
         self.run = scope["segment"]
         self.length = length
@@ -59,13 +67,17 @@ def fuse(insts, readers, slot, VM, types):
     the return); `slot`: node -> register; `types`: as for `kernels.fuse`.
     """
     prims = (VM.inst_prim0, VM.inst_prim1, VM.inst_prim2, VM.inst_prim3, VM.inst_prim)
+    scalar = [fusible(i, VM, types) for i in insts] + [False, False]  # (kernels.py's)
     out, run = [], []
-    for inst in [*insts, None]:
-        if inst is not None and inst[0] in prims and _candidate(inst, VM, types):
+    for k, inst in enumerate([*insts, None]):
+        if inst is not None and (inst[0] is VM.inst_closure or inst[0] in prims and all(
+                _data(getattr(x, "abstract", None)) for x in [inst[-1], *inst[-1].inputs[1:]])
+                and not (scalar[k] and (scalar[k - 1] or scalar[k + 1]))):
             run.append(inst)
             continue
-        if len(run) >= 2 and any(_has_array(i[-1]) for i in run):
-            out.append((VM.inst_array, segment(run, readers, slot)))
+        nodes = [_MakeClosure(i[2]) if i[0] is VM.inst_closure else i[-1] for i in run]
+        if len(run) >= 3 or len(run) == 2 and any(map(_has_array, nodes)):
+            out.append((VM.inst_array, segment(run, nodes, readers, slot)))
         out.extend(run)
         run = []
         if inst is not None:
@@ -73,10 +85,11 @@ def fuse(insts, readers, slot, VM, types):
     return out
 
 
-def _candidate(inst, VM, types):
-    node = inst[-1]  # and not in a scalar kernel's run (kernels.py fuses those)
-    return not fusible(inst, VM, types) and all(
-        _data(getattr(x, "abstract", None)) for x in [node, *node.inputs[1:]])
+class _MakeClosure:
+    """An `inst_closure` as a node of a run: `Closure(code, (fvs...))`."""
+
+    def __init__(self, code):
+        self.code, self.inputs, self.abstract = code, [Constant(None), *code.fvs], None
 
 
 def _data(a):
@@ -112,38 +125,68 @@ def _fresh(node):
     """Whether `node` computes a new array that nothing else refers to."""
     prim = node.inputs[0].value
     return _array(node.abstract) is not None and (
-        prim is matmul or prim in UFUNCS and all(map(_plain, node.inputs[1:])))
+        prim is matmul or prim in UFUNCS and all(map(_plain, node.inputs[1:]))
+        or prim is sum_to and _sum_axes(node) is not None)
 
 
-def segment(run, readers, slot):
-    """The `ArraySegment` of `run`, a list of prim instructions."""
-    mine = {i[-1] for i in run}
-    written = {i[1]: i[-1] for i in run}
+def _accumulate(node, written, readers, slot):
+    """The registers (x, y) of `gadd(x, y)` (or `gadd(y, x)`) that can be `x`
+    updated in place: `y` an array or `ZERO`, `x` a fresh array of the sum's
+    type that only this node reads."""
+    if node.inputs[0].value is not gadd:
+        return None
+    for a, b in (node.inputs[1:], node.inputs[2:0:-1]):
+        t = getattr(b, "abstract", None)
+        if isinstance(t, T.OrZero) and _array(t.item) is not None and \
+                slot[a] in written and readers.get(slot[a]) == {node} and \
+                _fresh(written[slot[a]]) and T.widen(a.abstract) == T.widen(node.abstract):
+            return slot[a], slot[b]
+    return None
+
+
+def segment(run, nodes, readers, slot):
+    """The `ArraySegment` of `run`, prim and closure instructions (their `nodes`)."""
+    mine = set(nodes)
+    written = {i[1]: n for i, n in zip(run, nodes)}
     outs = {i[1] for i in run if readers.get(i[1]) is None or readers[i[1]] - mine}
-    ops = [[slot[x] for x in i[-1].inputs[1:]] for i in run]
+    ops = [[slot[x] for x in n.inputs[1:]] for n in nodes]
+    acc = {n: a for n in nodes if (a := _accumulate(n, written, readers, slot))}
     last, only_fresh = {}, {}
-    for k, (inst, regs) in enumerate(zip(run, ops)):
+    for k, (node, regs) in enumerate(zip(nodes, ops)):
         for s in regs:
             last[s] = k
-            only_fresh[s] = only_fresh.get(s, True) and _fresh(inst[-1])
-    ins = sorted({s for regs in ops for s in regs if s not in written})
+            only_fresh[s] = only_fresh.get(s, True) and (_fresh(node) or node in acc)
+    consts = {slot[x]: x.value for n in nodes for x in n.inputs[1:]
+              if isinstance(x, Constant) and not isinstance(x.value, Graph)}
+    ins = sorted({s for regs in ops for s in regs if s not in written} - consts.keys())
     lines = ["def segment(r):", *(f"    r{s} = r[{s}]" for s in ins)]
+    if consts:  # globals of the function: a register a constant is in never changes
+        lines.append(f"    # constants: {', '.join(f'r{s}' for s in sorted(consts))}")
     impls = {}
-    for k, (inst, regs) in enumerate(zip(run, ops)):
-        node, dest = inst[-1], inst[1]
-        reuse = None
+    for k, (inst, node, regs) in enumerate(zip(run, nodes, ops)):
+        dest, reuse = inst[1], None
         if _fresh(node) and node.inputs[0].value is not matmul:
             reuse = next((s for s in regs if s in written and s not in outs
                           and last[s] == k and only_fresh[s] and _fresh(written[s])
                           and T.widen(written[s].abstract) == T.widen(node.abstract)), None)
-        lines.append(f"    r{dest} = {_call(node, regs, reuse, impls)}")
+        if isinstance(node, _MakeClosure):
+            call = f"Closure({impls.setdefault(node.code, f'p{len(impls)}')}, " \
+                   f"({''.join(f'r{s}, ' for s in regs)}))"
+        elif node in acc:  # only_fresh[x]: x's one reader is this node
+            x, y = acc[node]
+            call = f"r{x} if r{y} is ZERO else np.add({', '.join(f'r{s}' for s in regs)}, " \
+                   f"out=r{x}, casting='safe')"
+        else:
+            call = _call(node, regs, reuse, impls)
+        lines.append(f"    r{dest} = {call}")
         dead = sorted({s for s in regs if s in written and s not in outs and last[s] == k})
         if dead:
             lines.append(f"    del {', '.join(f'r{s}' for s in dead)}")
         if dest not in outs and dest not in last:  # computed for its errors only
             lines.append(f"    del r{dest}")
     lines += [f"    r[{s}] = r{s}" for s in sorted(outs)]
-    return ArraySegment("\n".join(lines) + "\n", impls, len(run))
+    scope = {name: getattr(x, "impl", x) for x, name in impls.items()}
+    return ArraySegment("\n".join(lines) + "\n", scope, len(run), consts)
 
 
 def _call(node, regs, reuse, impls):
@@ -158,18 +201,27 @@ def _call(node, regs, reuse, impls):
         return f"np.matmul({args})"
     x = node.inputs[1] if len(node.inputs) > 1 else None
     if prim is swapaxes and _array(getattr(x, "abstract", None)) is not None:
+        i, j = (getattr(a, "value", None) for a in node.inputs[2:])
+        if len(_array(x.abstract).shape) == 2 and all(type(v) is int and -2 <= v < 2
+                                                      for v in (i, j)) and (i - j) % 2:
+            return f"r{regs[0]}.T"  # the same view, without a call
         return f"r{regs[0]}.swapaxes(r{regs[1]}, r{regs[2]})"  # np.swapaxes, less its wrapper
-    if prim is sum_to and _array(getattr(x, "abstract", None)) is not None:
-        axes = _leading_sum(T.widen(x.abstract).shape, getattr(node.inputs[2], "value", None))
-        if axes is not None:  # what _sum_to computes, without the checks
-            return f"np.add.reduce(r{regs[0]}, {axes!r})"
+    if prim is sum_to and _sum_axes(node) is not None:  # _sum_to, without the checks
+        return f"np.add.reduce(r{regs[0]}, {_sum_axes(node)!r})"
+    if prim is getitem:  # its impl, less a call
+        return f"r{regs[0]}[r{regs[1]}]"
+    if prim is make_tuple:
+        return f"({args}{',' if len(regs) == 1 else ''})"
     name = impls.setdefault(prim, f"p{len(impls)}")  # prim -> its name in the scope
     return f"{name}({args})"
 
 
-def _leading_sum(have, shape):
-    """The axes `_sum_to(x, shape)` sums over for `x` of shape `have`, when it
-    is `np.sum(x, axis=leading axes)` (no kept dimension), else None."""
+def _sum_axes(node):
+    """The axes `_sum_to(x, shape)` sums over, when it is `np.sum(x, axis=
+    leading axes)` of an array `x` (no kept dimension), else None."""
+    a, shape = _array(getattr(node.inputs[1], "abstract", None)), \
+        getattr(node.inputs[2], "value", None)
+    have = a.shape if a is not None else (None,)
     if not isinstance(shape, tuple) or None in have or len(shape) >= len(have) or not shape:
         return None
     lead = len(have) - len(shape)

@@ -50,10 +50,12 @@ class Code:
             None for the nodes the frame computes).
         insts: the instructions (tuples: the `inst_<name>` function first).
         library: whether the graph is Myia's own library code.
+        direct: whether a call giving every parameter binds nothing (not
+            a forward graph, which a call may reach through a keyword adapter).
     """
 
     __slots__ = ("graph", "nparams", "fvs", "fv_index", "rest", "insts", "library",
-                 "slots", "nodes", "branches")
+                 "slots", "nodes", "branches", "direct")
 
     def __init__(self, graph, fvs):
         self.graph = graph
@@ -64,6 +66,7 @@ class Code:
         self.insts = None
         loc = graph.debug.loc
         self.library = loc is not None and os.path.abspath(loc.file).startswith(_LIBRARY)
+        self.direct = graph.debug.role != "fprop"
         self.slots = None
         self.nodes = None
         self.branches = None

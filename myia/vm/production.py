@@ -310,10 +310,14 @@ class ProductionVM:
         return f
 
     def inst_call(self, f, inst):
-        """A call of a value known only at run time."""
+        """A call of a value known only at run time (a backpropagator, say)."""
         _, d, fn, args, node = inst
         r = f.regs
-        return self._call(r[fn], list(args(r)), f, node, d, False)
+        fn = r[fn]
+        code = fn.code if type(fn) is Closure else None
+        if code is not None and code.direct and len(a := args(r)) == code.nparams:
+            return Frame(code, [*a, *fn.values, *code.rest], f, d, node)  # _call, less checks
+        return self._call(fn, list(args(r)), f, node, d, False)
 
     def inst_tail_call(self, f, inst):
         _, d, fn, args, node = inst
