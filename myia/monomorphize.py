@@ -445,4 +445,4 @@ def _returns_function(a):
         return any(map(_returns_function, a.items))
     if isinstance(a, T.Record):
         return any(_returns_function(v) for _, v in a.fields)
-    return isinstance(a, T.OrZero) and _returns_function(a.item)
+    return isinstance(a, (T.OrZero, T.Seq)) and _returns_function(a.item)

@@ -11,6 +11,7 @@ print the way listings show them::
     typeof((1.5, 2))                -> (float, int)
     typeof(Point(1.0, 2.0))         -> Point(x: float, y: float)
     typeof(ZERO)                    -> ZERO
+    join(Tuple([Int]), Tuple([]))   -> (int, ...) (a tuple of unknown length)
     Const(0)                        -> int=0      (a static value)
     join(Array(f64, (2,)), Array(f64, (3,)))  -> f64[?]
 
@@ -21,7 +22,8 @@ call: `GraphFn` (a graph, with the inference context of its enclosing graph
 for closures), `PrimFn`, `PartialFn` (bound arguments' types), `JFn` (the
 forward version `J(f)`), and `FnSet` when a value may be one of several.
 A data value that differs by path is a `Union`: `join(int, float)` is
-`float|int` (each primitive applied to it is inferred for each member).
+`float|int` (each primitive applied to it is inferred for each member);
+tuples of different lengths join as a `Seq`, `(int, ...)`.
 
 The backward pass adds `ZERO` (the symbolic zero), `OrZero(T)` (a
 sensitivity that is ZERO on some paths, a `T` on others) and `EnvT`, whose
@@ -32,152 +34,29 @@ import dataclasses
 
 import numpy as np
 
+from .abstract import (  # noqa: F401 (re-exported: `myia.types` is the interface)
+    Abstract, Array, Bool, Bottom, EnvT, FUNCTIONS, Float, FnSet, GraphFn, Int, JFn,
+    NoneType, Opaque, OrZero, PartialFn, PrimFn, Record, Scalar, Seq, SliceT, Str,
+    Tuple, TypeType, ZeroType, dtype_name)
 from .errors import MyiaTypeError
 
 
-class Abstract:
-    """Base class: subclasses define `_key()` (equality, hashing) and `__str__`."""
-
-    __slots__ = ()
-
-    def _key(self):
-        return ()
-
-    def __eq__(self, other):
-        if self is other:
-            return True
-        return type(self) is type(other) and hash(self) == hash(other) and \
-            self._key() == other._key()
-
-    def __hash__(self):
-        # Types nest deeply (environments of environments) and share parts:
-        # hashed once, or comparing keys would walk every path of the DAG.
-        try:
-            return self._h
-        except AttributeError:
-            self._h = hash((type(self).__name__, self._key()))
-            return self._h
-
-    def __repr__(self):
-        return str(self)
+def item_of(a):
+    """The type of any item of a tuple of type `a` (a `Tuple` or a `Seq`)."""
+    if isinstance(a, Seq):
+        return a.item
+    if not isinstance(a, Tuple):
+        raise MyiaTypeError(f"{a} is not a tuple")
+    out = Bottom
+    for x in a.items:
+        out = join(out, x)
+    return widen(out)
 
 
-class _Named(Abstract):
-    """A type with one printed name (int, float, bool, None, ZERO, ...)."""
-
-    __slots__ = ("name", "_h")
-
-    def __init__(self, name):
-        self.name = name
-
-    def _key(self):
-        return (self.name,)
-
-    def __str__(self):
-        return self.name
-
-
-Int = _Named("int")            # Python int: unbounded, not int64
-Float = _Named("float")        # Python float
-Bool = _Named("bool")          # Python bool
-NoneType = _Named("None")
-ZeroType = _Named("ZERO")      # the symbolic zero sensitivity
-Bottom = _Named("bottom")      # no value yet (a recursion being inferred)
-Str = _Named("str")
-TypeType = _Named("type")      # a dtype or a class, only ever static
-Opaque = _Named("opaque")      # another Python value, only ever static
-
-_SHORT = {"float64": "f64", "float32": "f32", "float16": "f16", "int64": "i64",
-          "int32": "i32", "int16": "i16", "int8": "i8", "uint8": "u8",
-          "uint16": "u16", "uint32": "u32", "uint64": "u64", "bool": "bool_",
-          "complex128": "c128", "complex64": "c64"}
-
-
-def dtype_name(dtype):
-    """`f64` for float64, `i32` for int32...: how dtypes print."""
-    return _SHORT.get(np.dtype(dtype).name, np.dtype(dtype).name)
-
-
-class Scalar(Abstract):
-    """A numpy scalar of `dtype` (`np.float32(1)` is `f32`)."""
-
-    __slots__ = ("dtype", "_h")
-
-    def __init__(self, dtype):
-        self.dtype = np.dtype(dtype)
-
-    def _key(self):
-        return (self.dtype.str,)
-
-    def __str__(self):
-        return dtype_name(self.dtype)
-
-
-class Array(Abstract):
-    """A numpy array: `dtype` and `shape` (a tuple of int, or None if unknown)."""
-
-    __slots__ = ("dtype", "shape", "_h")
-
-    def __init__(self, dtype, shape):
-        self.dtype = np.dtype(dtype)
-        self.shape = tuple(None if d is None else int(d) for d in shape)
-
-    def _key(self):
-        return (self.dtype.str, self.shape)
-
-    def __str__(self):
-        dims = ", ".join("?" if d is None else str(d) for d in self.shape)
-        return f"{dtype_name(self.dtype)}[{dims}]"
-
-
-class Tuple(Abstract):
-    """A tuple of values of the types `items`."""
-
-    __slots__ = ("items", "_h")
-
-    def __init__(self, items):
-        self.items = tuple(items)
-
-    def _key(self):
-        return self.items
-
-    def __str__(self):
-        inner = ", ".join(map(str, self.items))
-        return f"({inner},)" if len(self.items) == 1 else f"({inner})"
-
-
-class Record(Abstract):
-    """An instance of dataclass `cls`; `fields` is a tuple of (name, type)."""
-
-    __slots__ = ("cls", "fields", "_h")
-
-    def __init__(self, cls, fields):
-        self.cls = cls
-        self.fields = tuple(fields)
-
-    def _key(self):
-        return (self.cls, self.fields)
-
-    def field(self, name):
-        return dict(self.fields).get(name)
-
-    def __str__(self):
-        return f"{self.cls.__name__}({', '.join(f'{k}: {v}' for k, v in self.fields)})"
-
-
-class SliceT(Abstract):
-    """A slice; `items` are the types of start, stop and step."""
-
-    __slots__ = ("items", "_h")
-
-    def __init__(self, items):
-        self.items = tuple(items)
-
-    def _key(self):
-        return self.items
-
-    def __str__(self):
-        return "slice" + str(Tuple(self.items))
+def seq_of(a):
+    """A tuple of `a`'s items of any length (`()` if it has none)."""
+    item = item_of(a)
+    return Tuple(()) if item is Bottom else Seq(item)
 
 
 class Const(Abstract):
@@ -203,143 +82,14 @@ class Const(Abstract):
         shown = name or (f"{v.debug.name or v.id}" if hasattr(v, "debug") else repr(v))
         return f"{self.base}={shown}"
 
-
-class OrZero(Abstract):
-    """A sensitivity that is `ZERO` on some paths and of type `item` on others."""
-
-    __slots__ = ("item", "_h")
-
-    def __init__(self, item):
-        self.item = item
-
-    def _key(self):
-        return (self.item,)
-
-    def __str__(self):
-        return f"{self.item}|ZERO"
-
-
-class EnvT(Abstract):
-    """An `Env` (closure sensitivity) holding some of the free variables `keys`,
-    and surely those of `must` (all of them by default: an `Env` constant).
-
-    The type of what an Env holds for a key is not part of its type: it is
-    kept per key by inference (`Inferrer.sens`), for every Env at once.  An
-    environment's type would otherwise nest itself without end in the
-    backward pass of a recursion differentiated again (the sensitivity of a
-    backpropagator holds the sensitivity of the next one...).  A key of
-    `must` is read without its default: `Env{a, n?}` holds `a` on every path
-    (so `env_getitem(e, a, ZERO)` is not `T|ZERO`), `n` on some.
-    """
-
-    __slots__ = ("keys", "must", "_h")
-
-    def __init__(self, keys, must=None):
-        self.keys = frozenset(keys)
-        self.must = self.keys if must is None else frozenset(must) & self.keys
-
-    def _key(self):
-        return (self.keys, self.must)
-
-    def __str__(self):
-        return "Env{" + ", ".join(sorted(_key_name(k) + ("" if k in self.must else "?")
-                                         for k in self.keys)) + "}"
-
-
-def _key_name(key):
-    debug = getattr(key, "debug", None)
-    return (debug.name or f"%{key.id}") if debug is not None else str(key)
-
-
-class GraphFn(Abstract):
-    """A graph as a value; `ctx` is the context of its enclosing graph (closures)."""
-
-    __slots__ = ("graph", "ctx", "_h")
-
-    def __init__(self, graph, ctx=None):
-        self.graph = graph
-        self.ctx = ctx
-
-    def _key(self):
-        return (self.graph, self.ctx)
-
-    def __str__(self):
-        return f"fn<{self.graph.name}>"
-
-
-class PrimFn(Abstract):
-    """A primitive as a value."""
-
-    __slots__ = ("prim", "_h")
-
-    def __init__(self, prim):
-        self.prim = prim
-
-    def _key(self):
-        return (self.prim,)
-
-    def __str__(self):
-        return f"P.{self.prim.name}"
-
-
-class PartialFn(Abstract):
-    """`fn` (an abstract function) with arguments of types `args` bound."""
-
-    __slots__ = ("fn", "args", "kwargs", "_h")
-
-    def __init__(self, fn, args, kwargs=()):
-        self.fn = fn
-        self.args = tuple(args)
-        self.kwargs = tuple(kwargs)
-
-    def _key(self):
-        return (self.fn, self.args, self.kwargs)
-
-    def __str__(self):
-        bound = [*map(str, self.args), *(f"{k}={v}" for k, v in self.kwargs)]
-        return f"partial({self.fn}, {', '.join(bound)})"
-
-
-class JFn(Abstract):
-    """`J(fn)`: the forward version of function `fn` (see `myia.grad`)."""
-
-    __slots__ = ("fn", "_h")
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def _key(self):
-        return (self.fn,)
-
-    def __str__(self):
-        return f"J({self.fn})"
-
-
-class FnSet(Abstract):
-    """One of several functions (a `switch` between two branches, say)."""
-
-    __slots__ = ("fns", "_h")
-
-    def __init__(self, fns):
-        self.fns = frozenset(fns)
-
-    def _key(self):
-        return (self.fns,)
-
-    def __str__(self):
-        return "{" + " | ".join(sorted(map(str, self.fns))) + "}"
-
-
-FUNCTIONS = (GraphFn, PrimFn, PartialFn, JFn, FnSet)
-
-
 class Union(Abstract):
     """A value of one of the types `items`, of different kinds (see `_kind`):
     `y = 1 if c else 0.5` is `float|int`, `return x if x > 0` is `None|int`.
 
     Members are widened data types: functions join as an `FnSet`, ZERO as
     `OrZero` (`float|int|ZERO`), Envs as one `EnvT`; two tuples of one
-    length join item by item (`(int,) + (float,)` is `(float|int,)`).
+    length join item by item (`(int,) + (float,)` is `(float|int,)`), of
+    other lengths as a `Seq` (`(int,) + ()` is `(int, ...)`).
     Inference applies a primitive to each combination of its operands'
     members and joins the results (`myia.infer.split`); the graph keeps the
     primitive, which the VMs dispatch on the value at run time.
@@ -374,8 +124,8 @@ def _kind(a):
         return a.dtype.str.lstrip("<>=|")
     if isinstance(a, Array):
         return ("array", a.dtype.str, len(a.shape))
-    if isinstance(a, Tuple):
-        return ("tuple", len(a.items))
+    if isinstance(a, (Tuple, Seq)):  # of different lengths: a `Seq`
+        return "tuple"
     if isinstance(a, Record):
         return ("record", a.cls)
     if isinstance(a, SliceT):
@@ -494,6 +244,8 @@ def widen(a):
         return Record(a.cls, [(k, widen(v)) for k, v in a.fields])
     if isinstance(a, Union):
         return Union(widen(x) for x in a.items)
+    if isinstance(a, Seq):
+        return Seq(widen(a.item))
     return a
 
 
@@ -506,6 +258,8 @@ def may_keys(a):
         return OrZero(may_keys(a.item))
     if isinstance(a, Tuple):
         return Tuple(may_keys(x) for x in a.items)
+    if isinstance(a, Seq):
+        return Seq(may_keys(a.item))
     return a
 
 
@@ -518,7 +272,7 @@ def join(a, b, union=True):
     """The least type of both `a` and `b` values: where two paths meet.
 
     Different static numbers widen to their type, unknown dimensions become
-    None, ZERO joins anything as `T|ZERO`; different kinds of data (an int
+    None, tuples of different lengths a `Seq`, ZERO joins anything as `T|ZERO`; different kinds of data (an int
     and a float) are a `Union` (with `union=False`, a `MyiaTypeError`), any
     other two values (a function and a float) a `MyiaTypeError`.
     """
@@ -546,6 +300,10 @@ def join(a, b, union=True):
         return Scalar("f8")
     if isinstance(a, Tuple) and isinstance(b, Tuple) and len(a.items) == len(b.items):
         return Tuple(join(x, y, union) for x, y in zip(a.items, b.items))
+    if isinstance(a, (Tuple, Seq)) and isinstance(b, (Tuple, Seq)):
+        # Other lengths: a tuple of any length, whose items may be Unions
+        # whatever `union` says (its length is already a runtime value).
+        return seq_of(Tuple((item_of(a), item_of(b))))
     if isinstance(a, SliceT) and isinstance(b, SliceT):
         return SliceT(join(x, y, union) for x, y in zip(a.items, b.items))
     if isinstance(a, Array) and isinstance(b, Array) and a.dtype == b.dtype and \

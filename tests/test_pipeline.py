@@ -32,10 +32,10 @@ def unstable(x, c):
     return x + y, y * 2
 
 
-def growing(n):
+def nesting(n):
     t = ()
     for i in range(n):
-        t = t + (i * 2,)  # one more item each time: one type per length
+        t = (t, i * 2)  # one level deeper each time: one type per depth
     return t
 
 
@@ -78,8 +78,8 @@ def test_gradients_run_typed_per_signature():
 
 
 def test_a_program_inference_rejects_runs_untyped_and_exactly():
-    f = myia.myia(growing)
-    assert f(3) == growing(3) == (0, 2, 4) and f(0) == ()
+    f = myia.myia(nesting)
+    assert f(3) == nesting(3) == ((((), 0), 2), 4) and f(0) == ()
     why = myia.explain_backend(f, 3)
     assert why.startswith("untyped: inference rejects it: MyiaTypeError")
     assert "keep changing" in why
@@ -240,3 +240,84 @@ def test_a_runtime_keyword_callee_with_two_signatures_runs_untyped_and_exactly()
     d = myia.grad(myia.grad(myia.myia(kw_runtime_two_signatures, backend="debug")))
     assert f(1.5, 1) == d(1.5, 1) == 13.0  # 6x + 4
     assert "several signatures" in myia.explain_backend(f, 1.5, 1)
+
+
+# ----- tuples that grow in a loop: a Seq, `(int, ...)` (myia/types.py) -----
+
+
+def grow(x, n):
+    t = ()
+    for i in range(n):
+        t = t + (x * i,)
+    return t
+
+
+def grow_sum(x, n):
+    t = (x,)
+    for i in range(n):
+        t = t + (x * (i + 1),) if i % 2 else (x * i - 1.0,) + t
+    s = 0.0
+    for v in t[1:]:  # a slice with a runtime length
+        s = s + v * v * t[0]
+    return s + t[-1] * len(t)
+
+
+def grow_index(n, k):
+    t = ()
+    while len(t) < n:
+        t = t + (len(t) * 1.5,)
+    return t[k] if t else -1.0  # out of range: CPython's IndexError, located
+
+
+SEQ_PROGRAMS = [(grow, (1.5, 4)), (grow, (1.5, 0)), (grow_sum, (1.5, 5)),
+                (grow_sum, (-0.5, 0)), (grow_index, (4, -2)), (grow_index, (0, 3))]
+
+
+@pytest.mark.parametrize("f, args", SEQ_PROGRAMS, ids=lambda p: getattr(p, "__name__", ""))
+def test_a_tuple_that_grows_in_a_loop_runs_typed_and_exactly(f, args):
+    from tests.conftest import same
+    vm, debug = myia.myia(f, backend="vm"), myia.myia(f, backend="debug")
+    got, want = vm(*args), f(*args)
+    assert same(got, want) and same(debug(*args), want)
+    assert myia.explain_backend(vm, *args).startswith("typed"), myia.explain_backend(vm, *args)
+    assert ", ...)" in str(myia.ir(f, *args, stage="infer"))
+
+
+def test_an_index_out_of_range_of_a_grown_tuple_is_the_same_error_on_both_vms():
+    errors = []
+    for backend in ("vm", "debug"):
+        f = myia.myia(grow_index, backend=backend)
+        with pytest.raises(myia.MyiaError) as info:
+            f(3, 5)
+        errors.append((type(info.value), info.value.message, info.value.location.line))
+    assert errors[0] == errors[1] and "out of range" in errors[0][1], errors
+    assert myia.explain_backend(myia.myia(grow_index), 3, 5).startswith("typed")
+    with pytest.raises(IndexError):
+        grow_index(3, 5)
+
+
+def test_the_native_compilers_decline_a_tuple_of_unknown_length():
+    from myia.vm import native_grad
+    from myia.grad import grad_graph
+    assert native_grad.generate(pipeline.to_graph(grow_sum), (1.5, 3)) is None
+    assert native_grad.generate(grad_graph(pipeline.to_graph(grow_sum)), (1.5, 3)) is None
+    typed = pipeline.typed_program(pipeline.to_graph(grow), (1.5, 3))
+    assert native_grad.compile(typed) is None
+    f = myia.myia(grow_sum)
+    for _ in range(3):  # past the calls that would compile it
+        assert f(1.5, 3) == grow_sum(1.5, 3)
+
+
+@pytest.mark.parametrize("f, args", [(grow_sum, (1.5, 5)), (grow_sum, (-0.5, 0)),
+                                     (grow_sum, (0.7, 2))])
+def test_gradients_through_a_grown_tuple_match_finite_differences(f, args):
+    # float64 central differences; second order on the first-order gradient.
+    first = lambda *a: _numeric(f, a)  # noqa: E731
+    for order, ref, tol in ((1, first, 1e-6), (2, lambda *a: _numeric(first, a, 1e-4), 1e-3)):
+        gv, gd = myia.myia(f, backend="vm"), myia.myia(f, backend="debug")
+        for _ in range(order):
+            gv, gd = myia.grad(gv), myia.grad(gd)
+        got = gv(*args)
+        assert got == gd(*args)
+        np.testing.assert_allclose(got, ref(*args), rtol=tol, atol=tol)
+    assert myia.explain_backend(myia.grad(myia.myia(f)), *args).startswith("typed")

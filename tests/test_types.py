@@ -89,7 +89,7 @@ def test_union_of_data_of_different_kinds():
     a = T.join(T.Union([T.Array("f8", (2,)), T.NoneType]), T.Array("f8", (3,)))
     assert str(a) == "None|f64[?]"
     assert str(T.join(T.Tuple([T.Int]), T.Tuple([T.Float]))) == "(float|int,)"
-    assert str(T.join(T.Tuple([T.Int]), T.Tuple([T.Int, T.Int]))) == "(int, int)|(int,)"
+    assert str(T.join(T.Tuple([T.Int]), T.Tuple([T.Int, T.Int]))) == "(int, ...)"
     assert str(T.join(T.Array("f8", (2,)), T.Array("f4", (2,)))) == "f32[2]|f64[2]"
     assert T.join(T.Float, T.Scalar("f8")) == T.Scalar("f8")  # one kind, as before
     assert T.widen(T.Union([T.Tuple([T.Const(1)]), T.NoneType])) == \
@@ -114,3 +114,54 @@ def test_env_keys_held_on_every_path():
     set_ = P.env_setitem.infer(maybe, T.Const(n, T.Opaque), T.Float, dict(sens))
     assert str(set_) == "Env{a?, n}"
     assert str(T.may_keys(T.Tuple([both]))) == "(Env{a?, n?},)"
+
+
+def test_tuples_of_different_lengths_join_as_a_seq():
+    # A tuple that grows in a loop has one type: its items', length unknown.
+    one, two = T.Tuple([T.Const(1)]), T.Tuple([T.Int, T.Float])
+    seq = T.join(T.Tuple([]), one)
+    assert seq == T.Seq(T.Int) and str(seq) == "(int, ...)" and not T.is_static(seq)
+    assert str(T.join(seq, two)) == "(float|int, ...)"  # items of two kinds: a Union
+    assert T.join(seq, one) == seq and T.join(one, seq) == seq
+    assert T.join(seq, T.Tuple([]), union=False) == seq  # (also where loops widen)
+    assert str(T.join(seq, T.NoneType)) == "(int, ...)|None"
+    assert str(T.join(seq, T.ZeroType)) == "(int, ...)|ZERO"
+    assert T.item_of(two) == T.Union([T.Int, T.Float]) and T.item_of(seq) is T.Int
+    assert T.seq_of(T.Tuple([])) == T.Tuple([])
+    assert T.widen(T.Seq(T.Const(2))) == T.Seq(T.Int)
+    with pytest.raises(MyiaTypeError, match="only if they are data"):
+        T.join(T.Tuple([T.PrimFn(P.add)]), T.Tuple([T.Float, T.Float]))
+    with pytest.raises(MyiaTypeError, match="not a tuple"):
+        T.item_of(T.Float)
+
+
+def test_rules_of_a_tuple_of_unknown_length():
+    seq, i = T.Seq(T.Float), T.Int
+    assert P.getitem.infer(seq, T.Const(0)) is T.Float  # IndexError, if any, at run time
+    assert P.getitem.infer(seq, i) is T.Float
+    sl = T.SliceT([T.NoneType, i, T.NoneType])
+    assert P.getitem.infer(seq, sl) == seq
+    assert P.getitem.infer(T.Tuple([T.Int, T.Float]), sl) == T.Seq(T.Union([T.Int, T.Float]))
+    assert P.len_.infer(seq) is T.Int and P.truth.infer(seq) is T.Bool
+    assert P.add.infer(seq, T.Tuple([T.Const(1)])) == T.Seq(T.Union([T.Int, T.Float]))
+    assert P.add.infer(T.Tuple([]), T.Tuple([T.Float])) == T.Tuple([T.Float])
+    with pytest.raises(MyiaTypeError, match="must be an int or a slice, not float"):
+        P.getitem.infer(seq, T.Float)
+    with pytest.raises(MyiaTypeError):
+        P.mul.infer(seq, T.Float)  # no sample of a tuple of unknown length
+    # Sensitivities: any item may get dout; sums and zeros keep the structure.
+    sens = P.getitem_sens.infer(seq, i, T.Float)
+    assert sens == T.Seq(T.OrZero(T.Float))
+    assert P.getitem_sens.infer(seq, sl, T.Seq(T.Float)) == sens
+    assert P.gadd.infer(sens, sens) == sens
+    assert P.gadd.infer(sens, T.Tuple([T.Float])) == seq  # ZERO + float: a float
+    assert P.fill_zeros.infer(sens, seq) == seq and P.fill_zeros.infer(T.ZeroType, seq) == seq
+    assert P.J.infer(T.Seq(T.Const(len, T.Opaque))) == T.Seq(T.Const(len, T.Opaque))
+    # A constant slice of a fixed tuple whose sensitivity may be ZERO, or
+    # whose type is a Seq (contexts joined): each sliced item may get one.
+    pair, tail = T.Tuple([T.Float, T.Float]), T.SliceT([T.Const(1), T.NoneType, T.NoneType])
+    maybe = T.Tuple([T.ZeroType, T.OrZero(T.Float)])
+    assert P.getitem_sens.infer(pair, tail, T.OrZero(T.Tuple([T.Float]))) == maybe
+    assert P.getitem_sens.infer(pair, tail, T.Seq(T.Float)) == maybe
+    assert P.getitem_sens.infer(pair, tail, T.Tuple([T.Float])) == \
+        T.Tuple([T.ZeroType, T.Float])

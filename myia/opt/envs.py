@@ -38,7 +38,7 @@ def has_env(a):
     """Whether values of type `a` may contain an Env."""
     if isinstance(a, T.EnvT):
         return True
-    if isinstance(a, T.OrZero):
+    if isinstance(a, (T.OrZero, T.Seq)):
         return has_env(a.item)
     if isinstance(a, T.Tuple):
         return any(has_env(x) for x in a.items)

@@ -64,6 +64,8 @@ def _infer_gadd(x, y):
         return out
     if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):
         return T.Tuple(_infer_gadd(a, b) for a, b in zip(x.items, y.items))
+    if isinstance(x, (T.Tuple, T.Seq)) and isinstance(y, (T.Tuple, T.Seq)):  # one length
+        return T.seq_of(T.Tuple([_infer_gadd(T.item_of(x), T.item_of(y))]))
     if isinstance(x, T.EnvT) and isinstance(y, T.EnvT):
         return T.EnvT(x.keys | y.keys, x.must | y.must)
     if isinstance(x, T.Record):
@@ -178,8 +180,12 @@ def _bprop_fill_zeros(sens, like, out, dout):
 def _infer_fill_zeros(sens, like):
     sens, like = T.strip_zero(sens), T.widen(like)
     if isinstance(like, T.Tuple):
-        parts = sens.items if isinstance(sens, T.Tuple) else (T.ZeroType,) * len(like.items)
+        parts = sens.items if isinstance(sens, T.Tuple) else (
+            T.item_of(sens) if isinstance(sens, T.Seq) else T.ZeroType,) * len(like.items)
         return T.Tuple(_infer_fill_zeros(s, x) for s, x in zip(parts, like.items))
+    if isinstance(like, T.Seq):
+        s = T.item_of(sens) if isinstance(sens, (T.Tuple, T.Seq)) else T.Bottom
+        return T.Seq(_infer_fill_zeros(T.ZeroType if s is T.Bottom else s, like.item))
     if isinstance(like, T.Record):
         return T.Record(like.cls, [
             (k, _infer_fill_zeros(sens.field(k) if isinstance(sens, T.Record) else T.ZeroType,
@@ -280,6 +286,8 @@ def _bprop_J(f, out, dout):
 def _infer_J(f):
     if isinstance(f, T.Tuple):
         return T.Tuple(_infer_J(x) for x in f.items)
+    if isinstance(f, T.Seq):
+        return T.Seq(_infer_J(f.item))
     if isinstance(f, T.PartialFn):
         return T.PartialFn(_infer_J(f.fn), f.args)
     if isinstance(f, T.JFn) or (isinstance(f, T.Const) and

@@ -31,6 +31,9 @@ def _add(x, y):
 
 
 def _bprop_add(x, y, out, dout):
+    if isinstance(x, tuple):  # a concatenation: each operand's part of dout
+        n = len(x)
+        return (dout[:n], dout[n:])
     return (sum_to(dout, shape(x)), sum_to(dout, shape(y)))
 
 
@@ -83,6 +86,8 @@ def _bprop_pow(x, y, out, dout):
 def _infer_add(x, y):
     if isinstance(x, T.Tuple) and isinstance(y, T.Tuple):  # the items as they are
         return T.Tuple(x.items + y.items)  # (a `float|int` item cannot be sampled)
+    if isinstance(x, (T.Tuple, T.Seq)) and isinstance(y, (T.Tuple, T.Seq)):
+        return T.seq_of(T.Tuple((T.item_of(x), T.item_of(y))))
     return elementwise(add)(x, y)
 
 
@@ -180,9 +185,17 @@ def _truth(x):
     return bool(x)
 
 
-not_ = Primitive("not", _not, infer=elementwise, differentiable=False,
+def _truth_rule(prim):
+    """`elementwise`, and a `bool` for a tuple of unknown length (`while t:`)."""
+    def infer(x):
+        return T.Bool if isinstance(x, T.Seq) else elementwise(prim)(x)
+    return infer
+
+
+_truth_rule.makes_rule = True  # (built from the primitive, as `elementwise` is)
+not_ = Primitive("not", _not, infer=_truth_rule, differentiable=False,
                  kernel=_k("not {0}", "logic"))
-truth = Primitive("truth", _truth, infer=elementwise, differentiable=False,
+truth = Primitive("truth", _truth, infer=_truth_rule, differentiable=False,
                   kernel=_k("bool({0})", "logic"))
 
 

@@ -181,6 +181,12 @@ def _infer_make_tuple(*xs):
 
 
 def _infer_getitem(x, index):
+    if isinstance(x, (T.Tuple, T.Seq)) and not isinstance(index, T.SliceT) and \
+            T.widen(index) not in (T.Int, T.Bool):
+        raise MyiaTypeError(f"a tuple index must be an int or a slice, not {T.widen(index)}")
+    if isinstance(x, T.Seq) or isinstance(x, T.Tuple) and isinstance(index, T.SliceT) \
+            and not T.is_static(index):  # which items: a runtime value
+        return T.seq_of(x) if isinstance(index, T.SliceT) else x.item
     if isinstance(x, T.Tuple) and index is T.Int and not x.items:
         return T.Bottom  # never read: a loop over an empty tuple
     if isinstance(x, T.Tuple) and index is T.Int:
@@ -213,6 +219,8 @@ def _infer_getitem(x, index):
 def _infer_len(x):
     if isinstance(x, T.Tuple):
         return T.Const(len(x.items))
+    if isinstance(x, T.Seq):
+        return T.Int
     if isinstance(x, T.Array) and x.shape:
         return T.Int if x.shape[0] is None else T.Const(x.shape[0])
     raise MyiaTypeError(f"{x} has no len()")
@@ -312,7 +320,8 @@ def _infer_identity(x):
 def _infer_isinstance(obj, classinfo):
     # Decided by type: a sample of `obj`'s type is an instance exactly when
     # every value of that type is (np.float64 is a float, a bool an int).
-    return T.Const(_isinstance(sample(obj), _static(classinfo, "isinstance's class")))
+    value = () if isinstance(obj, T.Seq) else sample(obj)  # (a Seq has no sample)
+    return T.Const(_isinstance(value, _static(classinfo, "isinstance's class")))
 
 
 def _infer_require(cond, message, value):
@@ -371,14 +380,23 @@ def _bprop_getitem_sens(x, index, dout, out, ddout):
 
 def _infer_getitem_sens(x, index, dout):
     x = T.strip_zero(x)  # (the primal: a sensitivity, under second order)
-    if isinstance(x, T.Tuple) and not T.is_static(index):  # any item may get dout
-        return T.Tuple(T.join(T.ZeroType, dout) for _ in x.items)
+    if isinstance(x, T.Seq) or isinstance(x, T.Tuple) and not T.is_static(index):
+        # Any item may get dout (the index, or the length, is a runtime value).
+        if isinstance(index, T.SliceT):  # (dout: the slice's sensitivity, a tuple)
+            dout = T.item_of(T.strip_zero(dout)) if dout is not T.ZeroType else dout
+        d = T.join(T.ZeroType, dout)
+        return T.Seq(d) if isinstance(x, T.Seq) else T.Tuple(d for _ in x.items)
     if isinstance(x, T.Tuple):
         i = _static(index, "a tuple index")
         out = [T.ZeroType] * len(x.items)
         if isinstance(i, slice):
-            for j, d in zip(range(*i.indices(len(out))), _infer_getitem(dout, T.Const(
-                    slice(None))).items if isinstance(dout, T.Tuple) else ()):
+            places = range(*i.indices(len(out)))
+            if isinstance(dout, T.Tuple):  # the slice's sensitivity, item by item
+                parts = dout.items
+            else:  # ZERO, or a tuple that may be ZERO or of a length known at run time
+                d = T.ZeroType if dout is T.ZeroType else T.item_of(T.strip_zero(dout))
+                parts = [T.join(T.ZeroType, d)] * len(places)
+            for j, d in zip(places, parts):
                 out[j] = d
         else:
             out[i] = dout

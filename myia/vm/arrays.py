@@ -100,7 +100,7 @@ def _data(a):
         return a.base is not T.Opaque
     if isinstance(a, (T.Tuple, T.SliceT)):
         return all(map(_data, a.items))
-    if isinstance(a, T.OrZero):
+    if isinstance(a, (T.OrZero, T.Seq)):
         return _data(a.item)
     return True
 

@@ -90,7 +90,7 @@ def mixed(x):
     t = (x,)
     while x < 3.0:
         x = x + 1.0
-        t = t + (x,)
+        t = (t, x)  # nests one level deeper each time: one type per depth
     return t[0]
 
 
