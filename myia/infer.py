@@ -63,13 +63,13 @@ class Context:
     """
 
     __slots__ = ("graph", "parent", "args", "site", "values", "calls", "out", "state",
-                 "reads", "seen", "self_used")
+                 "reads", "seen", "self_used", "grown")
 
     def __init__(self, graph, parent, args, site=None):
         self.graph, self.parent, self.args, self.site = graph, parent, args, site
         self.values, self.calls = {}, {}
         self.out = T.Bottom
-        self.state = "new"
+        self.state, self.grown = "new", False
         # What the last inference of this context assumed: the values it read
         # from enclosing contexts, and the approximations of running contexts.
         self.reads, self.seen, self.self_used = {}, {}, False
@@ -189,6 +189,11 @@ class Inferrer:
                 if c.args == args:
                     return c  # whatever the call site: its fixpoint
                 args = tuple(_widen_against(a, b) for a, b in zip(c.args, args))
+                if _loop_header(graph) and not c.grown and _seqs(args) > _seqs(c.args):
+                    # A tuple that grows: the loop's entry too is typed for any
+                    # length (`t[0]` after a loop from `t = ()` is no error).
+                    c.args, c.grown = args, True
+                    return c
                 recursive = True
                 break
         key = (graph, parent, args, site)
@@ -231,12 +236,18 @@ class Inferrer:
             for _ in range(MAX_ITERATIONS):
                 ctx.reads, ctx.seen, ctx.self_used = {}, {}, False
                 ctx.values = dict(zip(g.parameters, ctx.args))
-                ctx.calls = {}
-                for node in nodes:
-                    ctx.values[node] = self.apply(ctx, node)
-                for node, n in getattr(g, "checks", ()):
-                    self.check_unpack(ctx, node, n)
-                out = self.value(ctx, g.output)
+                ctx.calls, args = {}, ctx.args
+                try:
+                    for node in nodes:
+                        ctx.values[node] = self.apply(ctx, node)
+                    for node, n in getattr(g, "checks", ()):
+                        self.check_unpack(ctx, node, n)
+                    out = self.value(ctx, g.output)
+                except MyiaError:
+                    if ctx.args == args:
+                        raise
+                if ctx.args != args:
+                    continue  # a loop's entry widened (see `context`): again, for those
                 if not all(self.sens.get(n) == v for (o, n), v in ctx.reads.items()
                            if o is SENS):
                     continue  # an Env got a new kind of value after we read it
@@ -311,9 +322,14 @@ class Inferrer:
         if fn is T.Bottom or any(a is T.Bottom for a in args):
             return T.Bottom
         if isinstance(fn, T.FnSet):
-            out = T.Bottom
-            for f in sorted(fn.fns, key=str):
-                out = T.join(out, self.call(ctx, node, f, args, kw, ncall))
+            out, error = T.Bottom, None
+            for f in sorted(fn.fns, key=str):  # each (one may widen a loop's entry)
+                try:
+                    out = T.join(out, self.call(ctx, node, f, args, kw, ncall))
+                except MyiaError as err:
+                    error = error or err
+            if error is not None:
+                raise error
             return out
         if isinstance(fn, T.PartialFn):
             return self.call(ctx, node, fn.fn, [*fn.args, *args], {**dict(fn.kwargs), **kw},
@@ -455,6 +471,17 @@ def _loop_header(graph):
     while graph.debug.role in ("fprop", "bprop") and isinstance(graph.debug.origin, Graph):
         graph = graph.debug.origin
     return graph.debug.role in ("while", "for")
+
+
+def _seqs(a):
+    """How many tuples of unknown length (`T.Seq`) type `a` holds."""
+    if isinstance(a, tuple):
+        return sum(map(_seqs, a))
+    if isinstance(a, (T.Tuple, T.Union)):
+        return _seqs(tuple(a.items))
+    if isinstance(a, (T.Seq, T.OrZero)):
+        return isinstance(a, T.Seq) + _seqs(a.item)
+    return _seqs(tuple(t for _, t in a.fields)) if isinstance(a, T.Record) else 0
 
 
 def _user_name(graph):

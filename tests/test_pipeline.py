@@ -269,8 +269,17 @@ def grow_index(n, k):
     return t[k] if t else -1.0  # out of range: CPython's IndexError, located
 
 
+def grow_first(x, n):
+    t = ()
+    for i in range(n):
+        t = t + (x * i,)
+    a, b = t[:2]  # (the loop's entry is typed for any length too: no error at t = ())
+    return t[-1] * a + b * t[1]
+
+
 SEQ_PROGRAMS = [(grow, (1.5, 4)), (grow, (1.5, 0)), (grow_sum, (1.5, 5)),
-                (grow_sum, (-0.5, 0)), (grow_index, (4, -2)), (grow_index, (0, 3))]
+                (grow_sum, (-0.5, 0)), (grow_index, (4, -2)), (grow_index, (0, 3)),
+                (grow_first, (1.5, 3)), (grow_first, (-2.0, 5))]
 
 
 @pytest.mark.parametrize("f, args", SEQ_PROGRAMS, ids=lambda p: getattr(p, "__name__", ""))
@@ -309,7 +318,7 @@ def test_the_native_compilers_decline_a_tuple_of_unknown_length():
 
 
 @pytest.mark.parametrize("f, args", [(grow_sum, (1.5, 5)), (grow_sum, (-0.5, 0)),
-                                     (grow_sum, (0.7, 2))])
+                                     (grow_sum, (0.7, 2)), (grow_first, (1.5, 3))])
 def test_gradients_through_a_grown_tuple_match_finite_differences(f, args):
     # float64 central differences; second order on the first-order gradient.
     first = lambda *a: _numeric(f, a)  # noqa: E731
