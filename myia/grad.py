@@ -35,9 +35,9 @@ from .dependencies import Dependencies, notice, read_entry, recording
 from .errors import MyiaTypeError
 from .ir import Constant, DebugInfo, Graph, Manager
 from .parse import function_of, parse
-from .prims import (Primitive, bind_keywords, find_dunder, getattr_, getitem, is_,
-                    kw_split, make_record, make_tuple, partial, regroup, reshape,
-                    reshape_method, shape, switch)
+from .prims import (Primitive, bind_keywords, depend, find_dunder, getattr_, getitem,
+                    getitem_sens, is_, kw_split, make_record, make_tuple, partial, regroup,
+                    reshape, reshape_method, shape, switch, unpack_item)
 from .prims.adjoint import (NEWENV, ZERO, J, JFunction, check_differentiable,
                             env_getitem, env_setitem, field_sens, fill_zeros, gadd,
                             is_zero, seed)
@@ -393,7 +393,12 @@ def _bprop_reshape_method(g, args, dout):
 # The sensitivity of a Partial is the tuple (∂fn, ∂args...), like a tuple's.
 _STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
                partial: _bprop_make_tuple, reshape_method: _bprop_reshape_method,
-               bind_keywords: _bprop_bind_keywords}
+               bind_keywords: _bprop_bind_keywords,
+               depend: lambda g, args, dout: [dout] + [Constant(ZERO)] * (len(args) - 1),
+               # getitem's rule, not closing over the length: a second order
+               # then has no sensitivity for it to carry.
+               unpack_item: lambda g, args, dout: [
+                   g.apply(getitem_sens, *args[:2], dout), Constant(ZERO), Constant(ZERO)]}
 
 
 # ----- Gradients of whole functions ----------------------------------------

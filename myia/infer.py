@@ -48,7 +48,8 @@ MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
 MAX_SPLIT = 64  # combinations of Union members one primitive call is inferred for
 # Primitives that take a `Union` as it is (they move values, or join them).
 UNION_AWARE = {"make_tuple", "switch", "partial", "identity", "env_setitem",
-               "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient"}
+               "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient",
+               "unpack_item"}
 
 
 class Context:
@@ -240,8 +241,6 @@ class Inferrer:
                 try:
                     for node in nodes:
                         ctx.values[node] = self.apply(ctx, node)
-                    for node, n in getattr(g, "checks", ()):
-                        self.check_unpack(ctx, node, n)
                     out = self.value(ctx, g.output)
                 except MyiaError:
                     if ctx.args == args:
@@ -266,22 +265,6 @@ class Inferrer:
         finally:
             self.stack.pop()
         ctx.state = "done"
-
-    def check_unpack(self, ctx, node, n):
-        """`a, b = value`: `node` is `len(value)`, run or not; it must be `n`."""
-        def typed(x):  # the type of a node, inferring the nodes it needs if unused
-            if isinstance(x, Constant) or x.graph is not ctx.graph or x in ctx.values:
-                return self.value(ctx, x)
-            for i in x.inputs:
-                typed(i)
-            ctx.values[x] = self.apply(ctx, x)
-            return ctx.values[x]
-        size = typed(node)
-        if T.is_static(size) and T.static_value(size) != n:
-            err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into {n} "
-                                "names", node.loc)
-            err.certain = True  # whatever the types: the typed path raises it (pipeline)
-            raise err
 
     # ----- nodes ------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from .errors import MyiaTypeError
 from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
 from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
-                    make_tuple, partial, switch)
+                    make_tuple, partial, switch, unpack_item)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
 from .grad import KEYWORD_ADAPTERS
@@ -129,7 +129,7 @@ class _Tracer:
         prim = fn.value if isinstance(fn, Constant) else None
         if prim is make_tuple and path:
             return self.origins(ctx, args[path[0]], path[1:], depth + 1)
-        if prim is getitem:
+        if prim is getitem or prim is unpack_item:
             index = _type_of(ctx, args[1])
             if not T.is_static(index) or not isinstance(T.static_value(index), int):
                 return None

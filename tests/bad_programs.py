@@ -615,3 +615,52 @@ COMPILE_CASES = [
     (nests_in_loop, (3,), T, "for i in range(n)", "keep changing"),
     (float_index, ((1, 2, 3), 1.0), T, "t[x]", "a tuple index must be an int or a slice"),
 ]
+
+
+# ----- unpackings of the wrong length, their names read or not ----------------
+# Raised when the statement runs (CPython's ValueError) on the debug VM and on
+# the production VM's untyped path; by inference when the production VM types
+# the signature: the same error at the same place (rows added to CASES).
+
+
+def unpack_argument(t):
+    a, b = t  # a tuple argument of the wrong length
+    return 1.0
+
+
+def unpack_nested(x):
+    a, (b, c) = (x, (x, x, x))  # only the inner one is wrong, and b, c are unused
+    return a
+
+
+def unpack_in_loop(pairs):
+    s = 0.0
+    for a, b in pairs:
+        s = s + 1.0
+    return s
+
+
+def unpack_grown(x, n):
+    t = ()
+    for i in range(n):
+        t = t + (x * i,)  # a length inference cannot type: this runs untyped
+    lo, hi = t
+    return x
+
+
+UNPACK_CASES = [
+    (unpack_too_many, (1.5,), T, "a, b = (x", "cannot unpack 3 values into 2 names"),
+    (unpack_result_of_call, (1.5,), T, "lo, hi", "cannot unpack 3 values into 2 names"),
+    (unpack_argument, ((1.0, 2.0, 3.0),), T, "a, b = t", "cannot unpack 3 values into 2 names"),
+    (unpack_nested, (1.5,), T, "(b, c)", "cannot unpack 3 values into 2 names"),
+    (unpack_in_loop, (((1.0, 2.0, 3.0),),), T, "a, b in", "cannot unpack 3 values into 2 names"),
+    (unpack_grown, (1.5, 3), T, "lo, hi", "cannot unpack 3 values into 2 names"),
+]
+
+
+def unpack_unknown_length(n):
+    a, b = np.arange(n)  # a length inference cannot prove: this runs untyped
+    return 1.0
+
+
+CASES += UNPACK_CASES + [(unpack_unknown_length, (3,), T, "a, b = np", "cannot unpack 3")]

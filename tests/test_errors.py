@@ -224,3 +224,24 @@ def test_a_wrong_unpacking_is_an_error_on_the_production_vm(fn):
     with pytest.raises(myia.MyiaTypeError, match="cannot unpack 3 values into 2 names") as info:
         myia.myia(fn, backend="vm")(1.5)
     assert "^" in str(info.value) and info.value.location.line > 0
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c[0].__name__)
+                                  for c in bad_programs.UNPACK_CASES])
+def test_a_wrong_unpacking_is_an_error_under_second_order_grad(case, backend):
+    fn, args, cls, where, part = case
+    with pytest.raises(cls, match=part) as info:
+        myia.myia(myia.grad(myia.grad(fn)), backend=backend)(*args)
+    file, line, col, _ = expected_place(fn, where)
+    loc = info.value.location
+    assert (loc.file, loc.line, loc.column) == (file, line, col), str(info.value)
+
+
+def test_a_wrong_unpacking_is_raised_where_it_runs_on_the_untyped_path():
+    f = myia.myia(bad_programs.unpack_grown, backend="vm")
+    assert f(1.5, 2) == 1.5  # two items: right
+    assert myia.explain_backend(f, 1.5, 3).startswith("untyped: inference rejects it")
+    with pytest.raises(myia.MyiaTypeError, match="cannot unpack 3 values into 2 names"):
+        f(1.5, 3)
+    with pytest.raises(myia.MyiaTypeError, match="cannot unpack 1 values into 2 names"):
+        f(1.5, 1)

@@ -203,3 +203,49 @@ def test_enumerate_start_keyword_and_bad_calls(run_debug):
         return t
     with pytest.raises(myia.MyiaTypeError, match="zip"):
         myia.ir(bad)
+
+
+def unpack_read(t):
+    a, b = t
+    return a * b
+
+
+def unpack_unread(t, x):
+    a, (b, c) = t
+    return x
+
+
+def unpack_read_in_branch(t, c):
+    a, b = t
+    if c:
+        return a
+    return 0.0
+
+
+def prims_of(g):
+    return [n.inputs[0].value for n in Manager(g).nodes[g]
+            if isinstance(n.inputs[0], Constant)]
+
+
+def item_of(node):
+    """`(unpacked node, index, n)` of an `unpack_item` node."""
+    assert node.inputs[0].value is P.unpack_item
+    return node.inputs[1], node.inputs[2].value, node.inputs[3].value
+
+
+def test_each_unpacked_item_checks_the_length():
+    g = myia.ir(unpack_read)
+    assert prims_of(g) == [P.unpack_item, P.unpack_item, P.mul]
+    a, b = g.output.inputs[1:]
+    assert item_of(a) == (g.parameters[0], 0, 2) and item_of(b) == (g.parameters[0], 1, 2)
+
+
+def test_an_unpacking_whose_names_are_unread_is_kept_alive_by_the_result():
+    g = myia.ir(unpack_unread)
+    t, x = g.parameters
+    assert g.output.inputs[0].value is P.depend and g.output.inputs[1] is x
+    outer, inner = g.output.inputs[2:]  # one item per tuple target: `a`, then `b`
+    assert item_of(outer) == (t, 0, 2)
+    inner_value, index, n = item_of(inner)
+    assert (index, n) == (0, 2) and item_of(inner_value) == (t, 1, 2)
+    assert P.depend not in prims_of(myia.ir(unpack_read_in_branch))  # a branch reads `a`

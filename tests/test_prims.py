@@ -246,6 +246,14 @@ def call_getitem_tuple(x, y, i):
     return P.getitem((x, y, x * y), i)
 
 
+def call_unpack_item_tuple(x, y, i):
+    return P.unpack_item((x, y, x * y), i, 3)
+
+
+def call_depend(x, y):
+    return P.depend(x * y, P.unpack_item((x, y), 0, 2))
+
+
 def call_partial(x, y):
     return P.partial(P.mul, x)(y)
 
@@ -643,6 +651,12 @@ TABLE = [
                                 zip(SHAPES2, [0, 1, 2, -1])],
         lambda x, y, i: (x, y, x * y)[i], (0, 1), call_getitem_tuple),
     nodiff(P.len_, lambda rng: [((1, 2, 3),), (rng.normal(size=(4, 2)),)], len),
+    nodiff(P.unpack_item, lambda rng: [(rng.normal(size=(2, 3)), 1, 2), ((1.5, 2), 0, 2)],
+           lambda x, i, n: x[i]),
+    Row(P.unpack_item, lambda rng: [(arr(rng, a), arr(rng, b), i) for (a, b), i in
+                                    zip(SHAPES2, [0, 1, 2])],
+        lambda x, y, i: (x, y, x * y)[i], (0, 1), call_unpack_item_tuple),
+    Row(P.depend, binary(), np.multiply, (0, 1), call_depend),
     Row(P.switch, lambda rng: [(c, arr(rng, a), arr(rng, b)) for c in (True, False)
                                for a, b in SHAPES2[:3]],
         lambda c, x, y: (x if c else y) * x, (1, 2), call_switch),

@@ -126,3 +126,29 @@ def test_a_loop_under_grad_past_the_limit_says_how_to_raise_it(backend):
         assert g(1.5, 10) == expected
     finally:
         myia.set_recursion_limit(100_000)
+
+
+def unread_unpacking_loop(pair, n):
+    s = 0.0
+    i = 0
+    while i < n:
+        a, b = pair  # never read: the body's result is `depend(jump, check)`
+        s = s + 1.0
+        i = i + 1
+    return s
+
+
+def test_a_loop_body_keeping_a_check_alive_still_runs_in_constant_stack():
+    from myia.parse import parse
+    from myia.vm.debug import DebugVM
+    from myia.vm.production import ProductionVM
+
+    graph = parse(unread_unpacking_loop)  # untyped, as both VMs run it
+    try:
+        myia.set_recursion_limit(100)
+        for vm in (DebugVM, ProductionVM):
+            assert vm().run(graph, ((1.0, 2.0), 1000)) == 1000.0
+            with pytest.raises(myia.MyiaTypeError, match="cannot unpack 3 values into 2"):
+                vm().run(graph, ((1.0, 2.0, 3.0), 1000))
+    finally:
+        myia.set_recursion_limit(100_000)

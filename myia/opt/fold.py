@@ -13,14 +13,15 @@ import numpy as np
 
 from ..ir import Constant, DebugInfo
 from ..prims import (Primitive, array, getitem, is_, is_not, is_zero, len_, make_slice,
-                     make_tuple, regroup, scalar)
+                     make_tuple, regroup, scalar, unpack_item)
 from ..prims.adjoint import Env, Zero
 from ..prims.structure import find_dunder
 
 FOLDABLE = frozenset(
     [p for family in (scalar, array) for p in vars(family).values()
      if isinstance(p, Primitive)]
-    + [getitem, is_, is_not, is_zero, len_, make_slice, make_tuple, regroup, find_dunder])
+    + [getitem, is_, is_not, is_zero, len_, make_slice, make_tuple, regroup, find_dunder,
+       unpack_item])
 SMALL_ARRAY = 64
 
 _SCALARS = (bool, int, float, complex, str, type(None), np.generic, Zero, slice)

@@ -15,9 +15,10 @@ undo once inlining has put producers next to consumers::
 from .. import types as T
 from ..ir import Apply, Constant, DebugInfo, Graph
 from ..prims import array, nn, scalar
-from ..prims import (Primitive, env_getitem, env_setitem, fill_zeros, gadd, getitem,
+from ..prims import (Primitive, depend, env_getitem, env_setitem, fill_zeros, gadd, getitem,
                      getitem_sens, identity, is_, is_not, is_zero, len_, make_record,
-                     make_slice, make_tuple, partial, record_sens, regroup, seed, switch)
+                     make_slice, make_tuple, partial, record_sens, regroup, seed, switch,
+                     unpack_item)
 from ..prims.adjoint import NEWENV, ZERO
 from .rewrite import Rule, SeqVar, Var, derived, is_const
 
@@ -59,6 +60,14 @@ def tuple_type(items):
 
 def _item(xs, i):
     return xs[i.value] if -len(xs) <= i.value < len(xs) else None
+
+
+def _checks(m):
+    """`depend(x, checks...)` without what is no longer a check (an `unpack_item`)."""
+    kept = [c for c in m.Ys if isinstance(c, Apply) and is_const(c.inputs[0])
+            and c.inputs[0].value is unpack_item]
+    return m.X if not kept else None if len(kept) == len(m.Ys) else m.apply(
+        depend, m.X, *kept)
 
 
 def _regroup(m):
@@ -124,6 +133,10 @@ def trivial_branches(node, mng):
 RULES = [
     Rule((getitem, (make_tuple, Xs), I), lambda m: _item(m.Xs, m.I),
          "getitem(make_tuple(a, b), 0) -> a"),
+    Rule((unpack_item, (make_tuple, Xs), I, N),
+         lambda m: _item(m.Xs, m.I) if len(m.Xs) == m.N.value else None,
+         "unpack_item(make_tuple(a, b), 0, 2) -> a"),
+    Rule((depend, X, Ys), _checks, "depend(x, c) -> x  (c: not a check, or no longer)"),
     Rule((switch, C, X, Y), lambda m: m.X if m.C.value else m.Y,
          "switch(True, a, b) -> a;  switch(False, a, b) -> b"),
     Rule((switch, X, Y, Y), lambda m: m.Y, "switch(c, a, a) -> a"),

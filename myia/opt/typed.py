@@ -18,12 +18,12 @@ from .. import types as T
 from ..ir import Constant, DebugInfo
 from ..monomorphize import static_value
 from ..prims import (add, check_differentiable, expand_reduced, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
-                     sub, sum_to, truediv, truth)
+                     sub, sum_to, truediv, truth, unpack_item)
 from ..prims.values import ZERO
 from .fold import is_data
 from .rewrite import Rule, SeqVar, Var
 
-X, Y, S, L, N, A, K = (Var(n) for n in "XYSLNAK")
+X, Y, S, L, N, A, K, I = (Var(n) for n in "XYSLNAKI")
 Xs = SeqVar("Xs")
 
 
@@ -135,6 +135,14 @@ def _rebuilt_tuple(m):
     return t
 
 
+def _unpacked(m):
+    a = typeof(m.X)
+    n = len(a.items) if isinstance(a, T.Tuple) else a.shape[0] if isinstance(
+        a, T.Array) and a.shape else None
+    return m.apply(getitem, m.X, m.I) if n is not None and n == getattr(m.N, "value", None) \
+        else None
+
+
 def _seed(m):
     a = typeof(m.X)
     if a is T.Float:
@@ -158,6 +166,8 @@ def _constant(origin, value, abstract):
 
 TYPED_RULES = [
     _static,  # a node of static type (Const, None, ZERO) -> its value
+    Rule((unpack_item, X, I, N), _unpacked,
+         "unpack_item(t, i, n) -> getitem(t, i)  (t: n items, as inference checked)"),
     Rule((seed, X), _seed, "seed(y) -> 1.0  (y: float, so the check passed at compile time)"),
     Rule((check_differentiable, X, N), _checked,
          "check_differentiable(x, name) -> x  (x: float, or floats)"),

@@ -18,7 +18,8 @@ import types
 
 from ..dependencies import Dependencies, notice, recording
 from ..errors import MyiaNameError, MyiaSyntaxError
-from ..ir import Constant, DebugInfo, Graph, Location
+from .. import prims as P
+from ..ir import Apply, Constant, DebugInfo, Graph, Location
 from ..resolve import resolve_value
 from ..source import function_source, parameter_names
 from ..stdlib import ITERABLE_FORMS
@@ -73,6 +74,7 @@ class Parser(Statements, ControlFlow, Expressions):
         # Graphs parsed from Myia's own files (backpropagators, stdlib helpers)
         # are marked "core": the debugger shows them as part of their caller.
         self.core = self.file.startswith(_PACKAGE_DIR)
+        self.graphs, self.unpackings = [], []
         self.graph = self.new_graph(DebugInfo(fn.__name__, self.loc(node)))
         self.entry = _cache[fn] = (self.graph, self.deps)  # recursion finds it
         _functions[self.graph] = fn
@@ -80,6 +82,7 @@ class Parser(Statements, ControlFlow, Expressions):
             with recording(self.deps):
                 self.build_function(node, self.graph, None, fn.__name__,
                                     defaults=self._global_defaults(fn, node))
+            self.keep_checks()
         except BaseException:
             del _cache[fn]
             raise
@@ -97,9 +100,38 @@ class Parser(Statements, ControlFlow, Expressions):
 
     def new_graph(self, debug):
         g = Graph(debug)
+        self.graphs.append(g)
         if self.core:
             g.flags.add("core")
         return g
+
+    def keep_checks(self):
+        """Make a graph's result depend on its unpackings whose items it never reads.
+
+        The VMs run only what a result needs, but `a, b = t` raises when it
+        runs if `t` has not 2 items, read or not.  Each item checks the length
+        (`unpack_item`), so one item read is enough; if none is::
+
+            def f(t):            %1 = unpack_item(t, 0, 2)   # (a)
+                a, b = t         %2 = unpack_item(t, 1, 2)   # (b), unused
+                return 0         return depend(0, %1)
+
+        The optimizer drops the check where the length is known to be right.
+        """
+        for g in {items[0].graph: None for items in self.unpackings}:
+            read, todo, mine = set(), [g.output], set(self.graphs)
+            while todo:  # what g's result needs, with its nested graphs' free variables
+                n = todo.pop()
+                if isinstance(n, Constant) and n.value in mine:
+                    mine.discard(n.value)
+                    todo.append(n.value.output)
+                elif isinstance(n, Apply) and n not in read:
+                    read.add(n)
+                    todo.extend(n.inputs)
+            unread = [i[0] for i in self.unpackings if i[0].graph is g and read.isdisjoint(i)]
+            if unread:
+                g.output = g.apply(P.depend, g.output, *unread,
+                                   debug=DebugInfo(None, None, g.output, "check"))
 
     # ----- locations and errors -------------------------------------------
 

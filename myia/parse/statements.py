@@ -4,7 +4,7 @@ Each statement method takes the block control is in and returns the block it
 continues in, or None when control leaves (`return`).  Assignments bind names
 in the block (`Block.write`); nothing is stored anywhere else, so::
 
-    a, b = t      # a = getitem(t, 0); b = getitem(t, 1) (and len(t) == 2 checked)
+    a, b = t      # a = unpack_item(t, 0, 2); b = unpack_item(t, 1, 2): len(t) checked
     def g(y): ... # pending: parsed where `g` is read (see `Parser.realize`)
 
 Branches and loops are in `control.py`, expressions in `expressions.py`.
@@ -99,13 +99,13 @@ class Statements:
                 block.graph.bindings.append((target.id, value, self.loc(target)))
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            # Inference checks the length even if no name is used (`checks`).
-            size = block.graph.apply(P.len_, value, debug=self.info(target))
-            block.graph.__dict__.setdefault("checks", []).append((size, len(target.elts)))
-            for i, t in enumerate(target.elts):
+            n = len(target.elts)
+            items = [block.graph.apply(P.unpack_item, value, i, n, debug=self.info(target))
+                     for i in range(n)]
+            self.unpackings.append(items)  # checked even if no name is read: keep_checks
+            for t, item in zip(target.elts, items):
                 if isinstance(t, ast.Starred):
                     raise self.syntax_error(t, "starred assignment")
-                item = block.graph.apply(P.getitem, value, i, debug=self.info(t))
                 self.assign(block, t, item)
         elif isinstance(target, ast.Subscript):
             raise self.syntax_error(target, "item assignment (arrays and tuples are immutable)")

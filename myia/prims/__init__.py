@@ -59,7 +59,7 @@ from .pymath_rest import pow_ as math_pow
 from .structure import (
     bind_keywords, find_dunder, getattr_, getattr_sens, getitem, getitem_sens, identity,
     is_, is_method, is_not, isinstance_, require, len_, make_record, make_slice,
-    make_tuple, partial, switch, stop_gradient,
+    make_tuple, partial, switch, stop_gradient, unpack_item, depend,
 )
 
 PRIMITIVES = (
@@ -90,7 +90,7 @@ PRIMITIVES = (
     # structure
     make_tuple, getitem, len_, switch, partial, bind_keywords, make_record, getattr_,
     make_slice, is_, is_not, identity, stop_gradient, is_method, find_dunder, isinstance_,
-    require,
+    require, unpack_item, depend,
     # adjoint (values and operations of the backward pass)
     gadd, env_getitem, env_setitem, is_zero, fill_zeros, seed, getitem_sens,
     getattr_sens, field_sens, record_sens, regroup, ungroup, kw_split, kw_join,

@@ -124,6 +124,18 @@ def _bprop_require(cond, message, value, out, dout):
     return (ZERO, ZERO, dout)
 
 
+def _unpack_item(x, index, n):
+    """Item `index` of `x`, which must hold `n` items: `a, b = x` is
+    `a = unpack_item(x, 0, 2); b = unpack_item(x, 1, 2)` (see parse/statements.py)."""
+    try:
+        size = len(x)
+    except TypeError:
+        raise TypeError(f"cannot unpack non-iterable {type(x).__name__} object") from None
+    if size != n:
+        raise TypeError(f"cannot unpack {size} values into {n} names")
+    return x[index]
+
+
 def _find_dunder(names, x, y):
     """For AD: `(Partial(method, args), perm)` as `dunder_method` says, or None.
 
@@ -224,6 +236,19 @@ def _infer_len(x):
     if isinstance(x, T.Array) and x.shape:
         return T.Int if x.shape[0] is None else T.Const(x.shape[0])
     raise MyiaTypeError(f"{x} has no len()")
+
+
+def _infer_unpack_item(x, index, n):
+    # Proven in a typed program (its `depend`s may go), else it runs untyped.
+    size = _infer_len(x) if len(T.members(x)) == 1 else T.Int
+    if not T.is_static(size):
+        raise MyiaTypeError(f"the length of a {x} is only known at run time")
+    if T.static_value(size) != _static(n, "unpack_item's length"):
+        err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into "
+                            f"{T.static_value(n)} names")
+        err.certain = True  # whatever the values: the typed path raises it (pipeline)
+        raise err
+    return _infer_getitem(x, index)
 
 
 def _infer_switch(cond, a, b):
@@ -355,6 +380,11 @@ stop_gradient = Primitive("stop_gradient", _identity, infer=_infer_identity,
 isinstance_ = Primitive("isinstance", _isinstance, infer=_infer_isinstance,
                         differentiable=False)
 require = Primitive("require", _require, infer=_infer_require, bprop=_bprop_require)
+unpack_item = Primitive("unpack_item", _unpack_item, infer=_infer_unpack_item,
+                        static=("n",))  # its rule is getitem's (grad.py)
+# `depend(value, checks...)`: value, once the checks ran (see parse/parser.py).
+depend = Primitive("depend", lambda value, *checks: value, infer=lambda value, *checks: value,
+                   variadic=True)
 
 
 # The sensitivities of indexing and attribute access (used by the bprops above).
@@ -491,5 +521,11 @@ def _cuda_getattr_sens(dev, x, name, dout):
     return _getattr_sens(x, name, dout)
 
 
+def _cuda_unpack_item(dev, x, index, n):
+    _unpack_item(range(len(x)) if _device_array(dev, x) else x, 0, n)  # checked on the host
+    return _cuda_getitem(dev, x, index)
+
+
 getitem.cuda_kernel, getattr_.cuda_kernel = _cuda_getitem, _cuda_getattr
+unpack_item.cuda_kernel = _cuda_unpack_item
 getitem_sens.cuda_kernel, getattr_sens.cuda_kernel = _cuda_getitem_sens, _cuda_getattr_sens

@@ -16,7 +16,7 @@ from ..errors import MyiaError, MyiaRecursionError, MyiaShapeError, MyiaTypeErro
 from ..ir import Constant, Graph, Manager, Node
 from ..grad import fprop_value
 from ..parse import parse
-from ..prims import Primitive, switch
+from ..prims import Primitive, depend, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
 from ..calls import bind, is_forward, keyword_call, signature
@@ -120,8 +120,17 @@ def _analyze(graph):
         _owners.setdefault(g, frozenset(n.graph for n in m.free_variables[g]))
     for g in m.graphs:
         if g not in _code:
-            _code[g] = [_lower(g, n, n is g.output and i == len(_nodes[g]) - 1)
-                        for i, n in enumerate(_nodes[g])]
+            tail = tail_node(g, _nodes[g])
+            _code[g] = [_lower(g, n, n is tail) for n in _nodes[g]]
+
+
+def tail_node(graph, nodes):
+    """The node of `graph` in tail position: its output if evaluated last, or
+    `x` of a last `depend(x, checks...)` evaluated just before it (which only
+    keeps checks alive: nothing is left to do after `x`, see parse/parser.py)."""
+    out = nodes[-1] if nodes and nodes[-1] is graph.output else None
+    checked = out is not None and getattr(out.inputs[0], "value", None) is depend
+    return out.inputs[1] if checked and len(nodes) > 1 and nodes[-2] is out.inputs[1] else out
 
 
 def _lower(graph, node, tail):

@@ -34,6 +34,7 @@ from .. import types as T
 from ..ir import Apply, Constant, Graph, Manager
 from ..prims import Primitive, switch
 from . import arrays, kernels, native
+from .debug import tail_node
 
 _LIBRARY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -190,10 +191,11 @@ class _Lowering:
     def run(self):
         out = self.graph.output
         last = self.nodes[-1] if self.nodes else None
+        tail = tail_node(self.graph, self.nodes)
         for n in self.nodes:
             if n in self.branches:
                 continue
-            self.lower(n, tail=n is out and n is last)
+            self.lower(n, tail=n is tail)  # (a `depend` after a tail call never runs)
         if not (out is last and isinstance(out, Apply) and out not in self.branches):
             self.emit(self.VM.inst_return, self.operand(out))
         code = self.code

@@ -99,3 +99,9 @@ def grow(x, n):
     for i in range(n):
         v = np.concatenate((v, v * x))
     return np.sum(v)
+
+
+def unread_unpacking(x):
+    a = x * 2.0
+    lo, hi = (x, a, a)  # lo, hi never read: still an error where it runs
+    return a

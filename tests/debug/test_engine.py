@@ -193,6 +193,18 @@ def test_error_is_post_mortem():
     assert s.phase == "fwd"
 
 
+@pytest.mark.parametrize("grad", [None, (0,)])
+def test_a_wrong_unpacking_with_unread_names_is_post_mortem_at_its_line(grad):
+    s = Session(P.unread_unpacking, (1.5,), grad=grad)
+    s.begin()
+    stop = s.cont()
+    assert "error" in stop.reasons and s.phase == "pm"
+    assert "cannot unpack 3 values into 2 names" in s.error.message
+    line = P.unread_unpacking.__code__.co_firstlineno + 2
+    assert s.location(stop.pos, stop.node).line == s.error.location.line == line
+    assert s.variables()["a"] == 3.0
+
+
 def test_watch_reports_new_versions():
     s = Session(P.loop, (1.5, 3))
     s.begin()

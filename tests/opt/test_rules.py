@@ -25,6 +25,17 @@ ROWS = [
      lambda g, x, y: g.apply(P.getitem, g.apply(P.make_tuple, x, y), 1), "x y", (1.0, 2.0),
      "graph f(x, y)\n  %1 = make_tuple(x, y)\n  %2 = getitem(%1, 1)\n  return %2\n",
      "graph f(x, y)\n  return y\n"),
+    ("unpack_item(make_tuple(a, b), 0, 2) -> a",
+     lambda g, x, y: g.apply(P.unpack_item, g.apply(P.make_tuple, x, y), 1, 2), "x y",
+     (1.0, 2.0),
+     "graph f(x, y)\n  %1 = make_tuple(x, y)\n  %2 = unpack_item(%1, 1, 2)\n  return %2\n",
+     "graph f(x, y)\n  return y\n"),
+    ("depend(x, c) -> x  (c: not a check, or no longer)",
+     lambda g, x, t: g.apply(P.depend, x, g.apply(P.getitem, t, 0),
+                             g.apply(P.unpack_item, t, 0, 2)), "x t", (1.0, (2.0, 3.0)),
+     "graph f(x, t)\n  %1 = getitem(t, 0)\n  %2 = unpack_item(t, 0, 2)\n"
+     "  %3 = depend(x, %1, %2)\n  return %3\n",
+     "graph f(x, t)\n  %1 = unpack_item(t, 0, 2)\n  %2 = depend(x, %1)\n  return %2\n"),
     ("switch(True, a, b) -> a;  switch(False, a, b) -> b",
      lambda g, x, y: g.apply(P.switch, False, x, y), "x y", (1.0, 2.0),
      "graph f(x, y)\n  %1 = switch(False, x, y)\n  return %1\n",
@@ -117,6 +128,10 @@ def test_every_rule_has_a_row():
 def test_a_rule_declines_what_it_does_not_prove():
     # getitem with an index out of range stays (the VM raises at run time).
     g = make(lambda g, x: g.apply(P.getitem, g.apply(P.make_tuple, x), 3))
+    assert listing(apply_rules(g, RULES)) == listing(g)
+    # So does the check of an unpacking of the wrong length, kept alive.
+    g = make(lambda g, x: g.apply(P.depend, x, g.apply(
+        P.unpack_item, g.apply(P.make_tuple, x, x, x), 0, 2)))
     assert listing(apply_rules(g, RULES)) == listing(g)
     # Keys that may be equal are not assumed distinct.
     g = make(lambda g, e, k, x: g.apply(P.env_getitem, g.apply(P.env_setitem, e, k, x),

@@ -94,6 +94,9 @@ ROWS = [  # rule name, builder, argument, listing after (None: unchanged)
      lambda g, x: typed((x, T.Tuple([T.ZeroType, F])), (g.apply(P.regroup, x, 1),
                                                          T.Tuple([T.ZeroType, F]))),
      (ZERO, 1.5), "graph f(x: (ZERO, float))\n  return x\n"),
+    ("unpack_item(t, i, n) -> getitem(t, i)  (t: n items, as inference checked)",
+     lambda g, x: typed((x, T.Tuple([F, I])), (g.apply(P.unpack_item, x, 1, 2), I)),
+     (1.5, 2), "graph f(x: (float, int))\n  %1 = getitem(x, 1) : int\n  return %1\n"),
     ("make_tuple(t[0], t[1]) -> t  (t: a pair)", pair, 1.5,
      "graph f(x: float)\n  %1 = make_tuple(x, x) : (float, float)\n"
      "  %2 = mul(%1, 1) : (float, float)\n  return %2\n"),
