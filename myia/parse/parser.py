@@ -131,7 +131,7 @@ class Parser(Statements, ControlFlow, Expressions):
             unread = [i[0] for i in self.unpackings if i[0].graph is g and read.isdisjoint(i)]
             if unread:
                 g.output = g.apply(P.depend, g.output, *unread,
-                                   debug=DebugInfo(None, None, g.output, "check"))
+                                   debug=DebugInfo(None, None, None, "check"))
 
     # ----- locations and errors -------------------------------------------
 

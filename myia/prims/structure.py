@@ -242,7 +242,7 @@ def _infer_unpack_item(x, index, n):
     # Proven in a typed program (its `depend`s may go), else it runs untyped.
     size = _infer_len(x) if len(T.members(x)) == 1 else T.Int
     if not T.is_static(size):
-        raise MyiaTypeError(f"the length of a {x} is only known at run time")
+        raise MyiaTypeError(f"the length of {x} is only known at run time")
     if T.static_value(size) != _static(n, "unpack_item's length"):
         err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into "
                             f"{T.static_value(n)} names")
