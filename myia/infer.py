@@ -48,8 +48,7 @@ MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
 MAX_SPLIT = 64  # combinations of Union members one primitive call is inferred for
 # Primitives that take a `Union` as it is (they move values, or join them).
 UNION_AWARE = {"make_tuple", "switch", "partial", "identity", "env_setitem",
-               "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient",
-               "unpack_item"}
+               "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient"}
 
 
 class Context:

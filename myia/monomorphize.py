@@ -27,11 +27,13 @@ from .errors import MyiaTypeError
 from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
 from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
-                    make_tuple, partial, switch, unpack_item)
+                    make_tuple, partial, switch, unpack_item, depend)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
 from .grad import KEYWORD_ADAPTERS
 from .calls import keyword_call
+
+CHECKS = (unpack_item, depend)  # never folded: they may raise (opt/typed.py drops them)
 
 MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
@@ -276,7 +278,7 @@ class _Cloner:
         abstract = ctx.values.get(n)
         fn = n.inputs[0]
         if abstract is not None and T.is_static(abstract) and not isinstance(
-                abstract, T.PrimFn):
+                abstract, T.PrimFn) and getattr(fn, "value", None) not in CHECKS:
             # A constant result: every use reads the constant (the call is dropped).
             self.nodes[ctx][n] = self.static(abstract, n)
         elif isinstance(fn, Constant) and fn.value is switch:

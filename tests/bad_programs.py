@@ -643,7 +643,7 @@ def unpack_in_loop(pairs):
 def unpack_grown(x, n):
     t = ()
     for i in range(n):
-        t = t + (x * i,)  # a length inference cannot type: this runs untyped
+        t = t + (x * i,)  # a Seq: its length is only known when the unpacking runs
     lo, hi = t
     return x
 
@@ -659,7 +659,7 @@ UNPACK_CASES = [
 
 
 def unpack_unknown_length(n):
-    a, b = np.arange(n)  # a length inference cannot prove: this runs untyped
+    a, b = np.arange(n)  # a length inference cannot prove: checked when it runs
     return 1.0
 
 

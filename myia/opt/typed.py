@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import types as T
 from ..ir import Constant, DebugInfo
-from ..monomorphize import static_value
+from ..monomorphize import CHECKS, static_value
 from ..prims import (add, check_differentiable, expand_reduced, fill_zeros, reshape, seed, gadd, getitem, is_zero, make_tuple, mul, regroup,
                      sub, sum_to, truediv, truth, unpack_item)
 from ..prims.values import ZERO
@@ -78,7 +78,8 @@ def broadcast_one(c_pos):
 def _static(node, mng):
     """A node whose value inference knows becomes that constant."""
     a = typeof(node)
-    if a is None or isinstance(a, T.FUNCTIONS) or not T.is_static(a):
+    if a is None or isinstance(a, T.FUNCTIONS) or not T.is_static(a) or \
+            getattr(node.inputs[0], "value", None) in CHECKS:
         return None
     value = static_value(a)
     if not is_data(value) or (a is not T.NoneType and value is None):

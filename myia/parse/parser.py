@@ -122,7 +122,7 @@ class Parser(Statements, ControlFlow, Expressions):
             read, todo, mine = set(), [g.output], set(self.graphs)
             while todo:  # what g's result needs, with its nested graphs' free variables
                 n = todo.pop()
-                if isinstance(n, Constant) and n.value in mine:
+                if isinstance(n, Constant) and isinstance(n.value, Graph) and n.value in mine:
                     mine.discard(n.value)
                     todo.append(n.value.output)
                 elif isinstance(n, Apply) and n not in read:

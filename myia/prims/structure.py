@@ -239,11 +239,10 @@ def _infer_len(x):
 
 
 def _infer_unpack_item(x, index, n):
-    # Proven in a typed program (its `depend`s may go), else it runs untyped.
-    size = _infer_len(x) if len(T.members(x)) == 1 else T.Int
-    if not T.is_static(size):
-        raise MyiaTypeError(f"the length of {x} is only known at run time")
-    if T.static_value(size) != _static(n, "unpack_item's length"):
+    # A length known only at run time (a Seq) is checked there: the
+    # optimizer keeps such a check, and folds no `depend` or `unpack_item`.
+    size = _infer_len(x)
+    if T.is_static(size) and T.static_value(size) != _static(n, "unpack_item's length"):
         err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into "
                             f"{T.static_value(n)} names")
         err.certain = True  # whatever the values: the typed path raises it (pipeline)
@@ -383,8 +382,8 @@ require = Primitive("require", _require, infer=_infer_require, bprop=_bprop_requ
 unpack_item = Primitive("unpack_item", _unpack_item, infer=_infer_unpack_item,
                         static=("n",))  # its rule is getitem's (grad.py)
 # `depend(value, checks...)`: value, once the checks ran (see parse/parser.py).
-depend = Primitive("depend", lambda value, *checks: value, infer=lambda value, *checks: value,
-                   variadic=True)
+depend = Primitive("depend", lambda value, *checks: value,  # (never a static type: its
+                   infer=lambda value, *checks: T.widen(value), variadic=True)  # callers run)
 
 
 # The sensitivities of indexing and attribute access (used by the bprops above).
