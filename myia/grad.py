@@ -394,12 +394,10 @@ def _bprop_reshape_method(g, args, dout):
 _STRUCTURAL = {make_tuple: _bprop_make_tuple, make_record: _bprop_make_record,
                partial: _bprop_make_tuple, reshape_method: _bprop_reshape_method,
                bind_keywords: _bprop_bind_keywords,
-               # The gradient needs the checks too: when it alone is wanted,
-               # they still run (unless proven, and then gone).
+               # (the gradient alone still runs the checks; they go once proven)
                depend: lambda g, args, dout: [g.apply(depend, dout, *args[1:])] +
                [Constant(ZERO)] * (len(args) - 1),
-               # getitem's rule, not closing over the length: a second order
-               # then has no sensitivity for it to carry.
+               # (getitem's, not closing over the length: no sensitivity for it)
                unpack_item: lambda g, args, dout: [
                    g.apply(getitem_sens, *args[:2], dout), Constant(ZERO), Constant(ZERO)]}
 

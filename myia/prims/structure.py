@@ -239,8 +239,7 @@ def _infer_len(x):
 
 
 def _infer_unpack_item(x, index, n):
-    # A length known only at run time (a Seq) is checked there: the
-    # optimizer keeps such a check, and folds no `depend` or `unpack_item`.
+    # (a length known only at run time, a Seq's, is checked there: see opt/typed.py)
     size = _infer_len(x)
     if T.is_static(size) and T.static_value(size) != _static(n, "unpack_item's length"):
         err = MyiaTypeError(f"cannot unpack {T.static_value(size)} values into "
