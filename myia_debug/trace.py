@@ -17,7 +17,7 @@ from myia.vm.debug import Event, graph_nodes
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
 from .horizon import trim
-from .statements import bindings, pending, quiet_locs
+from .statements import bindings, leaves, pending, quiet_locs
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -102,38 +102,45 @@ class Trace:
         inv.steps.setdefault(name, []).append(step)
         inv.defs.setdefault(name, []).append((frame, node))
 
-    def advance(self):
-        """Run one VM step and record it; errors propagate unrecorded."""
-        vm = self.vm
-        prev = vm.frame
-        pc = prev.pc
-        kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
-        size = len(self.sframes)
-        new = self.last_step = self.base + size  # the position it leads to
-        if kind == "node":
-            node = prev.nodes[pc]
-            self.born[prev.id][node] = new
-            blk = _blocks.get(prev.graph) or _block(prev.graph)
-            name = blk.names[pc]
-            if name is not None:
-                self._named(prev, node, name, new)
-            if blk.hidden:  # Myia's machinery: never a stop (the common case)
-                self.sframes.append(prev)
-                self.spcs.append(pc + 1)
+    def advance(self, count=1):
+        """Run up to `count` VM steps (fewer if the program ends) and record each;
+        errors propagate unrecorded.  A node step where nothing can stop
+        (`Block.plain`: the common case) only appends its position."""
+        vm, step, sframes, spcs, born = self.vm, self.vm._step, self.sframes, self.spcs, self.born
+        limit, base, kind, new = self.limit, self.base, None, self.last_step
+        bound = limit + max(limit // 4, 4 * self.slack) if limit else -1
+        for _ in range(count):
+            prev = vm.frame
+            if prev is None:
+                break
+            pc = prev.pc
+            kind = step()  # under the caller's np.errstate: NaN/Inf are the user's
+            size = len(sframes)
+            new = self.last_step = base + size  # the position it leads to
+            if kind == "node":
+                blk = _blocks.get(prev.graph) or _block(prev.graph)
+                node = prev.nodes[pc]
+                born[prev.id][node] = new
+                if blk.names[pc] is not None:
+                    self._named(prev, node, blk.names[pc], new)
+                if blk.plain[pc + 1]:
+                    sframes.append(prev)
+                    spcs.append(pc + 1)
+                else:
+                    self._record(False)
             else:
-                self._record(False)
-        else:
-            if kind == "call":
-                self._enter(vm.frame, new, new - 1, prev)
-            elif prev.caller is not None:
-                node = prev.call_node
-                self.born[prev.caller.id][node] = new
-                name = node.debug.name
-                if name and node.debug.role != "adjoint":
-                    self._named(prev.caller, node, name, new)
-            self._record(True)
-        if self.limit and size >= self.limit + max(self.limit // 4, 4 * self.slack):
-            trim(self, self.limit)
+                if kind == "call":
+                    self._enter(vm.frame, new, new - 1, prev)
+                elif prev.caller is not None:
+                    node = prev.call_node
+                    born[prev.caller.id][node] = new
+                    name = node.debug.name
+                    if name and node.debug.role != "adjoint":
+                        self._named(prev.caller, node, name, new)
+                self._record(True)
+            if size >= bound > 0:
+                trim(self, limit)
+                base, bound = self.base, limit + max(limit // 4, 4 * self.slack)
         return kind
 
     def event(self, pos):
@@ -366,6 +373,11 @@ class Block:
         self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
         self.quiet = bool(quiet_locs(g)) and not self.hidden
         self.loop = block_role(g) in LOOP_ROLES
+        # Per pc: a position there is no stop and changes nothing `_record` keeps.
+        nodes = graph_nodes(g)
+        self.plain = [self.hidden or i < len(nodes) and self.locs[i] is None and (
+            not self.quiet or i < len(nodes) - 1 and not leaves(nodes[i]))
+            for i in range(len(nodes) + 1)]
 
 
 _blocks = {}
