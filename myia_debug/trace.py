@@ -78,9 +78,9 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        blk = _block(frame.graph)
+        blk = _blocks.get(frame.graph) or _block(frame.graph)
         fid = frame.id
-        born = self.born[fid] = {}
+        self.born[fid] = dict.fromkeys(frame.graph.parameters, step)
         self.frames[fid] = frame
         self.tags[fid] = self._tag(frame, blk)
         parent = prev if prev is not None and frame.caller is not prev else frame.caller
@@ -92,9 +92,8 @@ class Trace:
         inv.frames.append(frame)
         self.inv_of[fid] = inv
         for p, name in blk.params:
-            born[p] = step
-            if name is not None:
-                self._named(frame, p, name, step)
+            inv.steps.setdefault(name, []).append(step)
+            inv.defs.setdefault(name, []).append((frame, p))
 
     def _named(self, frame, node, name, step):
         """Index the value `node` got at `step` under its name, for `variables`."""
@@ -277,13 +276,12 @@ class Trace:
     def _tag(self, frame, blk):
         """(pass, inner grad) of a new VM frame, from its caller's."""
         caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
-        inner = blk.inner
-        if inner is not None:
-            return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
-        ctx = caller[1] if caller is not None else None
-        if blk.bwd:
-            return "bwd", ctx
-        return (caller[0] if caller is not None else "fwd"), ctx
+        if blk.inner is not None:
+            return ("fwd" if caller is None else caller[0]), (
+                blk.inner if caller is not None else None)
+        if caller is None:
+            return ("bwd" if blk.bwd else "fwd"), None
+        return caller if not blk.bwd or caller[0] == "bwd" else ("bwd", caller[1])
 
     def frame_phase(self, frame):
         """The phase label of a VM frame: `fwd`, `bwd`, `fwd grad(f)`..."""
@@ -365,8 +363,8 @@ class Block:
         self.entry = is_entry(g)
         self.inner = grad_call(g)
         self.bwd = phase_of(g) == "bwd"
-        self.params = [(p, p.debug.name if p.debug.name and p.debug.role != "adjoint" else None)
-                       for p in g.parameters]
+        self.params = [(p, p.debug.name) for p in g.parameters  # the named ones
+                       if p.debug.name and p.debug.role != "adjoint"]
         self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
                       for n in graph_nodes(g)]
         self.locs, self.sens = _stop_locs(g)
