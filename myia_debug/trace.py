@@ -106,7 +106,7 @@ class Trace:
         errors propagate unrecorded.  A node step where nothing can stop
         (`Block.plain`: the common case) only appends its position."""
         vm, step, sframes, spcs, born = self.vm, self.vm._step, self.sframes, self.spcs, self.born
-        limit, base, kind, new = self.limit, self.base, None, self.last_step
+        limit, base, kind, cur = self.limit, self.base, None, None
         bound = limit + max(limit // 4, 4 * self.slack) if limit else -1
         for _ in range(count):
             prev = vm.frame
@@ -117,12 +117,15 @@ class Trace:
             size = len(sframes)
             new = self.last_step = base + size  # the position it leads to
             if kind == "node":
-                blk = _blocks.get(prev.graph) or _block(prev.graph)
-                node = prev.nodes[pc]
-                born[prev.id][node] = new
-                if blk.names[pc] is not None:
-                    self._named(prev, node, blk.names[pc], new)
-                if blk.plain[pc + 1]:
+                if prev is not cur:  # what a run of node steps in one frame shares
+                    cur, births, blk = prev, born[prev.id], _blocks.get(prev.graph) or \
+                        _block(prev.graph)
+                    names, plain, nodes = blk.names, blk.plain, prev.nodes
+                node = nodes[pc]
+                births[node] = new
+                if names[pc] is not None:
+                    self._named(prev, node, names[pc], new)
+                if plain[pc + 1]:
                     sframes.append(prev)
                     spcs.append(pc + 1)
                 else:
