@@ -22,6 +22,9 @@ from .statements import bindings, leaves, pending, quiet_locs
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
 
+    __slots__ = ("id", "graph", "start", "caller_pos", "frames", "last_line", "last_frame",
+                 "first_stop", "steps", "defs", "hidden")
+
     def __init__(self, ident, graph, start, caller_pos, hidden):
         self.id = ident
         self.graph = graph
@@ -131,15 +134,21 @@ class Trace:
                 else:
                     self._record(False)
             else:
+                frame = vm.frame
                 if kind == "call":
-                    self._enter(vm.frame, new, new - 1, prev)
-                elif prev.caller is not None:
+                    self._enter(frame, new, new - 1, prev)
+                elif frame is not None:
                     node = prev.call_node
-                    born[prev.caller.id][node] = new
+                    born[frame.id][node] = new
                     name = node.debug.name
                     if name and node.debug.role != "adjoint":
-                        self._named(prev.caller, node, name, new)
-                self._record(True)
+                        self._named(frame, node, name, new)
+                if frame is not None and self.bwd_start is not None and \
+                        (_blocks.get(frame.graph) or _block(frame.graph)).hidden:
+                    sframes.append(frame)  # what `_record` does in Myia's machinery
+                    spcs.append(frame.pc)
+                else:
+                    self._record(True)
             if size >= bound > 0:
                 trim(self, limit)
                 base, bound = self.base, limit + max(limit // 4, 4 * self.slack)
