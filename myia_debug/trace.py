@@ -108,9 +108,8 @@ class Trace:
         """Run up to `count` VM steps (fewer if the program ends) and record each;
         errors propagate unrecorded.  A node step where nothing can stop
         (`Block.plain`: the common case) only appends its position."""
-        vm, step, sframes, spcs, born = self.vm, self.vm._step, self.sframes, self.spcs, self.born
-        limit, base, kind, cur = self.limit, self.base, None, None
-        bound = limit + max(limit // 4, 4 * self.slack) if limit else -1
+        vm, sframes, spcs, born, limit = self.vm, self.sframes, self.spcs, self.born, self.limit
+        step, base, kind = vm._step, self.base, None
         for _ in range(count):
             prev = vm.frame
             if prev is None:
@@ -120,15 +119,12 @@ class Trace:
             size = len(sframes)
             new = self.last_step = base + size  # the position it leads to
             if kind == "node":
-                if prev is not cur:  # what a run of node steps in one frame shares
-                    cur, births, blk = prev, born[prev.id], _blocks.get(prev.graph) or \
-                        _block(prev.graph)
-                    names, plain, nodes = blk.names, blk.plain, prev.nodes
-                node = nodes[pc]
-                births[node] = new
-                if names[pc] is not None:
-                    self._named(prev, node, names[pc], new)
-                if plain[pc + 1]:
+                blk = _blocks.get(prev.graph) or _block(prev.graph)
+                node = prev.nodes[pc]
+                born[prev.id][node] = new
+                if blk.names[pc] is not None:
+                    self._named(prev, node, blk.names[pc], new)
+                if blk.plain[pc + 1]:
                     sframes.append(prev)
                     spcs.append(pc + 1)
                 else:
@@ -149,9 +145,9 @@ class Trace:
                     spcs.append(frame.pc)
                 else:
                     self._record(True)
-            if size >= bound > 0:
+            if limit and size >= limit and size >= limit + max(limit // 4, 4 * self.slack):
                 trim(self, limit)
-                base, bound = self.base, limit + max(limit // 4, 4 * self.slack)
+                base = self.base
         return kind
 
     def event(self, pos):
