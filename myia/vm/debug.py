@@ -267,8 +267,8 @@ class DebugVM:
             if keys is not None:
                 args = [*map(vals.get, *keys)]
             else:
-                args = [x if k == 0 else vals[x] if k == 1 else self._ref(frame, k, x)
-                        for k, x in refs]
+                args = [x if k == 0 else vals[x] if k == 1 else frame.lookup(x) if k == 2
+                        else self._ref(frame, k, x) for k, x in refs]
             if op == 1 or fk == 0 and fx.__class__ is Primitive and not _records(fx, args):
                 try:
                     vals[node] = (fx if op == 1 else fx.impl)(*args)
