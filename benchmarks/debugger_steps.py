@@ -7,7 +7,7 @@ always runs), and reports CPU µs (process time: the machine may be shared) and 
 CPython is timed in the same run, for the ratio.
 
     python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
-    python benchmarks/debugger_steps.py --before DIR LABEL [ITERATIONS [CODE]]
+    python benchmarks/debugger_steps.py [--rounds K] --before DIR LABEL [ITERATIONS [CODE]]
     python benchmarks/debugger_steps.py [--before DIR] --past-history LABEL ITERATIONS [CODE]
 
 `--past-history` times `c` to the end of a loop gradient longer than the
@@ -16,7 +16,8 @@ default history (1,000,000 positions), and the share of it spent trimming.
 It measures the `myia_debug` on PYTHONPATH.  With `--before DIR` it first
 measures the checkout in DIR (a `git worktree` of the commit to compare
 with) in a subprocess, then this one, in the same run: the machine may be
-shared, so only figures taken side by side compare.
+shared, so only figures taken side by side compare; `--rounds K` alternates
+the two K times (compare the minima: the load varies within a run).
 """
 
 import json
@@ -88,15 +89,21 @@ def past_history(n):
 
 
 def main():
+    rounds = 1
+    if sys.argv[1] == "--rounds":  # alternate before and after ROUNDS times
+        rounds, sys.argv[1:] = int(sys.argv[2]), sys.argv[3:]
     if sys.argv[1] == "--before":  # the same measure on DIR first, as "before"
         before, argv = sys.argv[2], sys.argv[3:]
         code = subprocess.run(["git", "-C", before, "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()
         mode = argv[:1] if argv[0] == "--past-history" else []
         rest = argv[len(mode) + 1:]
-        env = {**os.environ, "PYTHONPATH": before}
-        subprocess.run([sys.executable, __file__, *mode, "before",
-                        rest[0] if rest else "5000", code], env=env, check=True)
+        for _ in range(rounds):
+            env = {**os.environ, "PYTHONPATH": before}
+            subprocess.run([sys.executable, __file__, *mode, "before",
+                            rest[0] if rest else "5000", code], env=env, check=True)
+            if _ < rounds - 1:
+                subprocess.run([sys.executable, __file__, *argv], check=True)
         sys.argv[1:] = argv
     if sys.argv[1] == "--past-history":
         total, trimming, steps, trims = past_history(int(sys.argv[3]))
