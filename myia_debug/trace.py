@@ -22,9 +22,6 @@ from .statements import bindings, leaves, pending, quiet_locs
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
 
-    __slots__ = ("id", "graph", "start", "caller_pos", "frames", "last_line", "last_frame",
-                 "first_stop", "steps", "defs", "hidden")
-
     def __init__(self, ident, graph, start, caller_pos, hidden):
         self.id = ident
         self.graph = graph
@@ -105,17 +102,16 @@ class Trace:
         inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self, count=1):
-        """Run up to `count` VM steps (fewer if the program ends) and record each;
-        errors propagate unrecorded.  A node step where nothing can stop
-        (`Block.plain`: the common case) only appends its position."""
-        vm, sframes, spcs, born, limit = self.vm, self.sframes, self.spcs, self.born, self.limit
-        step, base, kind = vm._step, self.base, None
+        """Run and record up to `count` VM steps; errors propagate unrecorded.  A node
+        step where nothing can stop (`Block.plain`, the common case) only appends."""
+        vm, sframes, spcs, born, limit, base = (self.vm, self.sframes, self.spcs, self.born,
+                                                self.limit, self.base)
         for _ in range(count):
             prev = vm.frame
             if prev is None:
                 break
             pc = prev.pc
-            kind = step()  # under the caller's np.errstate: NaN/Inf are the user's
+            kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
             size = len(sframes)
             new = self.last_step = base + size  # the position it leads to
             if kind == "node":
@@ -130,25 +126,18 @@ class Trace:
                 else:
                     self._record(False)
             else:
-                frame = vm.frame
                 if kind == "call":
-                    self._enter(frame, new, new - 1, prev)
-                elif frame is not None:
+                    self._enter(vm.frame, new, new - 1, prev)
+                elif prev.caller is not None:
                     node = prev.call_node
-                    born[frame.id][node] = new
+                    born[prev.caller.id][node] = new
                     name = node.debug.name
                     if name and node.debug.role != "adjoint":
-                        self._named(frame, node, name, new)
-                if frame is not None and self.bwd_start is not None and \
-                        (_blocks.get(frame.graph) or _block(frame.graph)).hidden:
-                    sframes.append(frame)  # what `_record` does in Myia's machinery
-                    spcs.append(frame.pc)
-                else:
-                    self._record(True)
+                        self._named(prev.caller, node, name, new)
+                self._record(True)
             if limit and size >= limit and size >= limit + max(limit // 4, 4 * self.slack):
                 trim(self, limit)
                 base = self.base
-        return kind
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
@@ -379,11 +368,9 @@ class Block:
         self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
         self.quiet = bool(quiet_locs(g)) and not self.hidden
         self.loop = block_role(g) in LOOP_ROLES
-        # Per pc: a position there is no stop and changes nothing `_record` keeps.
-        nodes = graph_nodes(g)
-        self.plain = [self.hidden or i < len(nodes) and self.locs[i] is None and (
-            not self.quiet or i < len(nodes) - 1 and not leaves(nodes[i]))
-            for i in range(len(nodes) + 1)]
+        n = len(self.names)  # per pc: a position there cannot stop, `_record` keeps nothing
+        self.plain = [self.hidden or i < n and self.locs[i] is None and not (self.quiet and (
+            i == n - 1 or leaves(graph_nodes(g)[i]))) for i in range(n + 1)]
 
 
 _blocks = {}

@@ -125,14 +125,11 @@ def _analyze(graph):
 
 
 def _lower(graph, node, tail):
-    """`(node, op, fn, fn kind, refs, keys, tail)` for `_step`: `op` 0 is a
-    primitive (not an operator a record may override) whose inputs are
-    constants or nodes of `graph`, 1 one on any inputs, 2 anything else; `fn` is
-    its `impl` for ops 0 and 1.  A ref is `(kind, x)`: 0 constant, 1 node of
-    `graph`, 2 free variable, 3 graph to close over.  With no kind 2 or 3,
-    `keys` is `(nodes, constants)`: the inputs are `map(values.get, *keys)` (a
-    constant's key is its Constant node, which no frame holds)."""
-    refs, nodes, consts = [], [], []
+    """`(node, impl, fn kind, fn, refs, keys, tail)` for `_step`; `impl`: a
+    primitive's, if no record can override it; a ref is `(kind, x)`: 0 constant,
+    1 node of `graph`, 2 free variable, 3 graph to close over; with kinds 0 and 1
+    only, the inputs are `map(values.get, *keys)` (no frame holds a Constant)."""
+    refs = []
     for i in node.inputs:
         if not isinstance(i, Constant):
             refs.append((1 if i.graph is graph else 2, i))
@@ -142,13 +139,11 @@ def _lower(graph, node, tail):
             refs.append((3, i.value))
         else:
             refs.append((0, Closure(i.value, None)))
-        nodes.append(i)
-        consts.append(refs[-1][1] if refs[-1][0] == 0 else None)
     (fk, fx), refs = refs[0], tuple(refs[1:])
-    keys = (tuple(nodes[1:]), tuple(consts[1:])) if all(k < 2 for k, _ in refs) else None
-    op = 2 if fk or fx.__class__ is not Primitive or fx is not switch and \
-        fx.dunder is not None else 0 if keys is not None else 1
-    return node, op, fx.impl if op < 2 else fx, fk, refs, keys, tail
+    keys = (tuple(node.inputs[1:]), tuple(x if k == 0 else None for k, x in refs)) \
+        if all(k < 2 for k, _ in refs) else None
+    plain = fk == 0 and fx.__class__ is Primitive and (fx is switch or fx.dunder is None)
+    return node, fx.impl if plain else None, fk, fx, refs, keys, tail
 
 
 def graph_nodes(graph):
@@ -255,46 +250,28 @@ class DebugVM:
         pc = frame.pc
         ins = frame.code[pc]
         if ins is not None:
-            node, op, fx, fk, refs, keys, tail = ins
+            node, impl, fk, fx, refs, keys, tail = ins
             vals = frame.values
-            if op == 0:  # the common case, in one expression
-                try:
-                    vals[node] = fx(*map(vals.get, *keys))
-                except Exception as e:  # a user's bad values: locate them
-                    raise user_error(e, user_node(frame, node)) from None
-                frame.pc = pc + 1
-                return "node"
             if keys is not None:
                 args = [*map(vals.get, *keys)]
             else:
                 args = [x if k == 0 else vals[x] if k == 1 else frame.lookup(x) if k == 2
                         else self._ref(frame, k, x) for k, x in refs]
-            if op == 1 or fk == 0 and fx.__class__ is Primitive and not _records(fx, args):
+            if impl is not None or fk == 0 and fx.__class__ is Primitive and not _records(args):
                 try:
-                    vals[node] = (fx if op == 1 else fx.impl)(*args)
+                    vals[node] = (impl or fx.impl)(*args)
                 except Exception as e:  # a user's bad values: locate them
                     raise user_error(e, user_node(frame, node)) from None
                 frame.pc = pc + 1
                 return "node"
             fn = fx if fk == 0 else vals[fx] if fk == 1 else self._ref(frame, fk, fx)
-            if fn.__class__ is Closure:  # a call of a graph: its frame, at once
-                entry = _entries.get(fn.graph) or _entry(fn.graph)
-                if len(args) == entry[0] and not (tail and entry[2]):
-                    caller, call = (frame.caller, frame.call_node) if tail else (frame, node)
-                    if caller is not None and caller.depth >= _limit[0]:
-                        raise too_deep(frame, node)
-                    self._ids += 1
-                    self.frame = Frame(fn.graph, fn.env, args, caller, call, entry[1],
-                                       self._ids)
-                    return "call"
             done = self._call(fn, args, frame, node, tail)
             if done is None:
                 return "call"
             vals[node] = done[0]
             frame.pc = pc + 1
             return "node"
-        out = frame.graph.output
-        result = frame.values[out] if out.graph is frame.graph else self.value(frame, out)
+        result = self.value(frame, frame.graph.output)
         caller = self.frame = frame.caller
         if caller is None:
             self.finished, self.result = True, result
@@ -330,8 +307,7 @@ class DebugVM:
 
     def _call(self, fn, args, frame, node, tail):
         """Call `fn`: returns `(value,)` if done at once, or None if a frame was pushed."""
-        if fn.__class__ is Closure and len(args) == (_entries.get(fn.graph) or
-                                                     _entry(fn.graph))[0]:
+        if fn.__class__ is Closure and len(args) == _arity(fn.graph):
             return self._enter(fn, args, frame, node, tail)
         kw = {}
         ncall = len(args)
@@ -391,17 +367,16 @@ class DebugVM:
         return self._call(Closure(adapter, None), [fn, *flat], frame, node, tail)
 
 
-_entries = {}
+_arities = {}
 
 
-def _entry(graph):
-    """`(arity, nodes, in Myia's library)` of a graph: the argument count a call
-    needs nothing bound for (or -1), and whether a tail call keeps the caller."""
-    n, fn = len(graph.parameters), Closure(graph, None)
-    sig = signature(fn, None) if is_forward(fn) else None
-    _entries[graph] = (n if sig is None or len(sig[1]) <= n or sig[4] else -1,
-                       graph_nodes(graph), _in_library(graph.debug.loc))
-    return _entries[graph]
+def _arity(graph):
+    """The argument count a call of `graph` needs nothing bound for (or -1)."""
+    if graph not in _arities:
+        n, fn = len(graph.parameters), Closure(graph, None)
+        sig = signature(fn, None) if is_forward(fn) else None
+        _arities[graph] = n if sig is None or len(sig[1]) <= n or sig[4] else -1
+    return _arities[graph]
 
 
 def _default_values(closure):
@@ -427,10 +402,9 @@ def _loc(node):
     return node.loc if node is not None else None
 
 
-def _records(prim, args):
+def _records(args):
     """Whether an operand of an operator call is a record (it may override it)."""
-    return prim is not switch and prim.dunder is not None and any(
-        hasattr(a.__class__, "__dataclass_fields__") for a in args[:2])
+    return any(dataclasses.is_dataclass(a.__class__) for a in args[:2])
 
 
 def _dunder(prim, args):
