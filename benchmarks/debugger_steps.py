@@ -7,8 +7,8 @@ always runs), and reports CPU µs (process time: the machine may be shared) and 
 CPython is timed in the same run, for the ratio.
 
     python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
-    python benchmarks/debugger_steps.py --before DIR LABEL [ITERATIONS [CODE]]
-    python benchmarks/debugger_steps.py --past-history LABEL ITERATIONS [CODE]
+    python benchmarks/debugger_steps.py [--rounds K] --before DIR LABEL [ITERATIONS [CODE]]
+    python benchmarks/debugger_steps.py [--before DIR] --past-history LABEL ITERATIONS [CODE]
 
 `--past-history` times `c` to the end of a loop gradient longer than the
 default history (1,000,000 positions), and the share of it spent trimming.
@@ -16,7 +16,8 @@ default history (1,000,000 positions), and the share of it spent trimming.
 It measures the `myia_debug` on PYTHONPATH.  With `--before DIR` it first
 measures the checkout in DIR (a `git worktree` of the commit to compare
 with) in a subprocess, then this one, in the same run: the machine may be
-shared, so only figures taken side by side compare.
+shared, so only figures taken side by side compare; `--rounds K` alternates
+the two K times (compare the minima: the load varies within a run).
 """
 
 import json
@@ -84,28 +85,37 @@ def past_history(n):
     s.begin()
     start, t = s.pos, time.process_time()
     s.cont()
-    return time.process_time() - t, spent[0], s.pos - start
+    return time.process_time() - t, spent[0], s.pos - start, s.trace.trims
 
 
 def main():
+    rounds = 1
+    if sys.argv[1] == "--rounds":  # alternate before and after ROUNDS times
+        rounds, sys.argv[1:] = int(sys.argv[2]), sys.argv[3:]
+    if sys.argv[1] == "--before":  # the same measure on DIR first, as "before"
+        before, argv = sys.argv[2], sys.argv[3:]
+        code = subprocess.run(["git", "-C", before, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        mode = argv[:1] if argv[0] == "--past-history" else []
+        rest = argv[len(mode) + 1:]
+        for _ in range(rounds):
+            env = {**os.environ, "PYTHONPATH": before}
+            subprocess.run([sys.executable, __file__, *mode, "before",
+                            rest[0] if rest else "5000", code], env=env, check=True)
+            if _ < rounds - 1:
+                subprocess.run([sys.executable, __file__, *argv], check=True)
+        sys.argv[1:] = argv
     if sys.argv[1] == "--past-history":
-        total, trimming, steps = past_history(int(sys.argv[3]))
+        total, trimming, steps, trims = past_history(int(sys.argv[3]))
         row = {"label": sys.argv[2], "code": sys.argv[4] if len(sys.argv) > 4 else "",
                "past_history_iterations": int(sys.argv[3]), "steps": steps,
                "seconds": round(total, 1), "trim_seconds": round(trimming, 1),
+               "trims": trims, "us_per_step": round(total / steps * 1e6, 2),
                "load_average": os.getloadavg()[0]}
         path = pathlib.Path(__file__).with_suffix(".json")
         path.write_text(json.dumps([*json.loads(path.read_text()), row], indent=1) + "\n")
         print(json.dumps(row, indent=1))
         return
-    if sys.argv[1] == "--before":
-        before, argv = sys.argv[2], sys.argv[3:]
-        code = subprocess.run(["git", "-C", before, "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        env = {**os.environ, "PYTHONPATH": before}
-        subprocess.run([sys.executable, __file__, "before",
-                        argv[1] if len(argv) > 1 else "5000", code], env=env, check=True)
-        sys.argv[1:] = argv
     label = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
     us, steps = per_step(P.loop, (1.5, n), (0,))

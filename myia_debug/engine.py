@@ -202,7 +202,7 @@ class Session:
         trace, vm, advance = self.trace, self.vm, self.trace.advance
         try:
             while not vm.finished and self.error is None and not self.interrupted:
-                advance()
+                advance(4096)
         except myia.MyiaError as e:
             self.error = e
         finally:

@@ -61,7 +61,7 @@ def trim(trace, keep):
     _reachable(todo, live)
     for inv in trace.invocations:
         inv.frames = [f for f in inv.frames if f.id in live]
-    for fid in [fid for fid in trace.frames if fid not in live]:
+    for fid in trace.frames.keys() - live:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
         trace.cursors.pop(fid, None)
     trace.slack = len(live)

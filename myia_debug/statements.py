@@ -65,7 +65,7 @@ def _forward_version(graph, node):
     return _versions[key]
 
 
-def _leaves(node):
+def leaves(node):
     """Whether `node` (or the user node AD made it from) calls another block."""
     while node.debug.role in ("fprop_call", "fprop") and node.debug.origin is not None:
         node = node.debug.origin
@@ -79,7 +79,7 @@ def pending(cursors, frame, pc, loc):
     if not quiet:
         return []
     cur = cursors.get(frame.id, 0)
-    if pc >= len(frame.nodes) - 1 or _leaves(frame.nodes[pc]):
+    if pc >= len(frame.nodes) - 1 or leaves(frame.nodes[pc]):
         end = math.inf  # leaving the block (its last node, a jump, or its return)
     elif loc is not None:
         end = loc.line

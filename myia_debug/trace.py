@@ -17,7 +17,7 @@ from myia.vm.debug import Event, graph_nodes
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
                      is_machinery, phase_of, user_graph, user_loc)
 from .horizon import trim
-from .statements import bindings, pending, quiet_locs
+from .statements import bindings, leaves, pending, quiet_locs
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -78,9 +78,9 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        blk = _block(frame.graph)
+        blk = _blocks.get(frame.graph) or _block(frame.graph)
         fid = frame.id
-        born = self.born[fid] = {}
+        self.born[fid] = dict.fromkeys(frame.graph.parameters, step)
         self.frames[fid] = frame
         self.tags[fid] = self._tag(frame, blk)
         parent = prev if prev is not None and frame.caller is not prev else frame.caller
@@ -92,9 +92,8 @@ class Trace:
         inv.frames.append(frame)
         self.inv_of[fid] = inv
         for p, name in blk.params:
-            born[p] = step
-            if name is not None:
-                self._named(frame, p, name, step)
+            inv.steps.setdefault(name, []).append(step)
+            inv.defs.setdefault(name, []).append((frame, p))
 
     def _named(self, frame, node, name, step):
         """Index the value `node` got at `step` under its name, for `variables`."""
@@ -102,39 +101,43 @@ class Trace:
         inv.steps.setdefault(name, []).append(step)
         inv.defs.setdefault(name, []).append((frame, node))
 
-    def advance(self):
-        """Run one VM step and record it; errors propagate unrecorded."""
-        vm = self.vm
-        prev = vm.frame
-        pc = prev.pc
-        kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
-        size = len(self.sframes)
-        new = self.last_step = self.base + size  # the position it leads to
-        if kind == "node":
-            node = prev.nodes[pc]
-            self.born[prev.id][node] = new
-            blk = _blocks.get(prev.graph) or _block(prev.graph)
-            name = blk.names[pc]
-            if name is not None:
-                self._named(prev, node, name, new)
-            if blk.hidden:  # Myia's machinery: never a stop (the common case)
-                self.sframes.append(prev)
-                self.spcs.append(pc + 1)
+    def advance(self, count=1):
+        """Run and record up to `count` VM steps; errors propagate unrecorded.  A node
+        step where nothing can stop (`Block.plain`, the common case) only appends."""
+        vm, sframes, spcs, born, limit, base = (self.vm, self.sframes, self.spcs, self.born,
+                                                self.limit, self.base)
+        for _ in range(count):
+            prev = vm.frame
+            if prev is None:
+                break
+            pc = prev.pc
+            kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
+            size = len(sframes)
+            new = self.last_step = base + size  # the position it leads to
+            if kind == "node":
+                blk = _blocks.get(prev.graph) or _block(prev.graph)
+                node = prev.nodes[pc]
+                born[prev.id][node] = new
+                if blk.names[pc] is not None:
+                    self._named(prev, node, blk.names[pc], new)
+                if blk.plain[pc + 1]:
+                    sframes.append(prev)
+                    spcs.append(pc + 1)
+                else:
+                    self._record(False)
             else:
-                self._record(False)
-        else:
-            if kind == "call":
-                self._enter(vm.frame, new, new - 1, prev)
-            elif prev.caller is not None:
-                node = prev.call_node
-                self.born[prev.caller.id][node] = new
-                name = node.debug.name
-                if name and node.debug.role != "adjoint":
-                    self._named(prev.caller, node, name, new)
-            self._record(True)
-        if self.limit and size >= self.limit + max(self.limit // 4, 4 * self.slack):
-            trim(self, self.limit)
-        return kind
+                if kind == "call":
+                    self._enter(vm.frame, new, new - 1, prev)
+                elif prev.caller is not None:
+                    node = prev.call_node
+                    born[prev.caller.id][node] = new
+                    name = node.debug.name
+                    if name and node.debug.role != "adjoint":
+                        self._named(prev.caller, node, name, new)
+                self._record(True)
+            if limit and size >= limit and size >= limit + max(limit // 4, 4 * self.slack):
+                trim(self, limit)
+                base = self.base
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
@@ -270,13 +273,12 @@ class Trace:
     def _tag(self, frame, blk):
         """(pass, inner grad) of a new VM frame, from its caller's."""
         caller = self.tags.get(frame.caller.id) if frame.caller is not None else None
-        inner = blk.inner
-        if inner is not None:
-            return ("fwd" if caller is None else caller[0]), (inner if caller is not None else None)
-        ctx = caller[1] if caller is not None else None
-        if blk.bwd:
-            return "bwd", ctx
-        return (caller[0] if caller is not None else "fwd"), ctx
+        if blk.inner is not None:
+            return ("fwd" if caller is None else caller[0]), (
+                blk.inner if caller is not None else None)
+        if caller is None:
+            return ("bwd" if blk.bwd else "fwd"), None
+        return caller if not blk.bwd or caller[0] == "bwd" else ("bwd", caller[1])
 
     def frame_phase(self, frame):
         """The phase label of a VM frame: `fwd`, `bwd`, `fwd grad(f)`..."""
@@ -358,14 +360,17 @@ class Block:
         self.entry = is_entry(g)
         self.inner = grad_call(g)
         self.bwd = phase_of(g) == "bwd"
-        self.params = [(p, p.debug.name if p.debug.name and p.debug.role != "adjoint" else None)
-                       for p in g.parameters]
+        self.params = [(p, p.debug.name) for p in g.parameters  # the named ones
+                       if p.debug.name and p.debug.role != "adjoint"]
         self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
                       for n in graph_nodes(g)]
         self.locs, self.sens = _stop_locs(g)
         self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
         self.quiet = bool(quiet_locs(g)) and not self.hidden
         self.loop = block_role(g) in LOOP_ROLES
+        n = len(self.names)  # per pc: a position there cannot stop, `_record` keeps nothing
+        self.plain = [self.hidden or i < n and self.locs[i] is None and not (self.quiet and (
+            i == n - 1 or leaves(graph_nodes(g)[i]))) for i in range(n + 1)]
 
 
 _blocks = {}

@@ -121,7 +121,7 @@ def _analyze(graph):
     for g in m.graphs:
         if g not in _code:
             tail = tail_node(g, _nodes[g])
-            _code[g] = [_lower(g, n, n is tail) for n in _nodes[g]]
+            _code[g] = [_lower(g, n, n is tail) for n in _nodes[g]] + [None]  # None: return
 
 
 def tail_node(graph, nodes):
@@ -134,9 +134,10 @@ def tail_node(graph, nodes):
 
 
 def _lower(graph, node, tail):
-    """`(node, fn kind, fn, refs, locals, tail, dunder)` for `_step`; a ref is
-    `(kind, x)`: 0 constant, 1 node of `graph`, 2 free variable, 3 graph to
-    close over; `locals`: the inputs if all are kind 1; `dunder`: see `_dunder`."""
+    """`(node, impl, fn kind, fn, refs, keys, tail)` for `_step`; `impl`: a
+    primitive's, if no record can override it; a ref is `(kind, x)`: 0 constant,
+    1 node of `graph`, 2 free variable, 3 graph to close over; with kinds 0 and 1
+    only, the inputs are `map(values.get, *keys)` (no frame holds a Constant)."""
     refs = []
     for i in node.inputs:
         if not isinstance(i, Constant):
@@ -148,9 +149,10 @@ def _lower(graph, node, tail):
         else:
             refs.append((0, Closure(i.value, None)))
     (fk, fx), refs = refs[0], tuple(refs[1:])
-    local = tuple(x for _, x in refs) if all(k == 1 for k, _ in refs) else None
-    dunder = isinstance(fx, Primitive) and fx is not switch and fx.dunder is not None
-    return node, fk, fx, refs, local, tail, dunder
+    keys = (tuple(node.inputs[1:]), tuple(x if k == 0 else None for k, x in refs)) \
+        if all(k < 2 for k, _ in refs) else None
+    plain = fk == 0 and fx.__class__ is Primitive and (fx is switch or fx.dunder is None)
+    return node, fx.impl if plain else None, fk, fx, refs, keys, tail
 
 
 def graph_nodes(graph):
@@ -255,18 +257,18 @@ class DebugVM:
         frame = self.frame
         self.steps += 1
         pc = frame.pc
-        code = frame.code
-        if pc < len(code):
-            node, fk, fx, refs, local, tail, dunder = code[pc]
+        ins = frame.code[pc]
+        if ins is not None:
+            node, impl, fk, fx, refs, keys, tail = ins
             vals = frame.values
-            if local is not None:
-                args = list(map(vals.__getitem__, local))
+            if keys is not None:
+                args = [*map(vals.get, *keys)]
             else:
-                args = [x if k == 0 else vals[x] if k == 1 else self._ref(frame, k, x)
-                        for k, x in refs]
-            if fk == 0 and fx.__class__ is Primitive and not (dunder and _records(args)):
+                args = [x if k == 0 else vals[x] if k == 1 else frame.lookup(x) if k == 2
+                        else self._ref(frame, k, x) for k, x in refs]
+            if impl is not None or fk == 0 and fx.__class__ is Primitive and not _records(args):
                 try:
-                    vals[node] = fx.impl(*args)
+                    vals[node] = (impl or fx.impl)(*args)
                 except Exception as e:  # a user's bad values: locate them
                     raise user_error(e, user_node(frame, node)) from None
                 frame.pc = pc + 1
