@@ -66,9 +66,11 @@ def cases(quick):
 
 FIRST = """
 import sys, time
+t0 = time.perf_counter()
 sys.path[:0] = [{here!r}, {root!r}]
 import numpy as np
 import myia, programs as P
+t_import = time.perf_counter() - t0
 myia.set_recursion_limit(10**6)
 args = {args}
 f = myia.grad(myia.myia(P.{name}, backend="vm"), {argnums!r})
@@ -76,7 +78,7 @@ t = time.perf_counter()
 f(*args)
 t1 = time.perf_counter()
 f(*args)
-print(t1 - t, time.perf_counter() - t1)
+print(t_import, t1 - t, time.perf_counter() - t1)
 """
 
 FIRST_ARGS = {
@@ -87,10 +89,12 @@ FIRST_ARGS = {
 
 
 def first_calls(name, argnums, n):
-    """(cold, warm-disk) seconds of the first and second calls, each in a new process.
+    """(cold, warm-disk) seconds of the imports and the first and second calls,
+    each in a new process.
 
     A native gradient (myia/vm/native_grad.py) is compiled at the second
-    call with a signature, or at the first if its kernel is on disk.
+    call with a signature, at the first if its kernel is on disk, or once the
+    first has run `production.WORK` VM instructions.
     """
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, MYIA_CACHE_DIR=cache)
@@ -101,9 +105,9 @@ def first_calls(name, argnums, n):
             p = subprocess.run([sys.executable, "-c", src], env=env, capture_output=True,
                                text=True, timeout=600)
             if p.returncode:  # the VM's recursion limit at the first call, say
-                out.append([p.stderr.strip().splitlines()[-3].split(":")[0].split(".")[-1]] * 2)
+                out.append([p.stderr.strip().splitlines()[-3].split(":")[0].split(".")[-1]] * 3)
                 continue
-            out.append([float(x) for x in p.stdout.split()[-2:]])
+            out.append([float(x) for x in p.stdout.split()[-3:]])
         return out
 
 
@@ -144,9 +148,9 @@ def main(quick=False, only=None):
             name in ("scalar_loop", "rec_pow") else 0
         if name in ("scalar_loop", "rec_pow") or name.startswith("mlp") and \
                 size.endswith("float64") or name == "rnn":
-            (row["first_call_cold_s"], row["second_call_cold_s"]), \
-                (row["first_call_warm_disk_s"], row["second_call_warm_disk_s"]) = \
-                first_calls(name, argnums, n)
+            (row["import_cold_s"], row["first_call_cold_s"], row["second_call_cold_s"]), \
+                (row["import_warm_disk_s"], row["first_call_warm_disk_s"],
+                 row["second_call_warm_disk_s"]) = first_calls(name, argnums, n)
         rows.append(row)
         print(json.dumps(row), flush=True)
     ident = myia.myia(P.ident, backend="vm")
@@ -183,6 +187,8 @@ def table(rows):
         if "second_call_cold_s" in r:
             first += (f" (second call {_s(r['second_call_cold_s'])} / "
                       f"{_s(r['second_call_warm_disk_s'])})")
+        if "import_cold_s" in r:
+            first += (f"; import {_s(r['import_cold_s'])} / {_s(r['import_warm_disk_s'])}")
         out.append(f"| {r['program']} | {r['size']} | {ms(r.get('hand_numba_s'))} | "
                    f"{ms(r.get('hand_numpy_s'))} | {r.get('debug_error') or ms(r['debug_s'])} | {ms(r['vm_s'])} | "
                    f"{ratio(r.get('vm_vs_hand_numba'))} | {ratio(r.get('vm_vs_hand_numpy'))} | "

@@ -137,6 +137,9 @@ def explain_backend(fn, *args, **kwargs):
 
         >>> myia.explain_backend(f, 1.0)
         'typed: the optimized graph for (float)'
+
+    ", as one native function" follows once native_grad.py has compiled the
+    signature's whole program (a loop or recursion of scalars).
     """
     if not isinstance(fn, (MyiaFunction, GradFunction)):
         raise MyiaError("explain_backend takes a @myia, grad or value_and_grad function")
@@ -144,7 +147,9 @@ def explain_backend(fn, *args, **kwargs):
                        args, kwargs)
     if program.typed is not None:
         sig = ", ".join(map(str, signature(args, kwargs)))
-        return f"typed: the optimized graph for ({sig})"
+        native = not kwargs and program.natives.get(tuple(map(type, args)))
+        return f"typed: the optimized graph for ({sig})" + \
+            (", as one native function" if native else "")
     return f"untyped: {program.reason}"
 
 

@@ -139,3 +139,83 @@ def test_one_program_per_argument_signature():
 def test_the_default_backend_is_the_production_vm():
     assert myia.myia(count_down).backend == "vm"
     assert myia.grad(count_down).backend == "vm"
+
+
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+
+
+def test_a_run_with_a_work_budget_stops_past_it():
+    graph = parse(depth)  # a recursion: the VM runs it (a loop would be native)
+    with pytest.raises(production.OutOfWork):
+        production.ProductionVM().run(graph, (5_000,), work=1000)
+    assert production.ProductionVM().run(graph, (5,), work=1000) == 5
+
+
+# The loops below are this file's own: a kernel another test compiled would
+# be on disk already, and a first call loads such a kernel at once.
+
+def long_loop(x, n):
+    s = 0.0
+    i = 0
+    while i < n:
+        s = s * 0.99 + x * x
+        i = i + 1
+    return s
+
+
+def short_loop(x, n):
+    s = 1.0
+    for i in range(n):
+        s = s * x + 0.5
+    return s
+
+
+def int_loop(x, n):
+    k = 1
+    s = 0.0
+    for i in range(n):
+        k = k * 1000  # beyond int64 from i = 7: the native code declines
+        s = s + x * (k % 7)
+    return s
+
+
+def div_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + x / (n - 3 - i)
+    return s
+
+
+def _grad(fn, backend="vm"):
+    return myia.grad(myia.myia(fn, backend=backend))
+
+
+def test_a_long_first_call_stops_the_vm_and_runs_natively(monkeypatch):
+    """Past `production.WORK` instructions a first call compiles the program's
+    native code and runs that instead: exact, since the program is pure."""
+    monkeypatch.setattr(production, "WORK", 500)
+    g = _grad(long_loop)
+    assert g(1.1, 200) == _grad(long_loop, "debug")(1.1, 200)
+    assert myia.explain_backend(g, 1.1, 200).endswith(", as one native function")
+
+
+def test_a_short_first_call_stays_on_the_vm_and_compiles_nothing(monkeypatch):
+    monkeypatch.setattr(production, "WORK", 500)
+    g = _grad(short_loop)
+    assert g(1.1, 3) == _grad(short_loop, "debug")(1.1, 3)
+    assert myia.explain_backend(g, 1.1, 3) == "typed: the optimized graph for (float, int)"
+
+
+def test_a_stopped_first_call_whose_native_code_declines_gives_the_vms_answer(
+        monkeypatch):
+    monkeypatch.setattr(production, "WORK", 200)
+    g = _grad(int_loop)
+    assert g(1.5, 40) == _grad(int_loop, "debug")(1.5, 40)
+    assert "native" in myia.explain_backend(g, 1.5, 40)  # compiled, then declined
+    d = _grad(div_loop)
+    with pytest.raises(myia.MyiaError) as err:
+        d(1.0, 60)
+    assert "x / (n - 3 - i)" in str(err.value)

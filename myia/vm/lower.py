@@ -31,6 +31,7 @@ import operator
 import os
 
 from .. import types as T
+from ..errors import MyiaTypeError
 from ..ir import Apply, Constant, Graph, Manager
 from ..prims import Primitive, switch
 from . import arrays, kernels, native
@@ -95,6 +96,21 @@ class Closure:
 
     def __repr__(self):
         return f"<function {self.code.name}>"
+
+    def defaults(self):
+        """Parameter name -> default value of the graph (see debug.py)."""
+        out = {}
+        code = self.code
+        for name, node in code.graph.defaults.items():
+            if isinstance(node, Constant):
+                out[name] = node.value
+            elif node in code.fv_index:
+                out[name] = self.values[code.fv_index[node]]
+            else:
+                raise MyiaTypeError(f"the default value of {name!r} of {code.name}() "
+                                    "is not available where it is called; pass it explicitly",
+                                    node.loc)
+        return out
 
 
 _codes = {}

@@ -216,9 +216,9 @@ class Program(Prims):
                             decline=DECLINE)]
         src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
         src += ["    state = 0", "    while True:"]
-        for i, (lines, _) in enumerate(self.states):
+        for i, lines in _reached([x[0] for x in self.states], set(self.entry.values())):
             src.append(f"        {'if' if i == 0 else 'elif'} state == {i}:")
-            for line in _thread(lines, [x[0] for x in self.states], {i, *self.entry.values()}):
+            for line in lines:
                 body = line.lstrip()
                 pad = "            " + line[:len(line) - len(body)]
                 if body.startswith(("#SAVE", "#LOAD")):
@@ -245,6 +245,19 @@ def _prune(lines):
         if len(kept) == len(lines):
             return kept
         lines = kept
+
+
+def _reached(states, entries):
+    """(state, its lines threaded) for each state a jump or a return can reach
+    from state 0, in order: a state threaded into each of its jumps is not."""
+    out, todo = {}, [0]
+    while todo:
+        i = todo.pop()
+        if i not in out:
+            out[i] = _thread(states[i], states, {i, *entries})
+            todo += [int(x.split()[-1]) for x in out[i] if x.lstrip().startswith(
+                "#SAVE") or x.lstrip().startswith("state = ") and x.split()[-1].isdigit()]
+    return sorted(out.items())
 
 
 def _thread(lines, states, seen):

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import MyiaRecursionError, MyiaTypeError
 from ..grad import fprop_value
-from ..ir import Constant, Graph, reachable_graphs
+from ..ir import Graph, reachable_graphs
 from ..parse import parse
 from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
@@ -39,6 +39,7 @@ from .kernels import on_miss
 from .lower import Closure, code_of, gather
 
 _MISSING = object()
+WORK = 1 << 20  # VM instructions of a first call (~1 s) before it compiles instead
 
 # Values that cannot carry an operator override (`__add__` of a dataclass).
 _PLAIN = frozenset({
@@ -94,18 +95,32 @@ class _Entry:
 _entries = {}
 
 
+class OutOfWork(Exception):
+    """A run went past its work budget (`ProductionVM.run`)."""
+
+
 class ProductionVM:
     """Runs a function value (graph, closure, primitive, Python function)."""
 
     __slots__ = ("result",)
 
-    def run(self, fn, args):
-        """`fn(*args)`, to completion."""
+    def run(self, fn, args, work=0):
+        """`fn(*args)`, to completion, or `OutOfWork` after `work` (if not 0)
+        instructions: counted in a loop of their own, so others pay nothing."""
         n = len(args)
         entry = _entries.get(n)
         if entry is None:
             entry = _entries[n] = _Entry(n)
         f = Frame(entry, [fn, *args, None], None, None, None)
+        if work:
+            while f is not None:
+                inst = f.insts[f.pc]
+                f.pc += 1
+                f = inst[0](self, f, inst)
+                work -= 1
+                if not work:
+                    raise OutOfWork
+            return self.result
         while f is not None:
             inst = f.insts[f.pc]
             f.pc += 1
@@ -367,7 +382,7 @@ class ProductionVM:
         g = code.graph
         if kw or (len(args) < code.nparams and g.defaults):
             args = bind(g.name, [p.debug.name for p in g.parameters],
-                         _default_values(fn), g.kwonly, args, kw, node)
+                         fn.defaults(), g.kwonly, args, kw, node)
         if len(args) != code.nparams:
             raise MyiaTypeError(
                 f"{g.name}() takes {code.nparams} arguments but {len(args)} "
@@ -392,22 +407,6 @@ class ProductionVM:
         except Exception as e:
             raise user_error(e, user_node(f, node)) from None
         return f
-
-
-def _default_values(closure):
-    """Parameter name -> default value of a closure's graph (see debug.py)."""
-    out = {}
-    code = closure.code
-    for name, node in code.graph.defaults.items():
-        if isinstance(node, Constant):
-            out[name] = node.value
-        elif node in code.fv_index:
-            out[name] = closure.values[code.fv_index[node]]
-        else:
-            raise MyiaTypeError(f"the default value of {name!r} of {code.name}() "
-                                "is not available where it is called; pass it explicitly",
-                                node.loc)
-    return out
 
 
 def _loc(node):
@@ -437,8 +436,8 @@ def compile(graph):
     A program of scalars with loops or recursion (a gradient's chain of
     backpropagators among them) runs as one native function per signature
     when native_grad.py compiles it; otherwise, or when it declines, the VM
-    runs it.  A first call too deep for the VM compiles it at once (a native
-    frame stands for two or more of the VM's).
+    runs it.  A first call past `WORK` instructions, or too deep for the VM,
+    is dropped (the subset has no effects to undo) and runs natively at once.
     """
     entry = native_grad.Entry(graph)
 
@@ -446,13 +445,14 @@ def compile(graph):
         out = entry.run(args)
         if out is not native_grad.DECLINED:
             return out
+        work = WORK if tuple(map(type, args)) in entry.pending else 0
         try:
-            return ProductionVM().run(graph, args)
-        except MyiaRecursionError:  # native frames are fewer: compile it now
+            return ProductionVM().run(graph, args, work)
+        except (MyiaRecursionError, OutOfWork) as e:  # a long run: compile it now
             out = entry.run(args, now=True)
-            if out is native_grad.DECLINED:
+            if out is native_grad.DECLINED and isinstance(e, MyiaRecursionError):
                 raise
-            return out
+            return ProductionVM().run(graph, args) if out is native_grad.DECLINED else out
 
     run.natives = entry.natives  # Python types -> native_grad.Native (api.py's fast path)
     return run
