@@ -255,9 +255,14 @@ def _reached(states, entries):
         i = todo.pop()
         if i not in out:
             out[i] = _thread(states[i], states, {i, *entries})
-            todo += [int(x.split()[-1]) for x in out[i] if x.lstrip().startswith(
-                "#SAVE") or x.lstrip().startswith("state = ") and x.split()[-1].isdigit()]
+            todo += [t for b in map(str.lstrip, out[i]) if (t := int(b.split()[-1]) if b.startswith(
+                "#SAVE") else _target(b)) is not None]  # a jump, or a call's return state
     return sorted(out.items())
+
+
+def _target(body):
+    """The state a line jumps to (`state = 3`), or None."""
+    return int(body[8:]) if body.startswith("state = ") and body[8:].isdigit() else None
 
 
 def _thread(lines, states, seen):
@@ -269,10 +274,10 @@ def _thread(lines, states, seen):
             continue
         body = line.lstrip()
         pad = line[:len(line) - len(body)]
-        target = body[8:] if body.startswith("state = ") else ""
-        if target.isdigit() and int(target) not in seen and len(states[int(target)]) < 40 \
+        to = _target(body)
+        if to is not None and to not in seen and len(states[to]) < 40 \
                 and i + 1 < len(lines) and lines[i + 1].strip() == "continue":
-            inner = _thread(states[int(target)], states, seen | {int(target)})
+            inner = _thread(states[to], states, seen | {to})
             out += [pad + x for x in inner]
             skip = True
             continue
