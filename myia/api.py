@@ -2,6 +2,8 @@
 
 import functools
 
+import numpy as np
+
 from . import pipeline
 from .errors import MyiaError
 from .grad import grad_graph, register_bprop
@@ -82,24 +84,51 @@ def signature(args, kwargs=None):
 
 
 def _fast_path(owner, program, args):
-    """Let later calls with the Python types of `args` (floats, ints, bools,
-    whose `typeof` is a function of the type) skip the signature: after the
-    staleness check they run the native code (`native_grad.Native.fast`), or
-    the typed program.  Set once the program knows whether it has native
-    code for them (its second call), positional arguments only."""
+    """Let later calls with the Python types of `args` skip the signature.
+
+    For floats, ints and bools (whose `typeof` is a function of the type),
+    after the staleness check they run the native code
+    (`native_grad.Native.fast`), or the typed program; set once the program
+    knows whether it has native code for them (its second call).  With
+    arrays among them, the typed program runs when each array has the dtype
+    and shape of this call's (`_fits`: `typeof` of an array is a function of
+    those); otherwise the signature is looked up as usual.  Positional
+    arguments only."""
     types = tuple(map(type, args))
-    if types in owner._fast or types not in program.natives or \
-            not all(t in _SCALARS for t in types) or program.bind(args, {}) is not args:
+    if types in owner._fast or program.bind(args, {}) is not args:
         return
-    stale, native = program.dependencies.is_stale, program.natives[types]
-    if native is not None:
-        owner._fast[types] = native.fast(stale, program)
+    stale = program.dependencies.is_stale
+    if all(t in _SCALARS for t in types):
+        if types not in program.natives:
+            return
+        native = program.natives[types]
+        if native is not None:
+            owner._fast[types] = native.fast(stale, program)
+            return
+        fits = None
+    elif program.typed is not None and all(t in _SCALARS or t is np.ndarray for t in types):
+        fits = _fits(args)
+    else:
         return
 
     def fast(args):
-        return DECLINED if stale() else program.run(*args)
+        return DECLINED if fits is not None and not fits(*args) or stale() \
+            else program.run(*args)
 
     owner._fast[types] = fast
+
+
+def _fits(args):
+    """A function of arguments like `args`: whether each array has the shape
+    and dtype of `args`' (`a0.shape == (64, 784) and a0.dtype is d0 and ...`;
+    an equal dtype that is another object fails: the signature decides)."""
+    checks = [f"a{k}.shape == {a.shape!r} and a{k}.dtype is d{k}"
+              for k, a in enumerate(args) if type(a) is np.ndarray]
+    source = f"def fits({', '.join(f'a{k}' for k in range(len(args)))}):\n" \
+             f"    return {' and '.join(checks)}\n"
+    scope = {f"d{k}": a.dtype for k, a in enumerate(args) if type(a) is np.ndarray}
+    exec(compile(source, "<myia argument check>", "exec"), scope)  # noqa: S102
+    return scope["fits"]
 
 
 def _program(owner, fn, args, kwargs):

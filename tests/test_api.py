@@ -6,9 +6,12 @@ in Python; every mistake is a `MyiaError` saying what is accepted.
 
 import traceback
 
+import numpy as np
 import pytest
 
 import myia
+
+from .conftest import same
 
 
 def poly(x, k=2.0, *, shift=0.0):
@@ -111,3 +114,26 @@ def test_warm_calls_of_programs_without_native_code_skip_the_signature_too():
 
 def _divide(x, y):
     return x / y
+
+
+def affine(x, w):
+    return x @ w * SCALE + 1.0
+
+
+def test_warm_calls_with_arrays_skip_the_signature_while_shapes_and_dtypes_match():
+    global SCALE
+    f = myia.myia(affine)
+    x, w = np.ones((2, 3), np.float32), np.ones((3, 4), np.float32)
+    assert all(same(f(x, w), affine(x, w)) for _ in range(3))
+    assert (np.ndarray, np.ndarray) in f._fast
+    fast = f._fast[(np.ndarray, np.ndarray)]
+    for args in [(x, w), (np.ones((5, 3), np.float32), w), (x.astype(np.float64), w),
+                 (x, np.ones((3, 1), np.float32))]:  # other signatures: their programs
+        assert same(f(*args), affine(*args))
+    assert f._fast[(np.ndarray, np.ndarray)] is fast
+    try:
+        SCALE = 2.0
+        assert same(f(x, w), affine(x, w))
+    finally:
+        SCALE = 0.5
+    assert same(f(x, w), affine(x, w))

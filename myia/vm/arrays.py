@@ -38,6 +38,7 @@ from ..prims import (add, cos, exp, expm1, gadd, getitem, log, log1p, make_tuple
                      maximum, minimum, mul, neg, sin, sinh, cosh, sqrt, sub, sum_to, swapaxes,
                      tan, tanh, truediv)
 from ..prims.adjoint import ZERO
+from . import elementwise, kernels
 from .kernels import fusible
 
 # Primitives that are, on arrays and numbers, exactly these numpy ufuncs.
@@ -48,16 +49,40 @@ UFUNCS = {add: "add", sub: "subtract", mul: "multiply", truediv: "true_divide",
 
 
 class ArraySegment:
-    """A fused run: `run(regs)` computes it; `length` instructions follow it."""
+    """A fused run: `run(regs)` computes it; `length` instructions follow it.
 
-    def __init__(self, source, scope, length, consts):
-        from .lower import Closure  # (lower.py imports this module)
-        scope = {"np": np, "ZERO": ZERO, "Closure": Closure, **scope,
-                 **{f"r{s}": v for s, v in consts.items()}}
-        exec(compile(source, "<myia array segment>", "exec"), scope)  # noqa: S102
-        self.run = scope["segment"]
+    With elementwise groups (elementwise.py), `run` is the plain numpy
+    function for the first `kernels.HOT` runs (a segment run once compiles
+    nothing), then the one calling the Numba loops, until that one raises.
+    """
+
+    def __init__(self, plain, fused, length):
         self.length = length
-        self.sources = {None: source}
+        self.plain = self.run = _function(*plain[:3])
+        self.sources = {None: plain[0]}
+        if fused:
+            source, scope, consts, kernel_sources = fused
+            scope = {**scope, "declined": self._declined,
+                     **{k: kernels.load(src) for k, src in kernel_sources.items()}}
+            self.fused, self.runs, self.run = _function(source, scope, consts), 0, self._warm
+            self.sources = {None: source, **kernel_sources}
+
+    def _warm(self, regs):
+        self.runs += 1
+        if self.runs > kernels.HOT:
+            self.run = self.fused
+        return self.plain(regs)
+
+    def _declined(self):
+        self.run = self.plain
+
+
+def _function(source, scope, consts):
+    from .lower import Closure  # (lower.py imports this module)
+    scope = {"np": np, "ZERO": ZERO, "Closure": Closure, **scope,
+             **{f"r{s}": v for s, v in consts.items()}}
+    exec(compile(source, "<myia array segment>", "exec"), scope)  # noqa: S102
+    return scope["segment"]
 
 
 def fuse(insts, readers, slot, VM, types):
@@ -147,9 +172,25 @@ def _accumulate(node, written, readers, slot):
 def segment(run, nodes, readers, slot):
     """The `ArraySegment` of `run`, prim and closure instructions (their `nodes`)."""
     mine = set(nodes)
-    written = {i[1]: n for i, n in zip(run, nodes)}
     outs = {i[1] for i in run if readers.get(i[1]) is None or readers[i[1]] - mine}
+    plain = _source(run, nodes, readers, slot, outs, {})
+    found = elementwise.groups(nodes, readers, slot, outs)
+    return ArraySegment(plain, found and _source(run, nodes, readers, slot, outs, found),
+                        len(run))
+
+
+def _source(run, nodes, readers, slot, outs, found):
+    """(source, scope, constants) of the segment function, each group in `found`
+    (root -> members, elementwise.py) one kernel call at its root."""
+    written = {i[1]: n for i, n in zip(run, nodes)}
     ops = [[slot[x] for x in n.inputs[1:]] for n in nodes]
+    inner, kernels = {m for ms in found.values() for m in ms[:-1]}, {}
+    for k, node in enumerate(nodes):
+        if node in inner:
+            ops[k] = []
+        elif node in found:
+            kernels[node] = elementwise.kernel(found[node], slot)
+            ops[k] = kernels[node][1]
     acc = {n: a for n in nodes if (a := _accumulate(n, written, readers, slot))}
     last, only_fresh = {}, {}
     for k, (node, regs) in enumerate(zip(nodes, ops)):
@@ -162,8 +203,10 @@ def segment(run, nodes, readers, slot):
     lines = ["def segment(r):", *(f"    r{s} = r[{s}]" for s in ins)]
     if consts:  # globals of the function: a register a constant is in never changes
         lines.append(f"    # constants: {', '.join(f'r{s}' for s in sorted(consts))}")
-    impls = {}
+    impls, sources = {}, {}
     for k, (inst, node, regs) in enumerate(zip(run, nodes, ops)):
+        if node in inner:
+            continue
         dest, reuse = inst[1], None
         if _fresh(node) and node.inputs[0].value is not matmul:
             reuse = next((s for s in regs if s in written and s not in outs
@@ -176,6 +219,11 @@ def segment(run, nodes, readers, slot):
             x, y = acc[node]
             call = f"r{x} if r{y} is ZERO else np.add({', '.join(f'r{s}' for s in regs)}, " \
                    f"out=r{x}, casting='safe')"
+        elif node in kernels:
+            name = f"k{len(sources)}"
+            sources[name] = kernels[node][0]
+            out = f"r{reuse}" if reuse is not None else elementwise.allocation(node)
+            call = f"{name}({out}{''.join(f', r{s}' for s in regs)})"
         else:
             call = _call(node, regs, reuse, impls)
         lines.append(f"    r{dest} = {call}")
@@ -185,8 +233,11 @@ def segment(run, nodes, readers, slot):
         if dest not in outs and dest not in last:  # computed for its errors only
             lines.append(f"    del r{dest}")
     lines += [f"    r[{s}] = r{s}" for s in sorted(outs)]
+    if found:  # a failing kernel (a shape the types did not promise): numpy from now on
+        lines[1:] = ["    try:", *(f"    {x}" for x in lines[1:]),
+                     "    except Exception:", "        declined()", "        raise"]
     scope = {name: getattr(x, "impl", x) for x, name in impls.items()}
-    return ArraySegment("\n".join(lines) + "\n", scope, len(run), consts)
+    return "\n".join(lines) + "\n", scope, consts, sources
 
 
 def _call(node, regs, reuse, impls):
