@@ -8,6 +8,7 @@ not recorded yet is recorded by look-ahead (`Session.lookahead`: exact).
 """
 
 from myia.ir import Constant, Parameter
+from myia.vm.debug import Frame, graph_nodes
 
 from .engine import DebugError, integral
 from .render import label, operation_text
@@ -50,13 +51,54 @@ def bprop_call(frame, start=0):
     return None
 
 
+class Primal:
+    """A frame of AD's forward graph `fprop:g` of an AD graph `g`, read as a frame of
+    `g`: under `--grad`, a grad call in the program runs its backpropagator
+    `bprop:f` as `fprop:bprop:f`, where each node X of `bprop:f` becomes
+    `%c = J(fn)(..); %v = getitem(%c, 0)` (role "fprop", origin X), so X's value is %v's."""
+
+    def __init__(self, frame):
+        self.frame, self.id, self.graph = frame, frame.id, frame.graph.debug.origin
+        self.nodes = graph_nodes(self.graph)
+        self.env = Primal(frame.env) if frame.env is not None else None
+        if frame.graph not in _primal_of:
+            _primal_of[frame.graph] = {n.debug.origin: n for n in reversed(
+                graph_nodes(frame.graph) + frame.graph.parameters)
+                if n.debug.role in ("fprop", None) and n.debug.origin is not None}
+        self.of = _primal_of[frame.graph]
+
+    @property
+    def values(self):
+        vals = self.frame.values
+        return {x: vals[n] for x, n in self.of.items() if n in vals}
+
+    lookup = Frame.lookup
+
+
+_primal_of = {}
+
+
+def _flow_frame(trace, pos):
+    """(frame, pc) of a bwd stop in a user bprop graph, or of AD's forward of one."""
+    frame = trace.frame_at(pos)
+    g = frame.graph if frame is not None else None
+    if g is not None and g.debug.role == "fprop" and getattr(g.debug.origin, "debug", None) \
+            is not None and g.debug.origin.debug.role == "bprop":
+        view, origin = Primal(frame), trace.next_node(pos)
+        origin = origin.debug.origin if origin is not None else None
+        return view, view.nodes.index(origin) if origin in view.nodes else len(view.nodes)
+    if frame is None or bwd_frame(trace, pos) is not frame:  # inside a primitive's bprop
+        return None, 0
+    return frame, trace.pc_at(pos)
+
+
 def flow_at(session, pos):
     """((name, ∂name), [(input, contribution), ...]) of the line a bwd stop differentiates."""
     trace = session.trace
-    frame = trace.frame_at(pos)
-    if frame is None or bwd_frame(trace, pos) is not frame:  # inside a primitive's bprop
+    frame, pc = _flow_frame(trace, pos)
+    if frame is None:
         return None
-    call = bprop_call(frame, trace.pc_at(pos))
+    call = bprop_call(frame, pc)
     if call is None:
         return None
     parts = [n for n in frame.nodes if n.debug.role == "adjoint" and len(n.inputs) == 3

@@ -12,7 +12,7 @@ import numpy as np
 from myia.ir import Constant, printer
 from myia.types import typeof
 
-from .graphs import user_loc
+from .graphs import return_loc, user_loc
 
 ARROWS = {"bwd": "<-"}
 
@@ -119,11 +119,13 @@ def function_lines(graph):
 
 def stack_lines(session):
     """`where`: one line per source frame, outermost first, the selected one marked."""
-    stack = session.stack()
+    stack, trace, pos = session.stack(), session.trace, session.pos
     done = not stack  # finished (or in the grad wrapper): the outermost function
     out = []
     for i, (inv, frame, node) in reversed(list(enumerate(stack or [session.current_frame()]))):
         loc = session.location(node=node) if done else user_loc(node) or user_loc(inv.graph)
+        if i == 0 and not done and (pos in trace.virtual or pos in trace.returns):
+            loc = trace.virtual.get(pos) or return_loc(inv)  # the header's line
         where = f"{os.path.basename(loc.file)}({loc.line})" if loc else "<unknown>"
         mark = ">" if i == session.frame_index else " "
         phase = session.phase_label if done else session.trace.frame_phase(frame)
