@@ -95,3 +95,8 @@ def quiet_loop(x, n):
         k = 2.0
         s = s + k * x
     return s
+
+
+def total_step(u):
+    g = myia.grad(total)(u)
+    return u - 0.1 * g
