@@ -62,9 +62,9 @@ class Primal:
         self.nodes = graph_nodes(self.graph)
         self.env = Primal(frame.env) if frame.env is not None else None
         if frame.graph not in _primal_of:
-            _primal_of[frame.graph] = {n.debug.origin: n for n in reversed(
-                graph_nodes(frame.graph) + frame.graph.parameters)
-                if n.debug.role in ("fprop", None) and n.debug.origin is not None}
+            nodes = [n for n in graph_nodes(frame.graph) if n.debug.role == "fprop"]
+            _primal_of[frame.graph] = {n.debug.origin: n for n in [
+                *frame.graph.parameters, *reversed(nodes)] if n.debug.origin is not None}
         self.of = _primal_of[frame.graph]
 
     @property
