@@ -42,6 +42,7 @@ _HEAD = '''import math
 import numba
 import numpy as np
 
+from myia.vm.bits import as_float, as_int
 from myia.vm.libm import libm_pow
 
 
@@ -56,8 +57,6 @@ def full(cap, lim):
 def kernel({args}):
     stk = room[:room.shape[0] // 2]
     heap = room[room.shape[0] // 2:]
-    stkf = stk.view(np.float64)
-    heapf = heap.view(np.float64)
     lim = min(limit, 1 << 40) * {frame}
     stkcap = min(stk.shape[0], lim)
     heapcap = heap.shape[0]

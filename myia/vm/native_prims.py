@@ -18,8 +18,8 @@ from .defun import _VAR, _ZEROS, Decline, Machine, Val, _keys, kinds
 from .emit import DECLINE, op_lines, result_type, scalar_kernel, where
 
 _ABS = {float: T.Float, int: T.Int, bool: T.Bool}
-_READ = {"f": "heapf[{}]", "i": "heap[{}]", "b": "heap[{}] != 0"}
-_WRITE = {"f": "{0}f[{1}] = {2}", "i": "{0}[{1}] = {2}", "b": "{0}[{1}] = 1 if {2} else 0"}
+_READ = {"f": "as_float(heap[{}])", "i": "heap[{}]", "b": "heap[{}] != 0"}  # bits.py
+_WRITE = {"f": "{0}[{1}] = as_int({2})", "i": "{0}[{1}] = {2}", "b": "{0}[{1}] = 1 if {2} else 0"}
 _FULL = "raise MemoryError('more room')"  # the caller reruns with twice the room
 
 
