@@ -18,7 +18,7 @@ import pytest
 
 import myia
 from myia.parse import parse
-from myia.vm import lower, production
+from myia.vm import budget, lower, production
 
 
 def count_down(n):
@@ -147,11 +147,31 @@ def depth(n):
     return 1 + depth(n - 1)
 
 
-def test_a_run_with_a_work_budget_stops_past_it():
+def test_a_run_with_a_deadline_stops_past_it_at_a_look_at_the_clock():
     graph = parse(depth)  # a recursion: the VM runs it (a loop would be native)
-    with pytest.raises(production.OutOfWork):
-        production.ProductionVM().run(graph, (5_000,), work=1000)
-    assert production.ProductionVM().run(graph, (5,), work=1000) == 5
+    past = time.perf_counter()
+    with pytest.raises(budget.OutOfWork):  # more than `CHUNK` instructions
+        production.ProductionVM().run(graph, (5_000,), until=past)
+    assert production.ProductionVM().run(graph, (5,), until=past) == 5  # fewer
+    assert production.ProductionVM().run(graph, (5_000,), until=past + 60) == 5_000
+
+
+def test_the_budget_is_the_compile_time_estimated_from_the_last_compile(monkeypatch):
+    monkeypatch.setattr(budget, "RATE", [1e-3])  # 1 ms a generated line
+    start = time.perf_counter()
+    left = budget.deadline("x = 1\n" * 100) - start
+    assert 0.1 - 1e-9 <= left <= 0.1 + (time.perf_counter() - start) + 1e-9
+    budget.measured("x = 1\n" * 50, 0.5)  # 10 ms a line
+    assert budget.RATE[0] == pytest.approx(0.01)
+    assert budget.deadline("x\n" * 20) - time.perf_counter() == pytest.approx(0.2, abs=0.05)
+
+
+def test_a_first_call_that_compiles_measures_the_compile_for_the_next_budget(monkeypatch):
+    monkeypatch.setattr(budget, "RATE", [0.0])  # stop the VM at its first look at the clock
+    g = _grad(measured_loop)
+    assert g(1.1, 2000) == _grad(measured_loop, "debug")(1.1, 2000)
+    assert "native" in myia.explain_backend(g, 1.1, 2000)
+    assert budget.RATE[0] > 0.0  # Numba took some time: the next first call waits that
 
 
 # The loops below are this file's own: a kernel another test compiled would
@@ -162,6 +182,15 @@ def long_loop(x, n):
     i = 0
     while i < n:
         s = s * 0.99 + x * x
+        i = i + 1
+    return s
+
+
+def measured_loop(x, n):
+    s = 0.0
+    i = 0
+    while i < n:
+        s = s * 0.5 + x
         i = i + 1
     return s
 
@@ -194,16 +223,17 @@ def _grad(fn, backend="vm"):
 
 
 def test_a_long_first_call_stops_the_vm_and_runs_natively(monkeypatch):
-    """Past `production.WORK` instructions a first call compiles the program's
-    native code and runs that instead: exact, since the program is pure."""
-    monkeypatch.setattr(production, "WORK", 500)
+    """Past its budget (budget.py) a first call's VM run is dropped, and the
+    program's native code compiled and run instead: exact, since the program
+    is pure."""
+    monkeypatch.setattr(budget, "RATE", [0.0])
     g = _grad(long_loop)
-    assert g(1.1, 200) == _grad(long_loop, "debug")(1.1, 200)
-    assert myia.explain_backend(g, 1.1, 200).endswith(", as one native function")
+    assert g(1.1, 2000) == _grad(long_loop, "debug")(1.1, 2000)
+    assert myia.explain_backend(g, 1.1, 2000).endswith(", as one native function")
 
 
 def test_a_short_first_call_stays_on_the_vm_and_compiles_nothing(monkeypatch):
-    monkeypatch.setattr(production, "WORK", 500)
+    monkeypatch.setattr(budget, "RATE", [0.0])  # fewer than `CHUNK` instructions
     g = _grad(short_loop)
     assert g(1.1, 3) == _grad(short_loop, "debug")(1.1, 3)
     assert myia.explain_backend(g, 1.1, 3) == "typed: the optimized graph for (float, int)"
@@ -211,11 +241,11 @@ def test_a_short_first_call_stays_on_the_vm_and_compiles_nothing(monkeypatch):
 
 def test_a_stopped_first_call_whose_native_code_declines_gives_the_vms_answer(
         monkeypatch):
-    monkeypatch.setattr(production, "WORK", 200)
+    monkeypatch.setattr(budget, "RATE", [0.0])
     g = _grad(int_loop)
-    assert g(1.5, 40) == _grad(int_loop, "debug")(1.5, 40)
-    assert "native" in myia.explain_backend(g, 1.5, 40)  # compiled, then declined
+    assert g(1.5, 100) == _grad(int_loop, "debug")(1.5, 100)
+    assert "native" in myia.explain_backend(g, 1.5, 100)  # compiled, then declined
     d = _grad(div_loop)
     with pytest.raises(myia.MyiaError) as err:
-        d(1.0, 60)
+        d(1.0, 3000)
     assert "x / (n - 3 - i)" in str(err.value)

@@ -21,6 +21,7 @@ twice the room.  What it cannot express makes `compile` return None.
 """
 
 import re
+import time
 
 import numba
 import numpy as np
@@ -33,7 +34,7 @@ from .debug import _limit
 from .defun import _REG, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
 from .emit import DECLINE
 from .native_prims import _ABS, _READ, _WRITE, Prims, _uses
-from . import kernels
+from . import budget, kernels
 from .kernels import HOT, compile_source
 
 _STEPS = 1 << 24  # tail calls before declining: the VM's loops stop on Ctrl-C
@@ -396,7 +397,9 @@ class Entry:
         nat = self.natives.get(key, DECLINED)
         if nat is DECLINED:
             if key in self.pending:
-                nat = self.natives[key] = _native(*self.pending.pop(key))
+                made, t = self.pending.pop(key), time.perf_counter()
+                nat = self.natives[key] = _native(*made)
+                budget.measured(made[1], time.perf_counter() - t)
             else:
                 made = generate(self.graph, args)
                 if made is not None and not kernels.on_disk(made[1]) and HOT > 1 and not now:

@@ -22,6 +22,7 @@ primitives in a typed graph one generated Python function, `inst_array`
 """
 
 import types
+from time import perf_counter
 
 import numpy as np
 
@@ -33,13 +34,14 @@ from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
 from ..calls import bind, is_forward, keyword_call, signature
-from .debug import _dunder, _limit, too_deep, user_error, user_node
+from .debug import _dunder, _loc, user_error, user_node
+from .frame import Frame
 from . import kernels, native, native_grad
+from .budget import CHUNK, OutOfWork, deadline
 from .kernels import on_miss
 from .lower import Closure, code_of, gather
 
 _MISSING = object()
-WORK = 1 << 20  # VM instructions of a first call (~1 s) before it compiles instead
 
 # Values that cannot carry an operator override (`__add__` of a dataclass).
 _PLAIN = frozenset({
@@ -47,40 +49,6 @@ _PLAIN = frozenset({
     np.float64, np.float32, np.float16, np.int64, np.int32, np.int16, np.int8,
     np.uint64, np.uint32, np.uint16, np.uint8, np.bool_, np.complex128, np.complex64,
 })
-
-
-class Frame:
-    """One running call: `code`, its `regs`, the next `pc`, and where it returns.
-
-    `caller` is the frame to return to (None for the outermost), `ret` the
-    register there that receives the result, `call_node` the call's node
-    (for errors).  `stack()` and `call_node` are what `user_node` reads.
-    """
-
-    __slots__ = ("code", "insts", "regs", "pc", "caller", "ret", "call_node", "depth")
-
-    def __init__(self, code, regs, caller, ret, call_node):
-        if caller is None:
-            self.depth = 1
-        elif caller.depth >= _limit[0]:
-            raise too_deep(caller, call_node)
-        else:
-            self.depth = caller.depth + 1
-        self.code = code
-        self.insts = code.insts
-        self.regs = regs
-        self.pc = 0
-        self.caller = caller
-        self.ret = ret
-        self.call_node = call_node
-
-    def stack(self):
-        """This frame and its callers, innermost first."""
-        f, out = self, []
-        while f is not None:
-            out.append(f)
-            f = f.caller
-        return out
 
 
 class _Entry:
@@ -95,31 +63,31 @@ class _Entry:
 _entries = {}
 
 
-class OutOfWork(Exception):
-    """A run went past its work budget (`ProductionVM.run`)."""
-
-
 class ProductionVM:
     """Runs a function value (graph, closure, primitive, Python function)."""
 
     __slots__ = ("result",)
 
-    def run(self, fn, args, work=0):
-        """`fn(*args)`, to completion, or `OutOfWork` after `work` (if not 0)
-        instructions: counted in a loop of their own, so others pay nothing."""
+    def run(self, fn, args, until=0.0):
+        """`fn(*args)`, or `OutOfWork` once past `until` (a `perf_counter()`, if
+        not 0: budget.py), in a loop of its own (so others pay nothing) that
+        reads the clock every `CHUNK` instructions."""
         n = len(args)
         entry = _entries.get(n)
         if entry is None:
             entry = _entries[n] = _Entry(n)
         f = Frame(entry, [fn, *args, None], None, None, None)
-        if work:
+        if until:
+            work = CHUNK
             while f is not None:
                 inst = f.insts[f.pc]
                 f.pc += 1
                 f = inst[0](self, f, inst)
                 work -= 1
                 if not work:
-                    raise OutOfWork
+                    if perf_counter() > until:
+                        raise OutOfWork
+                    work = CHUNK
             return self.result
         while f is not None:
             inst = f.insts[f.pc]
@@ -409,10 +377,6 @@ class ProductionVM:
         return f
 
 
-def _loc(node):
-    return node.loc if node is not None else None
-
-
 def kernel_listing(graph, args):
     """Run `graph` on `args` once, compiling every kernel it meets; their sources."""
     saved, kernels.HOT = kernels.HOT, 1
@@ -436,8 +400,9 @@ def compile(graph):
     A program of scalars with loops or recursion (a gradient's chain of
     backpropagators among them) runs as one native function per signature
     when native_grad.py compiles it; otherwise, or when it declines, the VM
-    runs it.  A first call past `WORK` instructions, or too deep for the VM,
-    is dropped (the subset has no effects to undo) and runs natively at once.
+    runs it.  A first call's VM run past the time the compile would take
+    (budget.py), or too deep for the VM, is dropped (the subset has no
+    effects to undo) and the call runs natively at once.
     """
     entry = native_grad.Entry(graph)
 
@@ -445,9 +410,9 @@ def compile(graph):
         out = entry.run(args)
         if out is not native_grad.DECLINED:
             return out
-        work = WORK if tuple(map(type, args)) in entry.pending else 0
+        made = entry.pending.get(tuple(map(type, args)))
         try:
-            return ProductionVM().run(graph, args, work)
+            return ProductionVM().run(graph, args, deadline(made[1]) if made else 0.0)
         except (MyiaRecursionError, OutOfWork) as e:  # a long run: compile it now
             out = entry.run(args, now=True)
             if out is native_grad.DECLINED and isinstance(e, MyiaRecursionError):
