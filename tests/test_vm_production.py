@@ -18,7 +18,7 @@ import pytest
 
 import myia
 from myia.parse import parse
-from myia.vm import budget, lower, production
+from myia.vm import budget, kernels, lower, production
 
 
 def count_down(n):
@@ -235,8 +235,13 @@ def test_a_long_first_call_stops_the_vm_and_runs_natively(monkeypatch):
 def test_a_short_first_call_stays_on_the_vm_and_compiles_nothing(monkeypatch):
     monkeypatch.setattr(budget, "RATE", [0.0])  # fewer than `CHUNK` instructions
     g = _grad(short_loop)
+    loaded = dict(kernels._loaded)
     assert g(1.1, 3) == _grad(short_loop, "debug")(1.1, 3)
+    assert kernels._loaded == loaded  # not even the VM's kernels (they run 3 times)
+    assert kernels.HOT == 2
     assert myia.explain_backend(g, 1.1, 3) == "typed: the optimized graph for (float, int)"
+    assert g(1.1, 3) == _grad(short_loop, "debug")(1.1, 3)  # the second call compiles
+    assert myia.explain_backend(g, 1.1, 3).endswith(", as one native function")
 
 
 def test_a_stopped_first_call_whose_native_code_declines_gives_the_vms_answer(

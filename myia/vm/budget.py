@@ -6,7 +6,9 @@ compile the native code and run that (right for a long one).  Which is
 right depends on the call's length, which no one knows in advance (a
 data-dependent `while`).  The ski-rental rule: run the VM until it has
 taken as long as compiling would, then drop its run (the subset is pure:
-nothing to undo) and compile.  A first call then costs at most about twice
+nothing to undo) and compile.  Meanwhile the VM compiles none of its own
+kernels (production.py): Numba's set-up and compiles for code that the
+native function replaces.  A first call then costs at most about twice
 what it would with foresight, whatever N, and a short one compiles nothing:
 
     VM for min(its run, C) s;  if not done: C s to compile, then the native run
@@ -18,7 +20,7 @@ the scalar-loop gradient's 216 lines took on the benchmark machine, quiet).
 
 import time
 
-RATE = [2.5e-3]  # seconds of Numba compile a generated line: updated by `measured`
+RATE = [2e-3]  # seconds of Numba compile a generated line (216: 0.4 s): see `measured`
 CHUNK = 1 << 10  # VM instructions between two looks at the clock (~1 ms)
 
 

@@ -410,9 +410,8 @@ def compile(graph):
         out = entry.run(args)
         if out is not native_grad.DECLINED:
             return out
-        made = entry.pending.get(tuple(map(type, args)))
         try:
-            return ProductionVM().run(graph, args, deadline(made[1]) if made else 0.0)
+            return _first(graph, args, entry.pending.get(tuple(map(type, args))))
         except (MyiaRecursionError, OutOfWork) as e:  # a long run: compile it now
             out = entry.run(args, now=True)
             if out is native_grad.DECLINED and isinstance(e, MyiaRecursionError):
@@ -421,6 +420,17 @@ def compile(graph):
 
     run.natives = entry.natives  # Python types -> native_grad.Native (api.py's fast path)
     return run
+
+
+def _first(graph, args, made):
+    """The VM's run of a call; for a signature whose native code `made` is
+    pending, within the budget and compiling no kernel (they would be
+    Numba's set-up and compiles for code the native function replaces)."""
+    saved, kernels.HOT = kernels.HOT, (1 << 62 if made else kernels.HOT)
+    try:
+        return ProductionVM().run(graph, args, deadline(made[1]) if made else 0.0)
+    finally:
+        kernels.HOT = saved
 
 
 def compile_typed(graph):
