@@ -94,7 +94,7 @@ def first_calls(name, argnums, n):
 
     A native gradient (myia/vm/native_grad.py) is compiled at the second
     call with a signature, at the first if its kernel is on disk, or once the
-    first has run `production.WORK` VM instructions.
+    first has run the VM for as long as the compile would take (budget.py).
     """
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, MYIA_CACHE_DIR=cache)
