@@ -11,11 +11,13 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
 import myia
 from myia.errors import MyiaError
+from myia.vm import kernels
 
 from .conftest import same
 
@@ -243,3 +245,15 @@ def test_native_loops_yield_to_the_vm_and_resume(monkeypatch):
     monkeypatch.setattr(native, "BUDGET", 3)
     assert same(run_vm(poly_loop, 1.25, 100), poly_loop(1.25, 100))
     assert run_vm(grow, 1, 70) == grow(1, 70)  # overflows in a later chunk
+
+
+def test_a_ctrl_c_during_a_compile_is_raised_once_it_is_done():
+    """LLVM's callbacks into Python would print and lose it (ctypes)."""
+    import signal
+    done = False
+    with pytest.raises(KeyboardInterrupt):
+        with kernels.uninterrupted():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # a handler would have run by now
+            done = True
+    assert done

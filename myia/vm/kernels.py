@@ -23,9 +23,11 @@ so a new process finds it warm.  `myia.ir(f, *args, stage="kernels")` shows
 the generated source.
 """
 
+import contextlib
 import hashlib
 import importlib.util
 import os
+import signal
 import sys
 
 
@@ -151,13 +153,34 @@ def compile_source(owner, key, source):
     VM runs the instructions instead, and the listing says why.
     """
     try:
-        kernel = load(source)
+        with uninterrupted():
+            kernel = load(source)
     except Exception as e:  # noqa: BLE001 (any compile failure declines)
         owner.sources[key] = source + f"# not compiled: {type(e).__name__}: " + \
             str(e).splitlines()[0] + "\n"
         return None
     owner.sources[key] = source
     return kernel
+
+
+@contextlib.contextmanager
+def uninterrupted():
+    """Ctrl-C held back until the block ends.  LLVM calls back into Python
+    while Numba compiles, and a KeyboardInterrupt raised in a ctypes callback
+    is printed and lost (the compile goes on): an endless loop compiled then
+    could not be stopped.  Held back, it is raised when the compile is done."""
+    held = []
+    try:
+        old = signal.signal(signal.SIGINT, lambda *_: held.append(1))
+    except ValueError:  # not the main thread, which is where Ctrl-C goes
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 def generate(seg, types):

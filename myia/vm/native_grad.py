@@ -454,8 +454,9 @@ def _source(graph, loops_only=False):
 
 def _native(graph, source):
     owner = type("Owner", (), {"sources": {}})()
-    kernel = compile_source(owner, None, source)
-    try:
-        return kernel and Native(graph, source, kernel)
-    except Exception:  # noqa: BLE001 (Numba refusing generated code: the VM runs it)
-        return None
+    with kernels.uninterrupted():  # Ctrl-C once compiled
+        kernel = compile_source(owner, None, source)
+        try:
+            return kernel and Native(graph, source, kernel)
+        except Exception:  # noqa: BLE001 (Numba refusing generated code: the VM runs it)
+            return None
