@@ -463,7 +463,7 @@ def _seqs(a):
         return _seqs(tuple(a.items))
     if isinstance(a, (T.Seq, T.OrZero)):
         return isinstance(a, T.Seq) + _seqs(a.item)
-    return _seqs(tuple(t for _, t in a.fields)) if isinstance(a, T.Record) else 0
+    return _seqs(tuple(t for _, t in a.raw)) if isinstance(a, T.Record) else 0
 
 
 def _user_name(graph):

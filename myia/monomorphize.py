@@ -446,5 +446,5 @@ def _returns_function(a):
     if isinstance(a, T.Tuple):
         return any(map(_returns_function, a.items))
     if isinstance(a, T.Record):
-        return any(_returns_function(v) for _, v in a.fields)
+        return any(_returns_function(v) for _, v in a.raw)
     return isinstance(a, (T.OrZero, T.Seq)) and _returns_function(a.item)
