@@ -143,7 +143,7 @@ class Inferrer:
 
     def __init__(self, fprop=None, forced=None):
         self.fprop = fprop
-        self.sens = {}  # Env key -> what any Env holds for it (see `EnvT`)
+        self.sens = {}  # (Env key, owner) -> what an Env holds for it (`_SensView`)
         # (graph, parent's path) -> the argument types its values are called with
         self.forced = forced or {}
         self.contexts = {}
@@ -274,7 +274,8 @@ class Inferrer:
                 return T.GraphFn(v, parent_of(v, ctx))
             if isinstance(v, Env):
                 for k, x in v.items.items():
-                    self.sens[k] = T.join(self.sens.get(k, T.Bottom), constant_type(x))
+                    self.sens[k, None] = T.join(self.sens.get((k, None), T.Bottom),
+                                                constant_type(x))
             return constant_type(v)
         return ctx.lookup(node)
 
@@ -419,18 +420,38 @@ class Inferrer:
 
 
 class _SensView:
-    """`Inferrer.sens` as an env rule sees it: reads are recorded in `ctx.reads`."""
+    """`Inferrer.sens` as an env rule sees it in `ctx`: reads are recorded in
+    `ctx.reads`, and a key (a node of graph `g`) is qualified by the context
+    of `g`'s forward graph that `ctx` is in (see `owner`), so each activation
+    of `g` has its own: `J(add)` called on ints at one site and on tuples at
+    another holds an int's sensitivity for its `x` at the first, a tuple's at
+    the second.  Keys of Env constants are unqualified (None), read by all."""
 
     def __init__(self, table, ctx):
         self.table, self.ctx = table, ctx
 
     def get(self, key, default=None):
-        v = self.table.get(key, default)
-        self.ctx.reads[(SENS, key)] = self.table.get(key)
-        return v
+        out = None
+        for k in {(key, None), (key, owner(self.ctx, key))}:
+            v = self.ctx.reads[(SENS, k)] = self.table.get(k)
+            out = v if out is None else out if v is None else T.join(out, v)
+        return default if out is None else out
 
     def __setitem__(self, key, value):
-        self.table[key] = value
+        self.table[(key, owner(self.ctx, key))] = value
+
+
+def owner(ctx, key):
+    """The context, among `ctx` and those enclosing it, of the forward graph
+    of the graph whose node `key` is: the activation whose free variable it
+    is.  Both the closures that write the key into an Env (backpropagators of
+    closures that activation made) and the one that reads it (that
+    activation's backpropagator) are inside it.  None if there is none."""
+    graph = getattr(key, "graph", None)
+    while ctx is not None and not (ctx.graph.debug.role == "fprop" and
+                                   ctx.graph.debug.origin is graph):
+        ctx = ctx.parent
+    return ctx
 
 
 def _callers(root):

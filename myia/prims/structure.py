@@ -520,7 +520,7 @@ def _cuda_getattr_sens(dev, x, name, dout):
 
 
 def _cuda_unpack_item(dev, x, index, n):
-    _unpack_item(range(len(x)) if _device_array(dev, x) else x, 0, n)  # checked on the host
+    _unpack_item(range(len(x)) if _device_array(dev, x) else x, slice(0, 0), n)  # on the host
     return _cuda_getitem(dev, x, index)
 
 
