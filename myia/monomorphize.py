@@ -24,7 +24,8 @@ import functools
 from . import types as T
 from .arguments import match_arguments
 from .errors import MyiaTypeError
-from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
+from .contexts import Context, constant_type, graph_nodes, parent_of
+from .infer import Inferrer
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
 from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
                     make_tuple, partial, switch, unpack_item, depend)
@@ -399,8 +400,7 @@ class _Cloner:
             return [operands[i - 1] for i in perm], {}
         return None
 
-    def type_of(self, ctx, node):
-        return _type_of(ctx, node)
+    type_of = staticmethod(_type_of)
 
 
 def monomorphize(graph, argtypes, fprop=None):
