@@ -8,13 +8,18 @@ call site), with the type of every node and what every call resolved to::
     Context(f, (float,)).calls    {%1: [(P.mul, (float, float=2.0), mul)]}
 
 What an `Env` holds for a key is kept in one table for the whole inference
-(`Inferrer.sens`), read and written through a `SensView`.
+(`Inferrer.sens`), read and written through a `SensView`.  Below them, what
+`monomorphize` asks of the contexts a program reached: where each function
+value is called (`value_targets`) and which contexts may raise an
+unpacking's error (`checking`).
 """
 
 import types
 
 from . import types as T
-from .ir import Manager
+from .grad import KEYWORD_ADAPTERS
+from .ir import Constant, Graph, Manager, Parameter
+from .prims import J, bind_keywords, getitem, make_tuple, partial, switch, unpack_item
 from .prims.rules import const_of
 from .prims.values import ZERO, Env
 
@@ -141,3 +146,144 @@ def owner(ctx, key):
                                    ctx.graph.debug.origin is graph):
         ctx = ctx.parent
     return ctx
+
+
+def reachable(root):
+    """The contexts `root` calls, directly or not (root first)."""
+    seen, todo = [root], [root]
+    while todo:
+        ctx = todo.pop()
+        for records in ctx.calls.values():
+            for _, _, target in records:
+                if isinstance(target, Context) and target not in seen:
+                    seen.append(target)
+                    todo.append(target)
+    return seen
+
+
+def value_targets(contexts):
+    """Where a function *value* is called: key -> the contexts it is called in.
+
+    A call whose callee is the graph itself (`@f(x)`) gets its own clone.  A
+    value traced back to the graph constants it may be (through `switch`,
+    `partial`, `J`, tuples and the calls returning them) is keyed by each
+    constant's site `(context, node)`, so the shared `zeros2`
+    backpropagator gets one clone per place it is used; any other value (a
+    closure passed around) by `(graph, parent context)`: one clone for all.
+    A value that can only be one graph without free variables is called
+    directly (see `global_call`): it needs no one signature.
+    """
+    tracer = _Tracer(contexts)
+    out = {}  # key -> {target context: the call nodes reaching it}
+    for ctx in contexts:
+        for node, records in ctx.calls.items():
+            callee = node.inputs[0]
+            if isinstance(callee, Constant) and isinstance(callee.value, Graph) or \
+                    global_call(ctx, node, records):
+                continue
+            sites = tracer.origins(ctx, callee)
+            for _, _, target in records:
+                if not isinstance(target, Context) or target.graph in KEYWORD_ADAPTERS:
+                    continue  # a keyword adapter is called directly (_Cloner.keyword_call)
+                keys = [(c, n) for c, n in sites or () if n.value is target.graph
+                        and parent_of(n.value, c) is target.parent]
+                for key in keys or [(target.graph, target.parent)]:
+                    out.setdefault(key, {}).setdefault(target, set()).add(node)
+    return out
+
+
+def global_call(ctx, node, records):
+    """Whether `node` calls a value that is surely one graph without free
+    variables (whatever closure of it the value is, it is that function):
+    the call then calls the clone for its own signature, the value unused."""
+    if len(records) != 1 or not isinstance(records[0][2], Context):
+        return False
+    fn = records[0][0]
+    return isinstance(fn, T.GraphFn) and fn.ctx is None and \
+        node_type(ctx, node.inputs[0]) == fn
+
+
+class _Tracer:
+    """Which graph constants a node may evaluate to, following values through
+    tuples, parameters (of contexts with one caller) and call results."""
+
+    def __init__(self, contexts):
+        self.callers = {}
+        for ctx in contexts:
+            for node, records in ctx.calls.items():
+                for _, _, target in records:
+                    if isinstance(target, Context):
+                        self.callers.setdefault(target, []).append((ctx, node))
+
+    def origins(self, ctx, node, path=(), depth=0):
+        """The `(context, constant)` pairs `node` may be (or, with a `path` of
+        tuple indices, its item `node[path[0]][path[1]]...` may be); None if
+        they cannot be told."""
+        if depth > 60:
+            return None
+        if isinstance(node, Constant):
+            return [(ctx, node)] if isinstance(node.value, Graph) and not path else []
+        while ctx.graph is not node.graph:
+            ctx = ctx.parent
+        if isinstance(node, Parameter):  # what the one caller passes
+            callers = self.callers.get(ctx, [])
+            if len(callers) != 1 or len(callers[0][1].inputs) != len(ctx.args) + 1 or \
+                    not isinstance(callers[0][1].inputs[0], Constant):
+                return None
+            c, call = callers[0]
+            return self.origins(c, call.inputs[1 + ctx.graph.parameters.index(node)],
+                                path, depth + 1)
+        fn, args = node.inputs[0], node.inputs[1:]
+        prim = fn.value if isinstance(fn, Constant) else None
+        if prim is make_tuple and path:
+            return self.origins(ctx, args[path[0]], path[1:], depth + 1)
+        if prim is getitem or prim is unpack_item:
+            index = node_type(ctx, args[1])
+            if not T.is_static(index) or not isinstance(T.static_value(index), int):
+                return None
+            return self.origins(ctx, args[0], (T.static_value(index),) + path, depth + 1)
+        if prim is switch:
+            a = self.origins(ctx, args[1], path, depth + 1)
+            b = self.origins(ctx, args[2], path, depth + 1)
+            return None if a is None or b is None else a + b
+        if prim in (partial, J, bind_keywords) and not path:
+            return self.origins(ctx, args[0], (), depth + 1)
+        targets = [t for _, _, t in ctx.calls.get(node, ())]
+        if not targets or not all(isinstance(t, Context) for t in targets):
+            return None
+        out = []  # a call of one of several graphs: what any of them returns
+        for t in targets:
+            found = self.origins(t, t.graph.output, path, depth + 1)
+            if found is None:
+                return None
+            out += found
+        return out
+
+
+def node_type(ctx, node):
+    if isinstance(node, Constant):
+        return constant_type(node.value)
+    while ctx.graph is not node.graph:
+        ctx = ctx.parent
+    return ctx.values.get(node)
+
+
+def checking(contexts):
+    """The contexts that may raise an unpacking's error inference did not
+    rule out (of a `Seq`, of an array of unknown length), or call one that may."""
+    out, callers = set(), {}
+    for ctx in contexts:
+        for node, records in ctx.calls.items():
+            for _, args, t in records:
+                if t is unpack_item and not (isinstance(args[0], T.Tuple) or isinstance(
+                        args[0], T.Array) and args[0].shape and args[0].shape[0] is not None):
+                    out.add(ctx)
+                elif isinstance(t, Context):
+                    callers.setdefault(t, set()).add(ctx)
+    todo = list(out)
+    while todo:
+        for c in callers.get(todo.pop(), ()):
+            if c not in out:
+                out.add(c)
+                todo.append(c)
+    return out
