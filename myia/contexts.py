@@ -114,25 +114,31 @@ def constant_type(value):
 
 
 class SensView:
-    """`Inferrer.sens` as an env rule sees it in `ctx`: reads are recorded in
-    `ctx.reads`, and a key (a node of graph `g`) is qualified by the context
-    of `g`'s forward graph that `ctx` is in (see `owner`), so each activation
-    of `g` has its own: `J(add)` called on ints at one site and on tuples at
-    another holds an int's sensitivity for its `x` at the first, a tuple's at
-    the second.  Keys of Env constants are unqualified (None), read by all."""
+    """`Inferrer.sens` (key -> {activation: type}) as an env rule sees it in
+    `ctx`: reads are recorded in `ctx.reads`, and a key (a node of graph
+    `g`) is qualified by the context of `g`'s forward graph that `ctx` is in
+    (see `owner`), so each activation of `g` has its own: `J(add)` called
+    on ints at one site and on tuples at another holds an int's sensitivity
+    for its `x` at the first, a tuple's at the second.  Code outside any
+    activation of `g` (a backpropagator closing over none of its values, an
+    Env constant) reads what every activation holds, and writes for all."""
 
     def __init__(self, table, ctx):
         self.table, self.ctx = table, ctx
 
     def get(self, key, default=None):
-        out = None
-        for k in {(key, None), (key, owner(self.ctx, key))}:
-            v = self.ctx.reads[(SENS, k)] = self.table.get(k)
-            out = v if out is None else out if v is None else T.join(out, v)
-        return default if out is None else out
+        held = self.table.get(key)
+        self.ctx.reads[(SENS, key)] = held = None if held is None else dict(held)
+        held = held or {}
+        mine = owner(self.ctx, key)
+        found = [t for o, t in held.items() if mine is None or o is None or o is mine]
+        out = found[0] if found else default
+        for t in found[1:]:
+            out = T.join(out, t)
+        return out
 
     def __setitem__(self, key, value):
-        self.table[(key, owner(self.ctx, key))] = value
+        self.table.setdefault(key, {})[owner(self.ctx, key)] = value
 
 
 def owner(ctx, key):

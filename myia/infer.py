@@ -55,7 +55,7 @@ class Inferrer:
 
     def __init__(self, fprop=None, forced=None):
         self.fprop = fprop
-        self.sens = {}  # (Env key, owner) -> what an Env holds for it (`_SensView`)
+        self.sens = {}  # Env key -> {owner: what an Env holds for it} (`SensView`)
         # (graph, parent's path) -> the argument types its values are called with
         self.forced = forced or {}
         self.contexts = {}
@@ -186,8 +186,8 @@ class Inferrer:
                 return T.GraphFn(v, parent_of(v, ctx))
             if isinstance(v, Env):
                 for k, x in v.items.items():
-                    self.sens[k, None] = T.join(self.sens.get((k, None), T.Bottom),
-                                                constant_type(x))
+                    held = self.sens.setdefault(k, {})
+                    held[None] = T.join(held.get(None, T.Bottom), constant_type(x))
             return constant_type(v)
         return ctx.lookup(node)
 
