@@ -138,22 +138,47 @@ class Seq(Abstract):
 
 
 class Record(Abstract):
-    """An instance of dataclass `cls`; `fields` is a tuple of (name, type)."""
+    """An instance of dataclass `cls`; `fields` is a tuple of (name, type).
 
-    __slots__ = ("cls", "fields", "_h")
+    A *recursive* record types a tree of any depth: in its `raw` fields,
+    `Recur(cls)` stands for the record itself (`Tree*(value: float, left:
+    None|Tree*, right: None|Tree*)`), so the type is finite and hashable;
+    `fields` unfolds it once (`left` is `None|Tree*`, the record itself).
+    Build records with `myia.types.record`, which folds a record holding one
+    of its own class into this form (so equal types have one spelling).
+    """
 
-    def __init__(self, cls, fields):
+    __slots__ = ("cls", "fields", "raw", "recursive", "_h")
+
+    def __init__(self, cls, fields, recursive=False):
         self.cls = cls
-        self.fields = tuple(fields)
+        self.raw = self.fields = tuple(fields)
+        self.recursive = recursive  # then `types.record` sets `fields`, unfolded
 
     def _key(self):
-        return (self.cls, self.fields)
+        return (self.cls, self.raw, self.recursive)
 
     def field(self, name):
         return dict(self.fields).get(name)
 
     def __str__(self):
-        return f"{self.cls.__name__}({', '.join(f'{k}: {v}' for k, v in self.fields)})"
+        star = "*" if self.recursive else ""
+        return f"{self.cls.__name__}{star}({', '.join(f'{k}: {v}' for k, v in self.raw)})"
+
+
+class Recur(Abstract):
+    """In a recursive record's `raw` fields, the record itself (printed `Tree*`)."""
+
+    __slots__ = ("cls", "_h")
+
+    def __init__(self, cls):
+        self.cls = cls
+
+    def _key(self):
+        return (self.cls,)
+
+    def __str__(self):
+        return f"{self.cls.__name__}*"
 
 
 class SliceT(Abstract):

@@ -27,14 +27,14 @@ import types
 
 from . import types as T
 from .arguments import match_arguments
+from .calls import keyword_call, signature
+from .contexts import SENS, Context, SensView, constant_type, graph_nodes, parent_of
 from .errors import MyiaError, MyiaShapeError, MyiaTypeError
-from .ir import Constant, Graph, Manager
+from .ir import Constant, Graph
 from .parse import parse
 from .prims import env_getitem, env_setitem, switch
-from .prims.rules import const_of
 from .prims.structure import dunder_types
-from .prims.values import ZERO, Env
-from .calls import keyword_call, signature
+from .prims.values import Env
 
 # Primitives that see `T|ZERO` as it is; the others reject a ZERO at run
 # time, so they may assume the value is a T.
@@ -42,7 +42,6 @@ ZERO_AWARE = {"gadd", "is_zero", "fill_zeros", "env_getitem", "env_setitem",
               "make_tuple", "switch", "partial", "identity", "J", "make_record",
               "fill_like", "regroup", "ungroup", "field_sens", "getattr_sens",
               "getitem_sens", "stop_gradient", "is", "is_not", "bind_keywords"}
-SENS = "sens"  # the owner of reads from `Inferrer.sens` in `Context.reads`
 MAX_CONTEXTS = 64  # per recursive graph: beyond, a loop's types keep changing
 MAX_ITERATIONS = 12  # per fixpoint: beyond, a recursion's type keeps growing
 MAX_SPLIT = 64  # combinations of Union members one primitive call is inferred for
@@ -51,99 +50,12 @@ UNION_AWARE = {"make_tuple", "switch", "partial", "identity", "env_setitem",
                "env_getitem", "make_record", "bind_keywords", "J", "stop_gradient"}
 
 
-class Context:
-    """One graph inferred for one signature.
-
-    Attributes:
-        graph, parent (context of the enclosing graph, or None), args.
-        values: node -> abstract value, for this graph's nodes.
-        calls: call node -> list of (callee abstract, argument types, target
-            context or primitive) describing what the call does.
-        out: the output type (an approximation while `state` is "running").
-    """
-
-    __slots__ = ("graph", "parent", "args", "site", "values", "calls", "out", "state",
-                 "reads", "seen", "self_used", "grown")
-
-    def __init__(self, graph, parent, args, site=None):
-        self.graph, self.parent, self.args, self.site = graph, parent, args, site
-        self.values, self.calls = {}, {}
-        self.out = T.Bottom
-        self.state, self.grown = "new", False
-        # What the last inference of this context assumed: the values it read
-        # from enclosing contexts, and the approximations of running contexts.
-        self.reads, self.seen, self.self_used = {}, {}, False
-
-    def still_valid(self, sens):
-        """Whether what this context assumed still holds (else: infer it again)."""
-        return all((sens.get(n) if o is SENS else o.values.get(n)) == v
-                   for (o, n), v in self.reads.items()) and \
-            all(d.out == out for d, out in self.seen.items())
-
-    def path(self):
-        """What identifies this context across inference runs (which may infer
-        it for other argument types): its graph and call site, and its parent's."""
-        site = self.site and self.site[1]
-        return (self.graph, site, self.parent and self.parent.path())
-
-    def lookup(self, node):
-        c = self
-        while c.graph is not node.graph:
-            c = c.parent
-        v = c.values[node]
-        if c is not self:
-            self.reads[(c, node)] = v
-        return v
-
-    def __repr__(self):
-        return f"Context({self.graph.name}, {self.args})"
-
-
-_nodes, _owners = {}, {}
-
-
-def graph_nodes(graph):
-    """`(nodes, owners)` of `graph`: Apply nodes in order, graphs of its free variables."""
-    if graph not in _nodes:
-        m = Manager(graph)
-        for g in m.graphs:
-            _nodes.setdefault(g, m.nodes[g])
-            _owners.setdefault(g, frozenset(n.graph for n in m.free_variables[g]))
-    return _nodes[graph], _owners[graph]
-
-
-def parent_of(graph, ctx):
-    """The context a closure of `graph` made in `ctx` keeps (as the VM's env)."""
-    owners = graph_nodes(graph)[1]
-    c = ctx if owners else None
-    while c is not None and c.graph not in owners:
-        c = c.parent
-    return c
-
-
-def constant_type(value):
-    """The abstract value of a constant in the IR (numbers stay static)."""
-    if isinstance(value, slice):
-        return T.SliceT(constant_type(v) for v in (value.start, value.stop, value.step))
-    if isinstance(value, (bool, int, float, str, type)) or value is None:
-        return const_of(value)
-    if isinstance(value, tuple):
-        return T.Tuple(constant_type(v) for v in value)
-    if value is ZERO:
-        return T.ZeroType
-    if isinstance(value, Env):
-        return T.EnvT(value.items)  # (its values: see `Inferrer.value`)
-    if isinstance(value, (types.FunctionType, types.ModuleType)) or hasattr(value, "debug"):
-        return T.Const(value, T.Opaque)  # a function, a node (an Env key)
-    return T.typeof(value)
-
-
 class Inferrer:
     """Infers contexts; `fprop` (from `myia.grad`) gives forward graphs for `J`."""
 
     def __init__(self, fprop=None, forced=None):
         self.fprop = fprop
-        self.sens = {}  # Env key -> what any Env holds for it (see `EnvT`)
+        self.sens = {}  # Env key -> {owner: what an Env holds for it} (`SensView`)
         # (graph, parent's path) -> the argument types its values are called with
         self.forced = forced or {}
         self.contexts = {}
@@ -274,7 +186,8 @@ class Inferrer:
                 return T.GraphFn(v, parent_of(v, ctx))
             if isinstance(v, Env):
                 for k, x in v.items.items():
-                    self.sens[k] = T.join(self.sens.get(k, T.Bottom), constant_type(x))
+                    held = self.sens.setdefault(k, {})
+                    held[None] = T.join(held.get(None, T.Bottom), constant_type(x))
             return constant_type(v)
         return ctx.lookup(node)
 
@@ -391,7 +304,7 @@ class Inferrer:
             return self.split(ctx, node, fn, args)
         ctx.calls[node].append((fn, tuple(args), prim))
         if prim is env_getitem or prim is env_setitem:
-            return prim.infer(*args, _SensView(self.sens, ctx))
+            return prim.infer(*args, SensView(self.sens, ctx))
         return prim.infer(*args)
 
     def split(self, ctx, node, fn, args):
@@ -416,21 +329,6 @@ class Inferrer:
         if out is T.Bottom and error is not None:
             raise error
         return out
-
-
-class _SensView:
-    """`Inferrer.sens` as an env rule sees it: reads are recorded in `ctx.reads`."""
-
-    def __init__(self, table, ctx):
-        self.table, self.ctx = table, ctx
-
-    def get(self, key, default=None):
-        v = self.table.get(key, default)
-        self.ctx.reads[(SENS, key)] = self.table.get(key)
-        return v
-
-    def __setitem__(self, key, value):
-        self.table[key] = value
 
 
 def _callers(root):
@@ -463,7 +361,7 @@ def _seqs(a):
         return _seqs(tuple(a.items))
     if isinstance(a, (T.Seq, T.OrZero)):
         return isinstance(a, T.Seq) + _seqs(a.item)
-    return _seqs(tuple(t for _, t in a.fields)) if isinstance(a, T.Record) else 0
+    return _seqs(tuple(t for _, t in a.raw)) if isinstance(a, T.Record) else 0
 
 
 def _user_name(graph):

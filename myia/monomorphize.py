@@ -24,10 +24,12 @@ import functools
 from . import types as T
 from .arguments import match_arguments
 from .errors import MyiaTypeError
-from .infer import Context, Inferrer, constant_type, graph_nodes, parent_of
+from .contexts import (Context, checking, constant_type, global_call, graph_nodes, node_type,
+                       parent_of, reachable, value_targets)
+from .infer import Inferrer
 from .ir import Apply, Constant, DebugInfo, Graph, Parameter
-from .prims import (Primitive, J, bind_keywords, find_dunder, getattr_, getitem,
-                    make_tuple, partial, switch, unpack_item, depend)
+from .prims import (Primitive, J, bind_keywords, depend, find_dunder, getattr_, getitem,
+                    partial, switch, unpack_item)
 from .prims.structure import dunder_types
 from .prims.values import ZERO
 from .grad import KEYWORD_ADAPTERS
@@ -40,126 +42,6 @@ MAX_ROUNDS = 8  # of inference, joining the signatures of function values
 
 def _copy_debug(debug, origin):
     return DebugInfo(debug.name, debug.loc, debug.origin or origin, debug.role)
-
-
-def reachable(root):
-    """The contexts `root` calls, directly or not (root first)."""
-    seen, todo = [root], [root]
-    while todo:
-        ctx = todo.pop()
-        for records in ctx.calls.values():
-            for _, _, target in records:
-                if isinstance(target, Context) and target not in seen:
-                    seen.append(target)
-                    todo.append(target)
-    return seen
-
-
-def value_targets(contexts):
-    """Where a function *value* is called: key -> the contexts it is called in.
-
-    A call whose callee is the graph itself (`@f(x)`) gets its own clone.  A
-    value traced back to the graph constants it may be (through `switch`,
-    `partial`, `J`, tuples and the calls returning them) is keyed by each
-    constant's site `(context, node)`, so the shared `zeros2`
-    backpropagator gets one clone per place it is used; any other value (a
-    closure passed around) by `(graph, parent context)`: one clone for all.
-    A value that can only be one graph without free variables is called
-    directly (see `global_call`): it needs no one signature.
-    """
-    tracer = _Tracer(contexts)
-    out = {}  # key -> {target context: the call nodes reaching it}
-    for ctx in contexts:
-        for node, records in ctx.calls.items():
-            callee = node.inputs[0]
-            if isinstance(callee, Constant) and isinstance(callee.value, Graph) or \
-                    global_call(ctx, node, records):
-                continue
-            sites = tracer.origins(ctx, callee)
-            for _, _, target in records:
-                if not isinstance(target, Context) or target.graph in KEYWORD_ADAPTERS:
-                    continue  # a keyword adapter is called directly (_Cloner.keyword_call)
-                keys = [(c, n) for c, n in sites or () if n.value is target.graph
-                        and parent_of(n.value, c) is target.parent]
-                for key in keys or [(target.graph, target.parent)]:
-                    out.setdefault(key, {}).setdefault(target, set()).add(node)
-    return out
-
-
-def global_call(ctx, node, records):
-    """Whether `node` calls a value that is surely one graph without free
-    variables (whatever closure of it the value is, it is that function):
-    the call then calls the clone for its own signature, the value unused."""
-    if len(records) != 1 or not isinstance(records[0][2], Context):
-        return False
-    fn = records[0][0]
-    return isinstance(fn, T.GraphFn) and fn.ctx is None and \
-        _type_of(ctx, node.inputs[0]) == fn
-
-
-class _Tracer:
-    """Which graph constants a node may evaluate to, following values through
-    tuples, parameters (of contexts with one caller) and call results."""
-
-    def __init__(self, contexts):
-        self.callers = {}
-        for ctx in contexts:
-            for node, records in ctx.calls.items():
-                for _, _, target in records:
-                    if isinstance(target, Context):
-                        self.callers.setdefault(target, []).append((ctx, node))
-
-    def origins(self, ctx, node, path=(), depth=0):
-        """The `(context, constant)` pairs `node` may be (or, with a `path` of
-        tuple indices, its item `node[path[0]][path[1]]...` may be); None if
-        they cannot be told."""
-        if depth > 60:
-            return None
-        if isinstance(node, Constant):
-            return [(ctx, node)] if isinstance(node.value, Graph) and not path else []
-        while ctx.graph is not node.graph:
-            ctx = ctx.parent
-        if isinstance(node, Parameter):  # what the one caller passes
-            callers = self.callers.get(ctx, [])
-            if len(callers) != 1 or len(callers[0][1].inputs) != len(ctx.args) + 1 or \
-                    not isinstance(callers[0][1].inputs[0], Constant):
-                return None
-            c, call = callers[0]
-            return self.origins(c, call.inputs[1 + ctx.graph.parameters.index(node)],
-                                path, depth + 1)
-        fn, args = node.inputs[0], node.inputs[1:]
-        prim = fn.value if isinstance(fn, Constant) else None
-        if prim is make_tuple and path:
-            return self.origins(ctx, args[path[0]], path[1:], depth + 1)
-        if prim is getitem or prim is unpack_item:
-            index = _type_of(ctx, args[1])
-            if not T.is_static(index) or not isinstance(T.static_value(index), int):
-                return None
-            return self.origins(ctx, args[0], (T.static_value(index),) + path, depth + 1)
-        if prim is switch:
-            a = self.origins(ctx, args[1], path, depth + 1)
-            b = self.origins(ctx, args[2], path, depth + 1)
-            return None if a is None or b is None else a + b
-        if prim in (partial, J, bind_keywords) and not path:
-            return self.origins(ctx, args[0], (), depth + 1)
-        targets = [t for _, _, t in ctx.calls.get(node, ())]
-        if not targets or not all(isinstance(t, Context) for t in targets):
-            return None
-        out = []  # a call of one of several graphs: what any of them returns
-        for t in targets:
-            found = self.origins(t, t.graph.output, path, depth + 1)
-            if found is None:
-                return None
-            out += found
-        return out
-
-
-def _type_of(ctx, node):
-    if isinstance(node, Constant):
-        return constant_type(node.value)
-    while ctx.graph is not node.graph:
-        ctx = ctx.parent
-    return ctx.values.get(node)
 
 
 def static_value(a):
@@ -209,6 +91,7 @@ class _Cloner:
                 a = Apply(ng, [], _copy_debug(n.debug, n))
                 a.abstract = ctx.values.get(n)
                 nmap[n] = a
+        self.checking = checking(self.contexts)
         for ctx in self.contexts:  # static results first: uses must see them
             for n in graph_nodes(ctx.graph)[0]:
                 self.fold(ctx, n)
@@ -222,7 +105,38 @@ class _Cloner:
             ng.kwonly = set(g.kwonly)
             ng.defaults = {k: d if isinstance(d, Constant) else self.map(ctx.parent, d)
                            for k, d in g.defaults.items()}
+        for ctx in self.contexts:
+            self.keep_checks(ctx)
         return self.graphs[self.root]
+
+    def keep_checks(self, ctx):
+        """The calls that may raise an unpacking's error (`checking`) stay
+        needed by the result, as the parser keeps unread unpackings: folding
+        a call's static result, or reading one item of the tuple it returns
+        (the forward value of `grad(f)` under `grad(grad(f))`, whose
+        `depend` holds `f`'s check), would drop it::
+
+            %1 = @checks(t) : ZERO        %1 = @checks(t) : ZERO
+            return ZERO           ->      return depend(ZERO, %1)
+        """
+        calls = [self.nodes[ctx][n] for n, records in ctx.calls.items()
+                 if any(t in self.checking for _, _, t in records)]
+        ng = self.graphs[ctx]
+        needed, todo = set(), [ng.output]
+        while todo and calls:
+            n = todo.pop()
+            if isinstance(n, Constant) and isinstance(n.value, Graph):
+                n = n.value.output
+            if isinstance(n, Apply) and n not in needed:
+                needed.add(n)
+                todo.extend(n.inputs)
+        unread = [c for c in calls if isinstance(c, Apply) and c not in needed]
+        if unread:
+            out = ng.output
+            fn = Constant(depend)
+            fn.abstract = T.PrimFn(depend)
+            ng.output = Apply(ng, [fn, out, *unread], DebugInfo(None, None, out, "check"))
+            ng.output.abstract = out.abstract
 
     # ----- values ---------------------------------------------------------------
 
@@ -278,11 +192,12 @@ class _Cloner:
         abstract = ctx.values.get(n)
         fn = n.inputs[0]
         if abstract is not None and T.is_static(abstract) and not isinstance(
-                abstract, T.PrimFn) and getattr(fn, "value", None) not in CHECKS:
+                abstract, T.PrimFn) and getattr(fn, "value", None) not in CHECKS and \
+                not any(t in self.checking for _, _, t in ctx.calls.get(n, ())):
             # A constant result: every use reads the constant (the call is dropped).
             self.nodes[ctx][n] = self.static(abstract, n)
         elif isinstance(fn, Constant) and fn.value is switch:
-            cond = _type_of(ctx, n.inputs[1])
+            cond = node_type(ctx, n.inputs[1])
             if T.is_static(cond):  # the branch taken, alone
                 self.nodes[ctx][n] = _Alias(ctx, n.inputs[2 if T.static_value(cond) else 3])
 
@@ -399,8 +314,7 @@ class _Cloner:
             return [operands[i - 1] for i in perm], {}
         return None
 
-    def type_of(self, ctx, node):
-        return _type_of(ctx, node)
+    type_of = staticmethod(node_type)
 
 
 def monomorphize(graph, argtypes, fprop=None):
@@ -446,5 +360,5 @@ def _returns_function(a):
     if isinstance(a, T.Tuple):
         return any(map(_returns_function, a.items))
     if isinstance(a, T.Record):
-        return any(_returns_function(v) for _, v in a.fields)
+        return any(_returns_function(v) for _, v in a.raw)
     return isinstance(a, (T.OrZero, T.Seq)) and _returns_function(a.item)

@@ -36,8 +36,8 @@ import numpy as np
 
 from .abstract import (  # noqa: F401 (re-exported: `myia.types` is the interface)
     Abstract, Array, Bool, Bottom, EnvT, FUNCTIONS, Float, FnSet, GraphFn, Int, JFn,
-    NoneType, Opaque, OrZero, PartialFn, PrimFn, Record, Scalar, Seq, SliceT, Str,
-    Tuple, TypeType, ZeroType, dtype_name)
+    NoneType, Opaque, OrZero, PartialFn, PrimFn, Record, Recur, Scalar, Seq, SliceT,
+    Str, Tuple, TypeType, ZeroType, dtype_name)
 from .errors import MyiaTypeError
 
 
@@ -126,7 +126,7 @@ def _kind(a):
         return ("array", a.dtype.str, len(a.shape))
     if isinstance(a, (Tuple, Seq)):  # of different lengths: a `Seq`
         return "tuple"
-    if isinstance(a, Record):
+    if isinstance(a, (Record, Recur)):
         return ("record", a.cls)
     if isinstance(a, SliceT):
         return "slice"
@@ -143,6 +143,64 @@ def _union(a, b):
         out[k] = join(out[k], x) if k in out else x
     items = list(out.values())
     return items[0] if len(items) == 1 else Union(items)
+
+
+def record(cls, fields):
+    """The record type of dataclass `cls` with `fields` ((name, type) pairs).
+
+    One that holds records of its own class folds into a recursive record
+    (see `Record`) whose fields join its own and theirs, so a tree built by
+    recursion has one type whatever its depth::
+
+        record(Tree, [value: float, left: Tree(float, None, None), right: None])
+          -> Tree*(value: float, left: None|Tree*, right: None)
+    """
+    fields, inner = tuple(fields), []
+    raw = [(k, _cut(v, cls, inner)) for k, v in fields]
+    if not inner:
+        return Record(cls, fields)
+    for other in inner:
+        raw = [(k, join(v, w)) for (k, v), (_, w) in zip(raw, other)]
+    return _recursive(cls, raw)
+
+
+def _cut(a, cls, inner):
+    """`a` with its records of class `cls` replaced by `Recur(cls)`, their raw
+    fields appended to `inner` (a recursive record of another class is a leaf)."""
+    if isinstance(a, Record):
+        if a.cls is cls:
+            inner.append(a.raw)
+            return Recur(cls)
+        return a if a.recursive else Record(a.cls, [(k, _cut(v, cls, inner))
+                                                    for k, v in a.fields])
+    return _rebuild(a, lambda x: _cut(x, cls, inner))
+
+
+def _rebuild(a, fn):
+    """`a` with `fn` applied to the types it is made of (itself if none)."""
+    if isinstance(a, Tuple):
+        return Tuple(map(fn, a.items))
+    if isinstance(a, Union):
+        return Union(map(fn, a.items))
+    if isinstance(a, Seq):
+        return Seq(fn(a.item))
+    if isinstance(a, OrZero):
+        return OrZero(fn(a.item))
+    return a
+
+
+def _recursive(cls, raw):
+    """The recursive record of `raw` fields, its `fields` unfolded once."""
+    out = Record(cls, raw, recursive=True)
+
+    def unfold(a):
+        if isinstance(a, Recur) and a.cls is cls:
+            return out
+        if isinstance(a, Record) and not a.recursive:
+            return Record(a.cls, [(k, unfold(v)) for k, v in a.fields])
+        return _rebuild(a, unfold)
+    out.fields = tuple((k, unfold(v)) for k, v in raw)
+    return out
 
 
 def _base(value):
@@ -190,7 +248,7 @@ def typeof(value):
     if isinstance(value, tuple):
         return Tuple(typeof(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return Record(type(value), [(f.name, typeof(getattr(value, f.name)))
+        return record(type(value), [(f.name, typeof(getattr(value, f.name)))
                                     for f in dataclasses.fields(value)])
     if isinstance(value, slice):
         return SliceT(typeof(v) for v in (value.start, value.stop, value.step))
@@ -241,7 +299,8 @@ def widen(a):
     if isinstance(a, Tuple):
         return Tuple(widen(x) for x in a.items)
     if isinstance(a, Record):
-        return Record(a.cls, [(k, widen(v)) for k, v in a.fields])
+        return _recursive(a.cls, [(k, widen(v)) for k, v in a.raw]) if a.recursive \
+            else Record(a.cls, [(k, widen(v)) for k, v in a.fields])
     if isinstance(a, Union):
         return Union(widen(x) for x in a.items)
     if isinstance(a, Seq):
@@ -310,8 +369,11 @@ def join(a, b, union=True):
             len(a.shape) == len(b.shape):
         return Array(a.dtype, [x if x == y else None for x, y in zip(a.shape, b.shape)])
     if isinstance(a, Record) and isinstance(b, Record) and a.cls is b.cls:
-        return Record(a.cls, [(k, join(v, w, union))
-                              for (k, v), (_, w) in zip(a.fields, b.fields)])
+        # Of a recursive one, the raw fields: Recur(cls) then stands for the
+        # join itself (`Tree*` joined with `Tree(float, None, None)` is `Tree*`).
+        fields = [(k, join(v, w, union)) for (k, v), (_, w) in zip(a.raw, b.raw)]
+        return _recursive(a.cls, fields) if a.recursive or b.recursive \
+            else record(a.cls, fields)
     if isinstance(a, EnvT) and isinstance(b, EnvT):
         return EnvT(a.keys | b.keys, a.must & b.must)
     if isinstance(a, FUNCTIONS) and isinstance(b, FUNCTIONS):

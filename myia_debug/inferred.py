@@ -295,7 +295,10 @@ def type_text(session, a):
     variable (`Env{k: float, n?: ZERO}`), `T|ZERO` for a sensitivity that may be ZERO."""
     view = types_of(session)
     if isinstance(a, T.EnvT):
-        sens = view.inferrer.sens if view.inferrer is not None else {}
+        sens = {}  # key -> {activation: type}: what any activation's Env holds
+        for k, held in (view.inferrer.sens if view.inferrer is not None else {}).items():
+            for t in held.values():
+                sens[k] = T.join(sens.get(k, T.Bottom), t)
         items = sorted(((label(k) if hasattr(k, "debug") else str(k)) +
                         ("" if k in a.must else "?"),
                         type_text(session, sens.get(k, T.Bottom))) for k in a.keys)

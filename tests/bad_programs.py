@@ -640,6 +640,11 @@ def unpack_in_loop(pairs):
     return s
 
 
+def unpack_empty(t):
+    () = t  # no name at all: the length is checked all the same
+    return 1.0
+
+
 def unpack_grown(x, n):
     t = ()
     for i in range(n):
@@ -655,6 +660,7 @@ UNPACK_CASES = [
     (unpack_nested, (1.5,), T, "(b, c)", "cannot unpack 3 values into 2 names"),
     (unpack_in_loop, (((1.0, 2.0, 3.0),),), T, "a, b in", "cannot unpack 3 values into 2 names"),
     (unpack_grown, (1.5, 3), T, "lo, hi", "cannot unpack 3 values into 2 names"),
+    (unpack_empty, ((1.0,),), T, "() = t", "cannot unpack 1 values into 0 names"),
 ]
 
 

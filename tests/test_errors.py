@@ -230,13 +230,20 @@ def test_a_wrong_unpacking_is_an_error_on_the_production_vm(fn):
                                   for c in bad_programs.UNPACK_CASES])
 def test_a_wrong_unpacking_is_an_error_under_second_order_grad(case, backend):
     fn, args, cls, where, part = case
-    if backend == "vm" and fn is bad_programs.unpack_grown:
-        backend = "debug"  # the known gap of README's design section (a Seq, typed)
     with pytest.raises(cls, match=part) as info:
         myia.myia(myia.grad(myia.grad(fn)), backend=backend)(*args)
     file, line, col, _ = expected_place(fn, where)
     loc = info.value.location
     assert (loc.file, loc.line, loc.column) == (file, line, col), str(info.value)
+
+
+def test_a_length_known_only_at_run_time_is_checked_under_second_order_typed():
+    # grad(grad(f)) reads no item of grad(f)'s forward value, which holds the check.
+    f = myia.grad(myia.grad(myia.myia(bad_programs.unpack_grown, backend="vm")))
+    assert myia.explain_backend(f, 1.5, 3).startswith("typed")
+    assert f(1.5, 2) == 0.0
+    with pytest.raises(myia.MyiaTypeError, match="cannot unpack 3 values into 2 names"):
+        f(1.5, 3)
 
 
 def test_a_length_known_only_at_run_time_is_checked_there_typed_or_untyped():

@@ -5,7 +5,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Each layer may import only from layers to its left.
-ORDER = ["ir", "errors", "abstract", "types", "prims", "stdlib", "parse", "grad", "calls", "infer",
+ORDER = ["ir", "errors", "abstract", "types", "prims", "stdlib", "parse", "grad", "calls", "contexts", "infer",
          "opt", "vm", "pipeline", "api"]
 
 

@@ -329,4 +329,33 @@ def test_gradients_through_a_grown_tuple_match_finite_differences(f, args):
         got = gv(*args)
         assert got == gd(*args)
         np.testing.assert_allclose(got, ref(*args), rtol=tol, atol=tol)
-    assert myia.explain_backend(myia.grad(myia.myia(f)), *args).startswith("typed")
+        # (second order too: `J(add)` on ints and on tuples, each its own Env types)
+        assert myia.explain_backend(gv, *args).startswith("typed"), myia.explain_backend(gv, *args)
+
+
+# ----- a tree built by recursion: a recursive record, `Tree*` (myia/types.py) -----
+
+
+def test_a_tree_built_by_recursion_runs_typed_and_exactly():
+    from tests.corpus.dataclasses_ import build_tree, tree_build_and_sum
+    vm, debug = myia.myia(tree_build_and_sum), myia.myia(tree_build_and_sum, backend="debug")
+    for n in (0, 1, 6):
+        assert vm(n) == debug(n) == tree_build_and_sum(n)
+    assert myia.explain_backend(vm, 6).startswith("typed"), myia.explain_backend(vm, 6)
+    assert myia.myia(build_tree)(4) == build_tree(4)
+    assert "None|Tree*(value: float, left: None|Tree*, right: None|Tree*)" in \
+        str(myia.ir(build_tree, 4, stage="infer"))
+
+
+@pytest.mark.parametrize("x", [3.5, 0.5, 5.25])
+def test_gradients_through_a_tree_built_by_recursion_match_finite_differences(x):
+    from tests.corpus.dataclasses_ import grown_tree_sum as f
+    first = lambda *a: _numeric(f, a)  # noqa: E731
+    for order, ref, tol in ((1, first, 1e-6), (2, lambda *a: _numeric(first, a, 1e-4), 1e-3)):
+        gv, gd = myia.myia(f, backend="vm"), myia.myia(f, backend="debug")
+        for _ in range(order):
+            gv, gd = myia.grad(gv), myia.grad(gd)
+        got = gv(x)
+        assert got == gd(x)
+        np.testing.assert_allclose(got, ref(x), rtol=tol, atol=tol)
+        assert myia.explain_backend(gv, x).startswith("typed"), myia.explain_backend(gv, x)

@@ -165,3 +165,25 @@ def test_rules_of_a_tuple_of_unknown_length():
     assert P.getitem_sens.infer(pair, tail, T.Seq(T.Float)) == maybe
     assert P.getitem_sens.infer(pair, tail, T.Tuple([T.Float])) == \
         T.Tuple([T.ZeroType, T.Float])
+
+
+def test_a_record_holding_its_own_class_folds_into_a_recursive_record():
+    # A tree of any depth has one finite type; joins reach a fixpoint.
+    @dataclasses.dataclass
+    class Node:
+        value: float
+        next: object = None
+
+    leaf = T.typeof(Node(1.0))
+    assert str(leaf) == "Node(value: float, next: None)" and not leaf.recursive
+    deep = T.typeof(Node(1.0, Node(2.0, Node(3.0))))
+    assert str(deep) == "Node*(value: float, next: Node*|None)" and deep.recursive
+    assert T.typeof(Node(5.0, Node(6.0))) == deep  # one type whatever the depth
+    assert deep.field("next") == T.Union([T.NoneType, deep])  # unfolded once
+    assert T.join(deep, leaf) == deep and T.join(leaf, deep) == deep
+    assert T.widen(T.record(Node, [("value", T.Const(1.0)), ("next", deep)])) == deep
+    grown = T.join(T.NoneType, T.record(Node, [("value", T.Float),
+                                               ("next", T.join(T.NoneType, deep))]))
+    assert grown == T.join(T.NoneType, deep)
+    mixed = T.typeof(Node(1.0, Node(2, None)))  # fields of two kinds: a Union
+    assert str(mixed) == "Node*(value: float|int, next: Node*|None)"

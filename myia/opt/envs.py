@@ -43,7 +43,7 @@ def has_env(a):
     if isinstance(a, T.Tuple):
         return any(has_env(x) for x in a.items)
     if isinstance(a, T.Record):
-        return any(has_env(t) for _, t in a.fields)
+        return any(has_env(t) for _, t in a.raw)
     if isinstance(a, T.PartialFn):
         return any(x is None or has_env(x) for x in a.args)
     return False

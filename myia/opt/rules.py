@@ -63,11 +63,42 @@ def _item(xs, i):
 
 
 def _checks(m):
-    """`depend(x, checks...)` without what is no longer a check (an `unpack_item`)."""
-    kept = [c for c in m.Ys if isinstance(c, Apply) and is_const(c.inputs[0])
-            and c.inputs[0].value is unpack_item]
-    return m.X if not kept else None if len(kept) == len(m.Ys) else m.apply(
-        depend, m.X, *kept)
+    """`depend(x, checks...)` keeping what may still raise: the unpackings,
+    and the calls of graphs that may run one, found through the primitives
+    that feed the checks (as inlining leaves a checking call's body)."""
+    kept, seen, todo = [], set(), list(m.Ys)
+    while todo:
+        c = todo.pop(0)
+        if not isinstance(c, Apply) or c in seen:
+            continue
+        seen.add(c)
+        if not is_const(c.inputs[0], Primitive):
+            kept += [c] if _may_check(c.inputs[0]) else []
+        elif c.inputs[0].value is unpack_item:
+            kept.append(c)
+        else:
+            todo.extend(c.inputs[1:])
+    return None if kept == list(m.Ys) else m.apply(depend, m.X, *kept) if kept else m.X
+
+
+def _may_check(fn):
+    """Whether calling `fn` may run an unpacking (a function known only at
+    run time may)."""
+    if not is_const(fn, Graph):
+        return True
+    seen, todo = set(), [fn.value.output]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if is_const(n, Graph):
+            todo.append(n.value.output)
+        elif isinstance(n, Apply):
+            if is_const(n.inputs[0], Primitive) and n.inputs[0].value is unpack_item:
+                return True
+            todo.extend(n.inputs)
+    return False
 
 
 def _regroup(m):
@@ -136,7 +167,7 @@ RULES = [
     Rule((unpack_item, (make_tuple, Xs), I, N),
          lambda m: _item(m.Xs, m.I) if len(m.Xs) == m.N.value else None,
          "unpack_item(make_tuple(a, b), 0, 2) -> a"),
-    Rule((depend, X, Ys), _checks, "depend(x, c) -> x  (c: not a check, or no longer)"),
+    Rule((depend, X, Ys), _checks, "depend(x, c) -> x  (c: cannot raise an unpacking's error)"),
     Rule((switch, C, X, Y), lambda m: m.X if m.C.value else m.Y,
          "switch(True, a, b) -> a;  switch(False, a, b) -> b"),
     Rule((switch, X, Y, Y), lambda m: m.Y, "switch(c, a, a) -> a"),

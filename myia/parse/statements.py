@@ -99,9 +99,9 @@ class Statements:
                 block.graph.bindings.append((target.id, value, self.loc(target)))
             block.write(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            n = len(target.elts)
+            n = len(target.elts)  # (`() = t` checks with the empty slice: t[0:0])
             items = [block.graph.apply(P.unpack_item, value, i, n, debug=self.info(target))
-                     for i in range(n)]
+                     for i in range(n) or [slice(0, 0)]]
             self.unpackings.append(items)  # checked even if no name is read: keep_checks
             for t, item in zip(target.elts, items):
                 if isinstance(t, ast.Starred):

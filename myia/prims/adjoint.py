@@ -68,8 +68,10 @@ def _infer_gadd(x, y):
         return T.seq_of(T.Tuple([_infer_gadd(T.item_of(x), T.item_of(y))]))
     if isinstance(x, T.EnvT) and isinstance(y, T.EnvT):
         return T.EnvT(x.keys | y.keys, x.must | y.must)
+    if isinstance(x, T.Record) and (x.recursive or y.recursive):
+        return T.join(x, y)  # a tree's: each field's sum is of its join's type
     if isinstance(x, T.Record):
-        return T.Record(x.cls, [(k, _infer_gadd(v, y.field(k))) for k, v in x.fields])
+        return T.record(x.cls, [(k, _infer_gadd(v, y.field(k))) for k, v in x.fields])
     if x is T.NoneType:
         return x
     return T.widen(elementwise(gadd)(x, y))
@@ -187,7 +189,7 @@ def _infer_fill_zeros(sens, like):
         s = T.item_of(sens) if isinstance(sens, (T.Tuple, T.Seq)) else T.Bottom
         return T.Seq(_infer_fill_zeros(T.ZeroType if s is T.Bottom else s, like.item))
     if isinstance(like, T.Record):
-        return T.Record(like.cls, [
+        return T.record(like.cls, [
             (k, _infer_fill_zeros(sens.field(k) if isinstance(sens, T.Record) else T.ZeroType,
                                   v)) for k, v in like.fields])
     if like is T.NoneType or isinstance(like, T.FUNCTIONS):
@@ -258,7 +260,7 @@ def _infer_field_sens(dout, i):
 
 def _infer_record_sens(dout, i, d):
     dout, i = T.strip_zero(dout), T.static_value(i)
-    return T.Record(dout.cls, [(k, d if j == i else T.ZeroType)
+    return T.record(dout.cls, [(k, d if j == i else T.ZeroType)
                                for j, (k, _) in enumerate(dout.fields)])
 
 

@@ -269,7 +269,7 @@ def _infer_make_record(cls, *fields):
     if len(names) != len(fields):
         raise MyiaTypeError(f"{c.__name__}() takes {len(names)} fields, "
                             f"{len(fields)} given")
-    return T.Record(c, zip(names, fields))
+    return T.record(c, zip(names, fields))
 
 
 def _infer_getattr(x, name):
@@ -475,7 +475,7 @@ def _infer_getattr_sens(x, name, dout):
         d = _infer_getitem(T.strip_zero(dout), T.Const(1))
         return T.join(d, T.ZeroType) if isinstance(dout, T.OrZero) else d
     if isinstance(x, T.Record):
-        return T.Record(x.cls, [(k, dout if k == n else T.ZeroType) for k, _ in x.fields])
+        return T.record(x.cls, [(k, dout if k == n else T.ZeroType) for k, _ in x.fields])
     if n == "T":
         return _infer_getattr(T.strip_zero(dout), name)
     return T.ZeroType
@@ -520,7 +520,7 @@ def _cuda_getattr_sens(dev, x, name, dout):
 
 
 def _cuda_unpack_item(dev, x, index, n):
-    _unpack_item(range(len(x)) if _device_array(dev, x) else x, 0, n)  # checked on the host
+    _unpack_item(range(len(x)) if _device_array(dev, x) else x, slice(0, 0), n)  # on the host
     return _cuda_getitem(dev, x, index)
 
 

@@ -181,6 +181,16 @@ def tree_build_and_sum(n):
     return tree_sum(build_tree(n))
 
 
+def grow_tree(x):
+    if x < 1.0:
+        return None
+    return Tree(x * x, grow_tree(x - 1.0), grow_tree(x * 0.5))
+
+
+def grown_tree_sum(x):
+    return tree_sum(grow_tree(x))
+
+
 def is_leaf(t):
     return t.left is None and t.right is None
 
@@ -282,7 +292,7 @@ CASES = [
     (tree_sum, (T1,)), (tree_sum, (None,)), (tree_sum, (Tree(2.5),)),
     (tree_depth, (T1,)),
     (tree_map, (T1, 2.0)),
-    (tree_build_and_sum, (6,)),
+    (tree_build_and_sum, (6,)), (grown_tree_sum, (3.5,)),
     (tree_leaves, (T1,)),
     (linear_layer, (Linear(np.eye(2) * 0.5, np.ones(2)), np.array([1.0, -1.0]))),
     (dataclass_in_loop, (Point(1.0, 0.5), 4)),

@@ -30,7 +30,7 @@ ROWS = [
      (1.0, 2.0),
      "graph f(x, y)\n  %1 = make_tuple(x, y)\n  %2 = unpack_item(%1, 1, 2)\n  return %2\n",
      "graph f(x, y)\n  return y\n"),
-    ("depend(x, c) -> x  (c: not a check, or no longer)",
+    ("depend(x, c) -> x  (c: cannot raise an unpacking's error)",
      lambda g, x, t: g.apply(P.depend, x, g.apply(P.getitem, t, 0),
                              g.apply(P.unpack_item, t, 0, 2)), "x t", (1.0, (2.0, 3.0)),
      "graph f(x, t)\n  %1 = getitem(t, 0)\n  %2 = unpack_item(t, 0, 2)\n"
@@ -123,6 +123,24 @@ def test_every_rule_has_a_row():
     named = {r.name for r in RULES if hasattr(r, "name")} - {
         "gadd(switch(c, ZERO, a), switch(c, b, ZERO)) -> switch(c, b, a)"}  # tested below
     assert named == {row[0] for row in ROWS}
+
+
+def test_a_depend_keeps_the_calls_that_may_check_through_what_feeds_it():
+    # (as inlining leaves a checking call's result: one item read, or an add)
+    from myia.ir import DebugInfo, Graph
+    unpacks, pure = Graph(DebugInfo("unpacks")), Graph(DebugInfo("pure"))
+    t = unpacks.add_parameter("t")
+    unpacks.output = unpacks.apply(P.unpack_item, t, 0, 2)
+    pure.output = pure.apply(P.getitem, pure.add_parameter("t"), 0)
+    g = make(lambda g, x, t: g.apply(P.depend, x, g.apply(P.add, g.apply(
+        P.getitem, g.apply(P.make_tuple, g.apply(unpacks, t), g.apply(pure, t)), 0), 1.0),
+        g.apply(pure, t)), "x t")
+    out = apply_rules(g, RULES).output
+    assert out.inputs[0].value is P.depend and \
+        [n.inputs[0].value.name for n in out.inputs[2:]] == ["unpacks"]  # (a clone)
+    for bad in ((1.0, 2.0, 3.0), (1.0,)):
+        with pytest.raises(Exception, match="cannot unpack"):
+            DebugVM().run(out.graph, (1.0, bad))
 
 
 def test_a_rule_declines_what_it_does_not_prove():
