@@ -216,7 +216,8 @@ class EnvT(Abstract):
     and surely those of `must` (all of them by default: an `Env` constant).
 
     The type of what an Env holds for a key is not part of its type: it is
-    kept per key by inference (`Inferrer.sens`), for every Env at once.  An
+    kept by inference per key and per activation of the key's graph
+    (`Inferrer.sens`, read through `contexts.SensView`), for every Env at once.  An
     environment's type would otherwise nest itself without end in the
     backward pass of a recursion differentiated again (the sensitivity of a
     backpropagator holds the sensitivity of the next one...).  A key of
