@@ -35,7 +35,22 @@ class Closure:
         return f"<function {self.graph.name}>"
 
 
-class Frame:
+class Stacked:
+    """A frame that knows its caller: both VMs' frames, so `user_node` can
+    point an error of either at the user's line."""
+
+    __slots__ = ()
+
+    def stack(self):
+        """This frame and its callers, innermost first."""
+        f, out = self, []
+        while f is not None:
+            out.append(f)
+            f = f.caller
+        return out
+
+
+class Frame(Stacked):
     """One running call of a graph."""
 
     __slots__ = ("graph", "env", "values", "nodes", "code", "pc", "caller", "call_node",
@@ -60,13 +75,6 @@ class Frame:
             f = f.env
         return f.values[node]
 
-    def stack(self):
-        """This frame and its callers, innermost first."""
-        f, out = self, []
-        while f is not None:
-            out.append(f)
-            f = f.caller
-        return out
 
 
 @dataclasses.dataclass

@@ -6,10 +6,10 @@ The frame stack is this linked list, not Python's: a user's recursion
 call reuses its frame (production.py sets `insts`, `regs` and `pc` anew).
 """
 
-from .debug import _limit, too_deep
+from .debug import Stacked, _limit, too_deep
 
 
-class Frame:
+class Frame(Stacked):
     """One running call: `code`, its `regs`, the next `pc`, and where it returns.
 
     `caller` is the frame to return to (None for the outermost), `ret` the
@@ -33,11 +33,3 @@ class Frame:
         self.caller = caller
         self.ret = ret
         self.call_node = call_node
-
-    def stack(self):
-        """This frame and its callers, innermost first."""
-        f, out = self, []
-        while f is not None:
-            out.append(f)
-            f = f.caller
-        return out
