@@ -7,7 +7,7 @@ sensitivity, a `bprop_call` (origin `p`, input 1 the complete ∂p) and
 not recorded yet is recorded by look-ahead (`Session.lookahead`: exact).
 """
 
-from myia.ir import Constant, Parameter
+from myia.ir import Constant, Graph, Parameter
 from myia.vm.debug import Frame, graph_nodes
 
 from .engine import DebugError, integral
@@ -78,12 +78,24 @@ class Primal:
 _primal_of = {}
 
 
+def ad_of(g, role):
+    """Whether `g` is AD's forward graph `fprop:h` of a graph `h` with `role`."""
+    h = g.debug.origin
+    return g.debug.role == "fprop" and isinstance(h, Graph) and h.debug.role == role
+
+
+def _born(trace, frame):
+    """{node: step} of a frame; of a Primal view, keyed by the nodes it reads as."""
+    born = trace.born[frame.id]
+    if isinstance(frame, Primal):
+        return {x: born[n] for x, n in frame.of.items() if n in born}
+    return born
+
+
 def _flow_frame(trace, pos):
     """(frame, pc) of a bwd stop in a user bprop graph, or of AD's forward of one."""
     frame = trace.frame_at(pos)
-    g = frame.graph if frame is not None else None
-    if g is not None and g.debug.role == "fprop" and getattr(g.debug.origin, "debug", None) \
-            is not None and g.debug.origin.debug.role == "bprop":
+    if frame is not None and ad_of(frame.graph, "bprop"):
         view, origin = Primal(frame), trace.next_node(pos)
         origin = origin.debug.origin if origin is not None else None
         return view, view.nodes.index(origin) if origin in view.nodes else len(view.nodes)
@@ -175,13 +187,14 @@ def version(session, name, pos):
     """(fprop frame, primal node) of the version of `name` current at `pos`."""
     trace = session.trace
     view = forward_view(session, pos) if trace.phase(pos) == "bwd" else None
+    view = _primal_view(session, pos) or view and (view[0].frames, view[2])
     if view is not None:
-        frames, until = view[0].frames, view[2]
+        frames, until = view
     else:
         frames, until = forward_invocation(session, pos).frames, pos
     found = []
     for frame in frames:
-        for node, step in trace.born[frame.id].items():
+        for node, step in _born(trace, frame).items():
             if node.debug.name == name and node.debug.origin is not None \
                     and node.debug.role in ("fprop", None):
                 found.append((step, frame, node.debug.origin))
@@ -194,6 +207,21 @@ def version(session, name, pos):
     return best[1], best[2]
 
 
+def _primal_view(session, pos):
+    """(forward frames, step) as in forward_view at a bwd stop of a grad call in the
+    program under --grad, its frames read as Primal views (see Primal), or None."""
+    trace = session.trace
+    bview, pc = _flow_frame(trace, pos)
+    if not isinstance(bview, Primal):
+        return None
+    fview = fprop_frame(bview)
+    born, call = _born(trace, fview), bprop_call(bview, pc)
+    steps = [s for x, s in born.items() if call is not None
+             and x.debug.origin is call.debug.origin and x.debug.role == "fprop"]
+    frames = [Primal(f) for f in trace.inv_of[fview.id].frames if ad_of(f.graph, "fprop")]
+    return frames, (steps or [max(born.values())])[0]
+
+
 def recorded_adjoint(session, name, pos):
     """∂out/∂name for the version of `name` current at `pos`."""
     fframe, primal = version(session, name, pos)
@@ -204,8 +232,8 @@ def version_adjoint(session, fframe, primal):
     """∂out/∂ the version of user node `primal` computed in forward frame `fframe`."""
     trace = session.trace
     session.lookahead(lambda: False)  # the whole run: every adjoint is then known
-    bframes = [f for f in trace.frames.values()
-               if f.graph.debug.role == "bprop" and f.env is fframe]
+    bframes = [f for f in _bprop_frames(trace, fframe)
+               if f.env is not None and f.env.id == fframe.id]
     if not bframes:
         raise DebugError(f"no backward pass reached {label(primal)!r}")
     bframe = bframes[0]
@@ -234,8 +262,8 @@ def contributions(session, name):
     fframe, primal = version(session, name, session.pos)
     total = recorded_adjoint(session, name, session.pos)
     rows = []
-    for bframe in session.trace.frames.values():
-        if bframe.graph.debug.role != "bprop" or not _sees(fprop_frame(bframe), fframe):
+    for bframe in _bprop_frames(session.trace, fframe):
+        if not _sees(fprop_frame(bframe), fframe):
             continue
         for n in bframe.nodes:
             if n.debug.role != "adjoint" or len(n.inputs) != 3 or n not in bframe.values \
@@ -243,7 +271,7 @@ def contributions(session, name):
                 continue
             use = n.inputs[1].debug.origin
             if use.inputs[n.inputs[2].value] is primal and not is_zero(bframe.values[n]):
-                step = session.trace.born[bframe.id][n]
+                step = _born(session.trace, bframe)[n]
                 where = _describe(session.trace, use, fprop_frame(bframe), step)
                 rows.append((step, where, bframe.values[n]))
     return [(where, value) for _, where, value in sorted(rows, key=lambda r: r[0])], total
@@ -282,9 +310,17 @@ def history(session, name, pos, last=None):
     return inv, rows, len(found)
 
 
+def _bprop_frames(trace, fframe):
+    """Frames of user bprop graphs, read as Primal views where `fframe` is one."""
+    view = isinstance(fframe, Primal)
+    for f in trace.frames.values():
+        if ad_of(f.graph, "bprop") if view else f.graph.debug.role == "bprop":
+            yield Primal(f) if view else f
+
+
 def _sees(frame, target):
     while frame is not None:
-        if frame is target:
+        if frame.id == target.id:
             return True
         frame = frame.env
     return False
@@ -297,8 +333,9 @@ def _describe(trace, use, fframe, step):
         return f"passed to the next block (#{step})"
     parts = [f"line {loc.line}"]
     inv = trace.inv_of.get(fframe.id) if fframe is not None else None
-    same = [f for f in inv.frames if f.graph is fframe.graph] if inv is not None else []
+    graph = getattr(fframe, "frame", fframe).graph  # a Primal view's VM frame's
+    same = [f.id for f in inv.frames if f.graph is graph] if inv is not None else []
     if len(same) > 1:  # a loop body: which iteration
-        parts.append(f"iteration {same.index(fframe) + 1}")
+        parts.append(f"iteration {same.index(fframe.id) + 1}")
     parts.append(operation_text(use))
     return f"{', '.join(parts)} (#{step})"
