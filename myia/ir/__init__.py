@@ -6,7 +6,7 @@ from .clone import clone, copy_graphs
 from .manager import GraphManager
 from .nodes import Apply, Constant, DebugInfo, Graph, Location, Node, Parameter
 from .printer import graph_to_dot, print_graph
-from .traverse import Manager, owned_nodes, reachable_graphs
+from .traverse import Manager, owned_nodes, reachable_graphs, walk
 
 Graph.printer = printer  # str(graph), graph.to_dot(): see nodes.Graph
 

@@ -8,7 +8,7 @@ variable must refer to the closure that uses it.
 """
 
 from .nodes import Apply, Constant, Graph, Node, Parameter
-from .traverse import Manager
+from .traverse import Manager, walk
 
 
 class IRError(Exception):
@@ -17,28 +17,22 @@ class IRError(Exception):
 
 def _check_shape(root):
     """The local rules, checked by a plain walk: the Manager assumes them."""
-    graphs, todo, seen = [root], [], set()
-    for g in graphs:
-        if not isinstance(g, Graph) or g.output is None:
-            raise IRError(f"{g!r} has no output")
-        if not isinstance(g.output, Node):
-            raise IRError(f"{g!r} output is not a node")
-        todo.append(g.output)
-        while todo:
-            n = todo.pop()
-            if n in seen:
-                continue
-            seen.add(n)
-            if isinstance(n, Constant):
-                if isinstance(n.value, Graph) and n.value not in graphs:
-                    graphs.append(n.value)
-                continue
-            if isinstance(n, Apply) and not n.inputs:
-                raise IRError(f"{n!r} in {n.graph!r} is not a proper Apply")
-            for i in n.inputs:
-                if not isinstance(i, Node):
-                    raise IRError(f"input {i!r} of {n!r} is not a node")
-                todo.append(i)
+    _check_output(root)
+    for n in walk([root.output]):
+        if isinstance(n, Constant) and isinstance(n.value, Graph):
+            _check_output(n.value)
+        elif isinstance(n, Apply) and not n.inputs:
+            raise IRError(f"{n!r} in {n.graph!r} is not a proper Apply")
+        for i in n.inputs:
+            if not isinstance(i, Node):
+                raise IRError(f"input {i!r} of {n!r} is not a node")
+
+
+def _check_output(g):
+    if not isinstance(g, Graph) or g.output is None:
+        raise IRError(f"{g!r} has no output")
+    if not isinstance(g.output, Node):
+        raise IRError(f"{g!r} output is not a node")
 
 
 def check(root):

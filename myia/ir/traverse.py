@@ -171,6 +171,24 @@ def owned_nodes(graph):
     return Manager(graph).nodes[graph]
 
 
+def walk(roots):
+    """Every node `roots` depend on, once each, entering the output of each
+    graph constant met (so a closure's body is walked where it is made).  A
+    node is yielded before its inputs are looked at: a caller that raises on
+    it stops the walk there."""
+    seen, todo = set(), list(roots)
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        yield n
+        if isinstance(n, Apply):
+            todo.extend(n.inputs)
+        elif isinstance(n, Constant) and isinstance(n.value, Graph):
+            todo.append(n.value.output)
+
+
 def reachable_graphs(root):
     """Every graph reachable from `root` through graph constants (root first)."""
     return Manager(root).graphs

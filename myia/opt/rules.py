@@ -13,7 +13,7 @@ undo once inlining has put producers next to consumers::
 """
 
 from .. import types as T
-from ..ir import Apply, Constant, DebugInfo, Graph
+from ..ir import Apply, Constant, DebugInfo, Graph, walk
 from ..prims import array, nn, scalar
 from ..prims import (Primitive, depend, env_getitem, env_setitem, fill_zeros, gadd, getitem,
                      getitem_sens, identity, is_, is_not, is_zero, len_, make_record,
@@ -84,21 +84,9 @@ def _checks(m):
 def _may_check(fn):
     """Whether calling `fn` may run an unpacking (a function known only at
     run time may)."""
-    if not is_const(fn, Graph):
-        return True
-    seen, todo = set(), [fn.value.output]
-    while todo:
-        n = todo.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        if is_const(n, Graph):
-            todo.append(n.value.output)
-        elif isinstance(n, Apply):
-            if is_const(n.inputs[0], Primitive) and n.inputs[0].value is unpack_item:
-                return True
-            todo.extend(n.inputs)
-    return False
+    return not is_const(fn, Graph) or any(
+        isinstance(n, Apply) and is_const(n.inputs[0], Primitive) and n.inputs[0].value is unpack_item
+        for n in walk([fn.value.output]))
 
 
 def _regroup(m):
