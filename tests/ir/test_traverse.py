@@ -3,7 +3,7 @@
 import pytest
 
 from myia import prims as P
-from myia.ir import Constant, DebugInfo, Graph, Manager, owned_nodes, reachable_graphs
+from myia.ir import Apply, Constant, DebugInfo, Graph, Manager, owned_nodes, reachable_graphs, walk
 from myia.parse import parse
 
 
@@ -30,6 +30,15 @@ def test_graphs_reachable_root_first():
     assert mng.graphs[0] is root
     assert {g.name for g in mng.graphs} == {"closures", "outer", "inner"}
     assert reachable_graphs(root) == mng.graphs
+
+
+def test_walk_enters_closures_once_each():
+    root = parse(closures)
+    nodes = list(walk([root.output]))
+    assert len(nodes) == len(set(nodes))
+    graphs = {n.graph for n in nodes if isinstance(n, Apply)}
+    assert {g.name for g in graphs} == {"closures", "outer", "inner"}
+    assert {n.debug.name for n in nodes if isinstance(n, Apply) and n.debug.name} >= {"y", "z"}
 
 
 def test_free_variables_are_transitive():
