@@ -11,7 +11,6 @@
 Each has its own backpropagator, so backward passes differentiate again.
 """
 
-import dataclasses
 import types
 
 import numpy as np
@@ -20,7 +19,8 @@ from .. import types as T
 from ..errors import MyiaTypeError
 from .primitive import Primitive
 from .rules import elementwise
-from .values import NEWENV, ZERO, Env, JFunction, Partial, Zero  # noqa: F401 (re-exported)
+from .values import (  # noqa: F401 (re-exported)
+    NEWENV, ZERO, Env, JFunction, Partial, Zero, field_names)
 
 
 def _gadd(x, y):
@@ -35,10 +35,9 @@ def _gadd(x, y):
         for k, v in y.items.items():
             items[k] = _gadd(items[k], v) if k in items else v
         return Env(items)
-    if dataclasses.is_dataclass(x):
-        return dataclasses.replace(x, **{
-            f.name: _gadd(getattr(x, f.name), getattr(y, f.name))
-            for f in dataclasses.fields(x)})
+    names = field_names(x)
+    if names is not None:
+        return type(x)(*(_gadd(getattr(x, k), getattr(y, k)) for k in names))
     if x is None:
         return None
     return x + y
@@ -153,11 +152,10 @@ def _fill_zeros(sens, like):
     if isinstance(like, tuple):
         parts = (ZERO,) * len(like) if sens is ZERO else sens
         return tuple(_fill_zeros(s, x) for s, x in zip(parts, like))
-    if dataclasses.is_dataclass(like) and not isinstance(like, type):
-        return dataclasses.replace(like, **{
-            f.name: _fill_zeros(ZERO if sens is ZERO else getattr(sens, f.name),
-                                getattr(like, f.name))
-            for f in dataclasses.fields(like)})
+    names = field_names(like)
+    if names is not None:
+        return type(like)(*(_fill_zeros(ZERO if sens is ZERO else getattr(sens, k),
+                                        getattr(like, k)) for k in names))
     if like is None or callable(like):
         return None
     if isinstance(like, np.ndarray):
@@ -234,13 +232,12 @@ def _field_sens(dout, i):
     """Field `i` of a dataclass sensitivity (which may be a symbolic zero)."""
     if dout is ZERO:
         return ZERO
-    return getattr(dout, dataclasses.fields(dout)[i].name)
+    return getattr(dout, field_names(dout)[i])
 
 
 def _record_sens(dout, i, d):
     """A sensitivity like the dataclass `dout`, holding `d` in field `i` only."""
-    return dataclasses.replace(dout, **{
-        f.name: d if j == i else ZERO for j, f in enumerate(dataclasses.fields(dout))})
+    return type(dout)(*(d if j == i else ZERO for j in range(len(field_names(dout)))))
 
 
 def _bprop_field_sens(dout, i, out, ddout):
@@ -337,11 +334,10 @@ def _cuda_fill_zeros(dev, sens, like):
     if isinstance(like, tuple):
         parts = (ZERO,) * len(like) if sens is ZERO else sens
         return tuple(_cuda_fill_zeros(dev, s, x) for s, x in zip(parts, like))
-    if dataclasses.is_dataclass(like) and not isinstance(like, type):
-        return dataclasses.replace(like, **{
-            f.name: _cuda_fill_zeros(dev, ZERO if sens is ZERO else getattr(sens, f.name),
-                                     getattr(like, f.name))
-            for f in dataclasses.fields(like)})
+    names = field_names(like)
+    if names is not None:
+        return type(like)(*(_cuda_fill_zeros(dev, ZERO if sens is ZERO else getattr(sens, k),
+                                             getattr(like, k)) for k in names))
     if not dev.is_array(like):
         return _fill_zeros(sens, like)
     if sens is ZERO or like.dtype.kind in "biu":

@@ -18,7 +18,7 @@ from .array import shape, size
 from .array_extra import METHODS
 from .primitive import Primitive
 from .rules import const_of, run_impl, sample
-from .values import ZERO, Partial, dunder_method  # noqa: F401 (re-exported)
+from .values import ZERO, Partial, dunder_method, field_names  # noqa: F401 (re-exported)
 
 
 def _make_tuple(*xs):
@@ -53,8 +53,9 @@ def _make_record(cls, *fields):
 
 def _getattr(x, name):
     """Field of a record, method of a record (bound), or array attribute."""
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        if name in {f.name for f in dataclasses.fields(x)}:
+    names = field_names(x)
+    if names is not None:
+        if name in names:
             return getattr(x, name)
         method = getattr(type(x), name, None)
         if callable(method):
@@ -101,8 +102,8 @@ def _identity(x):
 def _is_method(x, name):
     if isinstance(x, (np.ndarray, np.generic)):
         return name in METHODS
-    return dataclasses.is_dataclass(x) and not isinstance(x, type) and \
-        name not in {f.name for f in dataclasses.fields(x)}
+    names = field_names(x)
+    return names is not None and name not in names
 
 
 def _isinstance(obj, classinfo):
@@ -445,9 +446,9 @@ def _getattr_sens(x, name, dout):
     method = _method_sens(x, name, dout)
     if method is not None:
         return method
-    if dataclasses.is_dataclass(x):
-        return dataclasses.replace(
-            x, **{f.name: dout if f.name == name else ZERO for f in dataclasses.fields(x)})
+    names = field_names(x)
+    if names is not None:
+        return type(x)(*(dout if k == name else ZERO for k in names))
     if name == "T":
         return np.transpose(dout)
     return ZERO

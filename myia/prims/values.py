@@ -11,8 +11,22 @@ They live apart from the primitives so that every family can use them and
 """
 
 import dataclasses
+import functools
 
 from .. import types as T
+
+
+def field_names(x):
+    """The field names of the dataclass instance `x`, or None for any other
+    value (a dataclass itself included), looked up once per class: a model's
+    loop reads its records' fields on every step."""
+    return _names(type(x))
+
+
+@functools.lru_cache(maxsize=None)
+def _names(cls):
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) \
+        else None
 
 
 class Partial:
@@ -111,13 +125,13 @@ def dunder_method(dunder, rdunder, args):
     if dunder is None or not args:
         return None
     first = args[0]
-    if dataclasses.is_dataclass(first) and not isinstance(first, type):
+    if field_names(first) is not None:
         method = getattr(type(first), dunder, None)
         if method is not None:
             return method, list(args), tuple(range(len(args)))
     if rdunder is not None and len(args) == 2:
         other = args[1]
-        if dataclasses.is_dataclass(other) and not isinstance(other, type):
+        if field_names(other) is not None:
             method = getattr(type(other), rdunder, None)
             if method is not None:
                 return method, [other, args[0]], (1, 0)
