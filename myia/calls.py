@@ -23,6 +23,15 @@ def _loc(node):
     return node.loc if node is not None else None
 
 
+def not_callable(cls):
+    """What calling a value of class `cls` says.  An instance whose class
+    defines `__call__` (a PyTorch habit: `model(x)`) gets what to write:
+    Myia calls methods by name, so `self` is a record it can differentiate."""
+    hint = "; Myia does not call `__call__`: name a method (`model.apply(x)`)" \
+        if any("__call__" in vars(k) for k in cls.__mro__[:-1]) else ""
+    return f"{cls.__name__!r} object is not callable{hint}"
+
+
 def _graph(fn):
     """The graph of a closure of either VM, or `fn` itself."""
     return fn if isinstance(fn, Graph) else getattr(fn, "graph", fn)

@@ -27,7 +27,7 @@ import types
 
 from . import types as T
 from .arguments import match_arguments
-from .calls import keyword_call, signature
+from .calls import keyword_call, not_callable, signature
 from .contexts import SENS, Context, SensView, constant_type, graph_nodes, parent_of
 from .errors import MyiaError, MyiaShapeError, MyiaTypeError
 from .ir import Constant, Graph
@@ -253,7 +253,8 @@ class Inferrer:
             target = self.context(g, fn.ctx, tuple(args), site)
             ctx.calls[node].append((fn, tuple(args), target))
             return self.call_context(target)
-        raise MyiaTypeError(f"a value of type {fn} is not callable")
+        raise MyiaTypeError(not_callable(fn.cls) if isinstance(fn, T.Record)
+                            else f"a value of type {fn} is not callable")
 
     def forward(self, fn):
         """The forward version of function type `fn` (the graph `J` calls)."""

@@ -12,6 +12,7 @@ Nothing here is run by CPython: several functions are not even valid at
 runtime (they only have to compile).
 """
 
+import dataclasses
 import math
 
 import numpy as np
@@ -317,6 +318,18 @@ def call_non_function(x):
     return y(1)
 
 
+@dataclasses.dataclass
+class Scaler:
+    k: float
+
+    def __call__(self, x):
+        return self.k * x
+
+
+def call_instance(m, x):
+    return m(x) * 2.0
+
+
 def dot_mismatch(a, b):
     c = a * 2.0
     return np.dot(c, b)
@@ -535,6 +548,7 @@ CASES = [
     (closure_dynamic_arity, (1,), T, "fns[0](x)", "scale() takes 2 arguments but 1"),
     (tuple_plus_float, ((1, 2),), T, "t + 1.0", "can only concatenate tuple"),
     (call_non_function, (3,), T, "y(1)", "not callable"),
+    (call_instance, (Scaler(2.0), 1.5), T, "m(x)", "does not call `__call__`: name a method"),
     (dot_mismatch, (A23, A23), SH, "np.dot(c, b)", "not aligned"),
     (reshape_wrong_size, (A23,), SH, "np.reshape(a, (4, 4))", "cannot reshape"),
     (broadcast_failure, (A23, np.ones(4)), SH, "a + b", "broadcast"),

@@ -19,7 +19,7 @@ from ..parse import parse
 from ..prims import Primitive, depend, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
-from ..calls import bind, is_forward, keyword_call, signature
+from ..calls import bind, is_forward, keyword_call, not_callable, signature
 
 
 class Closure:
@@ -350,7 +350,7 @@ class DebugVM:
             except Exception as e:  # a user's bad values: locate them
                 raise user_error(e, user_node(frame, node)) from None
         if not isinstance(fn, Closure):
-            raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
+            raise MyiaTypeError(not_callable(type(fn)),
                                 _loc(user_node(frame, node)))
         g = fn.graph
         if kw or (len(args) < len(g.parameters) and g.defaults):

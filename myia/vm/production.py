@@ -33,7 +33,7 @@ from ..parse import parse
 from ..prims import Primitive
 from ..prims.adjoint import ZERO, Env, JFunction
 from ..prims.structure import Partial
-from ..calls import bind, is_forward, keyword_call, signature
+from ..calls import bind, is_forward, keyword_call, not_callable, signature
 from .debug import _dunder, _loc, user_error, user_node
 from .frame import Frame
 from . import kernels, native, native_grad
@@ -344,7 +344,7 @@ class ProductionVM:
         if isinstance(fn, Primitive):
             return self._primitive(f, fn, args, kw, node, dest)
         if not isinstance(fn, Closure):
-            raise MyiaTypeError(f"{type(fn).__name__!r} object is not callable",
+            raise MyiaTypeError(not_callable(type(fn)),
                                 _loc(user_node(f, node)))
         code = fn.code
         g = code.graph
