@@ -252,8 +252,18 @@ def test_a_ctrl_c_during_a_compile_is_raised_once_it_is_done():
     import signal
     done = False
     with pytest.raises(KeyboardInterrupt):
-        with kernels.uninterrupted():
+        with kernels.compiling():
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)  # a handler would have run by now
             done = True
     assert done
+
+
+def test_no_collection_runs_while_numba_compiles_and_collections_resume_after():
+    import gc
+    assert gc.isenabled()
+    with kernels.compiling():
+        with kernels.compiling():  # (native_grad's compile holds kernels.load's)
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

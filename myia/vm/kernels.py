@@ -24,6 +24,7 @@ the generated source.
 """
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import os
@@ -153,7 +154,7 @@ def compile_source(owner, key, source):
     VM runs the instructions instead, and the listing says why.
     """
     try:
-        with uninterrupted():
+        with compiling():
             kernel = load(source)
     except Exception as e:  # noqa: BLE001 (any compile failure declines)
         owner.sources[key] = source + f"# not compiled: {type(e).__name__}: " + \
@@ -164,21 +165,31 @@ def compile_source(owner, key, source):
 
 
 @contextlib.contextmanager
-def uninterrupted():
-    """Ctrl-C held back until the block ends.  LLVM calls back into Python
+def compiling():
+    """The state of the process while Numba compiles.
+
+    Ctrl-C is held back until the block ends: LLVM calls back into Python
     while Numba compiles, and a KeyboardInterrupt raised in a ctypes callback
-    is printed and lost (the compile goes on): an endless loop compiled then
-    could not be stopped.  Held back, it is raised when the compile is done."""
-    held = []
+    is printed and lost (the compile goes on), so an endless loop compiled
+    then could not be stopped.  Held back, it is raised when the compile is
+    done.  The cyclic garbage collector is paused: a compile makes about a
+    million short-lived objects, and each collection they set off walks the
+    whole heap, the program's graphs included (the scalar-loop gradient's
+    native compile: 0.67 -> 0.55 s).
+    """
+    held, collecting = [], gc.isenabled()
+    gc.disable()
     try:
         old = signal.signal(signal.SIGINT, lambda *_: held.append(1))
     except ValueError:  # not the main thread, which is where Ctrl-C goes
-        yield
-        return
+        old = None
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        if collecting:
+            gc.enable()
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
         if held:
             signal.raise_signal(signal.SIGINT)
 

@@ -33,7 +33,7 @@ from ..opt import optimize
 from .debug import _limit
 from .defun import _REG, _ZEROS, Decline, Val, _graph_const, _is, _is_call, kinds
 from .emit import DECLINE
-from .native_prims import _ABS, _READ, _WRITE, Prims, _uses
+from .native_prims import _ABS, _FULL, _READ, _WRITE, Prims, _uses
 from . import budget, kernels
 from .kernels import HOT, compile_source
 
@@ -45,13 +45,6 @@ import numpy as np
 
 from myia.vm.bits import as_float, as_int
 from myia.vm.libm import libm_pow
-
-
-@numba.njit(cache=True)
-def full(cap, lim):
-    if cap >= lim:
-        {decline}
-    raise MemoryError('more room')
 
 
 @numba.njit(cache=True, error_model="python")
@@ -212,8 +205,7 @@ class Program(Prims):
                  if x.lstrip().startswith("#SAVE")}
         frame = 1 + max((len(live[s]) for s in saves), default=0)
         args = [x for v in self.args for x in v.e]
-        src = [_HEAD.format(args=", ".join(args + ["room", "limit"]), frame=frame,
-                            decline=DECLINE)]
+        src = [_HEAD.format(args=", ".join(args + ["room", "limit"]), frame=frame)]
         src += [f"    {n} = {_ZEROS[k]}" for n, k in self.var_kinds.items() if n not in args]
         src += ["    state = 0", "    while True:"]
         for i, lines in _reached([x[0] for x in self.states], set(self.entry.values())):
@@ -293,7 +285,8 @@ def _frame(what, regs, var_kinds, state, size):
     if what == "LOAD":
         return [f"sp -= {size - 1}"] + [f"{r} = " + _READ[var_kinds[r]].replace(
             "heap", "stk").format(f"sp + {i}") for i, r in enumerate(regs)]
-    return [f"if sp + {size} > stkcap: full(stkcap, lim)"] + \
+    return [f"if sp + {size} > stkcap:", f"    if stkcap == lim: {DECLINE}",  # the nesting limit
+            f"    {_FULL}"] + \
         [_WRITE[var_kinds[r]].format("stk", f"sp + {i}", r) for i, r in enumerate(regs)] + \
         [f"stk[sp + {size - 1}] = {state}", f"sp += {size}"]
 
@@ -323,7 +316,7 @@ class Native:
             raise Decline("argument types")
         try:
             out = self.kernel(*args, self.room, _limit[0])
-        except Exception as e:  # noqa: BLE001 (full, an error or a decline)
+        except Exception as e:  # noqa: BLE001 (no room, an error or a decline)
             out = self._again(args, e)
         return out if self.scalar else _build(self.out, iter(out))
 
@@ -337,7 +330,7 @@ class Native:
                 return DECLINED
             try:
                 out = kernel(*args, self.room, _limit[0])
-            except Exception as e:  # noqa: BLE001 (full, an error or a decline)
+            except Exception as e:  # noqa: BLE001 (no room, an error or a decline)
                 try:
                     out = again(args, e)
                 except Decline:
@@ -454,7 +447,7 @@ def _source(graph, loops_only=False):
 
 def _native(graph, source):
     owner = type("Owner", (), {"sources": {}})()
-    with kernels.uninterrupted():  # Ctrl-C once compiled
+    with kernels.compiling():  # Ctrl-C once compiled, no collections
         kernel = compile_source(owner, None, source)
         try:
             return kernel and Native(graph, source, kernel)
