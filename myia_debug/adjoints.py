@@ -165,12 +165,30 @@ def forward_time(session, pos):
 
 
 def forward_view(session, pos):
-    """(invocation, frame, step) whose values a bwd stop shows, or None."""
+    """(invocation, frame, step) whose values a bwd stop shows, or None; for a grad
+    call in the program under --grad, the VM frame behind the Primal view."""
+    found = _primal_forward(session.trace, pos)
+    if found is not None:
+        fview, step = found
+        return session.trace.inv_of[fview.id], fview.frame, step
     bframe = bwd_frame(session.trace, pos)
     fframe = fprop_frame(bframe) if bframe is not None else None
     if fframe is None or fframe.id not in session.trace.inv_of:  # beyond the horizon
         return None
     return session.trace.inv_of[fframe.id], fframe, forward_time(session, pos)
+
+
+def namespace(session, pos):
+    """(invocation, vm frame, step) whose variables a stop shows: at a bwd stop, the
+    forward values being differentiated; at `done` under --grad, the user function's
+    final forward values (`p s` after the loop, as pdb post-mortem), not the wrapper's."""
+    inv, frame, _ = session.current_frame(pos)
+    if session.frame_index == 0 and session.trace.phase(pos) == "bwd":
+        return forward_view(session, pos) or (inv, frame, pos)
+    if session.grad is not None and session.trace.frame_at(pos) is None:
+        inv = forward_invocation(session, pos)
+        return inv, inv.frames[-1], pos
+    return inv, frame, pos
 
 
 def forward_invocation(session, pos):
@@ -207,19 +225,29 @@ def version(session, name, pos):
     return best[1], best[2]
 
 
-def _primal_view(session, pos):
-    """(forward frames, step) as in forward_view at a bwd stop of a grad call in the
-    program under --grad, its frames read as Primal views (see Primal), or None."""
-    trace = session.trace
+def _primal_forward(trace, pos):
+    """(Primal view of the forward frame, step that computed the value being
+    differentiated) at a bwd stop of a grad call in the program under --grad, or None."""
     bview, pc = _flow_frame(trace, pos)
     if not isinstance(bview, Primal):
         return None
     fview = fprop_frame(bview)
+    if fview is None or fview.id not in trace.inv_of:  # beyond the horizon
+        return None
     born, call = _born(trace, fview), bprop_call(bview, pc)
     steps = [s for x, s in born.items() if call is not None
              and x.debug.origin is call.debug.origin and x.debug.role == "fprop"]
-    frames = [Primal(f) for f in trace.inv_of[fview.id].frames if ad_of(f.graph, "fprop")]
-    return frames, (steps or [max(born.values())])[0]
+    return fview, (steps or [max(born.values())])[0]
+
+
+def _primal_view(session, pos):
+    """(forward frames, step) as in forward_view, the frames read as Primal views."""
+    found = _primal_forward(session.trace, pos)
+    if found is None:
+        return None
+    fview, step = found
+    inv = session.trace.inv_of[fview.id]
+    return [Primal(f) for f in inv.frames if ad_of(f.graph, "fprop")], step
 
 
 def recorded_adjoint(session, name, pos):
@@ -302,6 +330,8 @@ def history(session, name, pos, last=None):
         adj = None
         if session.grad is not None and trace.phase(pos) in ("bwd", "done") \
                 and node.debug.origin is not None and not integral(value):
+            if ad_of(frame.graph, "fprop"):  # a grad call in the program, under --grad
+                frame, node = Primal(frame), node.debug.origin
             try:
                 adj = version_adjoint(session, frame, node.debug.origin)
             except DebugError:  # a version the backward pass never reached

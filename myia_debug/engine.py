@@ -425,11 +425,9 @@ class Session:
     def variables(self, pos=None):
         """Name -> value visible at the selected frame (enclosing functions' first)."""
         pos = self.pos if pos is None else pos
-        inv, frame, _ = self.current_frame(pos)
-        if self.trace.phase(pos) == "bwd" and self.frame_index == 0:
-            from .adjoints import forward_view
+        from .adjoints import namespace
 
-            inv, frame, pos = forward_view(self, pos) or (inv, frame, pos)
+        inv, frame, pos = namespace(self, pos)
         out = {}
         for outer in reversed(self.trace.enclosing(frame)):
             out.update(self.trace.variables(outer, pos))

@@ -36,7 +36,7 @@ from myia.grad import fprop
 from myia.infer import Inferrer, constant_type
 from myia.ir import Constant, Graph
 
-from .adjoints import forward_view, version
+from .adjoints import namespace, version
 from .engine import DebugError
 from .evaluate import rewrite
 from .graphs import user_loc
@@ -134,9 +134,7 @@ class Types:
     def variables(self, pos):
         """Name -> (vm frame, node) of the variables `Session.variables` shows."""
         s = self.session
-        inv, frame, _ = s.current_frame(pos)
-        if s.trace.phase(pos) == "bwd" and s.frame_index == 0:
-            inv, frame, pos = forward_view(s, pos) or (inv, frame, pos)
+        inv, frame, pos = namespace(s, pos)
         out = {}
         for outer in [*reversed(s.trace.enclosing(frame)), inv]:
             for name, steps in outer.steps.items():

@@ -206,7 +206,9 @@ class Trace:
             self.returns.add(pos)
         if loc is not None:
             here = blk.heres[pc]
-            if here != inv.last_line or (blk.loop and inv.last_frame is not frame):
+            last = inv.last_frame  # a loop header's or body's next iteration stops anew
+            if here != inv.last_line or last is not frame and (
+                    blk.loop or last is not None and last.graph is frame.graph):
                 stop = here
                 if inv.first_stop is None:
                     inv.first_stop = pos

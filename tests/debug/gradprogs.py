@@ -100,3 +100,28 @@ def quiet_loop(x, n):
 def total_step(u):
     g = myia.grad(total)(u)
     return u - 0.1 * g
+
+
+def powers(u, n):
+    s = 0.0
+    for i in range(n):
+        t = u * i
+        s = s + t * u
+    return s
+
+
+def powers_step(u):
+    g = myia.grad(powers)(u, 3)
+    return u - 0.1 * g
+
+
+def sumsq(u, n):
+    s = 0.0
+    for i in range(n):
+        s = s + u * u
+    return s
+
+
+def sumsq_step(u):
+    g = myia.grad(sumsq)(u, 3)
+    return u - 0.1 * g
