@@ -105,11 +105,21 @@ def is_control(node):
     if fn is None:
         return False
     value = getattr(fn, "value", None)
-    if isinstance(value, Graph):
-        return value.debug.role is not None
+    if isinstance(value, Graph):  # (`grad(f)(x)` calls a function, not a block)
+        return value.debug.role not in (None, "grad")
     inner = getattr(fn, "inputs", None)
     prim = getattr(inner[0], "value", None) if inner else None
     return type(prim).__name__ == "Primitive" and prim.name == "switch"
+
+
+def is_second_order(g):
+    """Whether `g` is AD's backpropagator of a graph AD made (`bprop:bprop:f`): under
+    `--grad`, the session's backward pass through a `grad(f)` call in the program.
+    It has no source of its own; its steps fold into the call's line, whose stop
+    shows the result (`∂g = -0.1  →  ∂u += -0.8`)."""
+    origin = g.debug.origin
+    return g.debug.role == "bprop" and isinstance(origin, Graph) and \
+        origin.debug.role in ("fprop", "bprop")
 
 
 def is_entry(g):

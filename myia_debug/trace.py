@@ -15,7 +15,7 @@ from myia.ir import Graph
 from myia.vm.debug import Event, graph_nodes
 
 from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
-                     is_machinery, phase_of, user_graph, user_loc)
+                     is_machinery, is_second_order, phase_of, user_graph, user_loc)
 from .horizon import trim
 from .statements import bindings, leaves, pending, quiet_locs
 
@@ -358,7 +358,7 @@ class Block:
 
     def __init__(self, g):
         self.user = user_graph(g)
-        self.hidden = is_machinery(self.user)
+        self.hidden = is_machinery(self.user) or is_second_order(g)
         self.entry = is_entry(g)
         self.inner = grad_call(g)
         self.bwd = phase_of(g) == "bwd"
