@@ -10,6 +10,7 @@ from myia.ir import Manager
 from myia.vm.debug import DebugVM, graph_nodes
 
 from .engine import DebugError
+from .graphs import user_graph
 
 MAX_ELEMENTS = 64
 
@@ -61,7 +62,8 @@ def not_yet(session, name, pos):
     primal = inv.graph
     while primal.debug.origin is not None and primal.debug.role is not None:
         primal = primal.debug.origin
-    lines = sorted({n.loc.line for g in Manager(primal).graphs for n in graph_nodes(g)
+    blocks = [g for g in Manager(primal).graphs if user_graph(g) is primal]  # not callees'
+    lines = sorted({n.loc.line for g in blocks for n in graph_nodes(g)
                     if n.debug.name == name and n.loc is not None}
                    | {p.loc.line for p in primal.parameters
                       if p.debug.name == name and p.loc is not None})

@@ -55,3 +55,35 @@ def test_transcript(path, monkeypatch, capsys):
 
 def test_enough_transcripts():
     assert len(TRANSCRIPTS) >= 25
+
+
+LOOK = ["locals", "history u", "explain u", "n"]
+AGREE = [  # (direct `--grad` session, the same function's grad called in a program,
+    # commands, backward line stops before the return)
+    ("total 2.0", "total_step 2.0", ["b 59 bwd", "c", *LOOK, "history v", *LOOK], 2),
+    ("powers 2.0 3", "powers_step 2.0", ["b 109 bwd", "c", *(["history t", *LOOK] * 6)], 6),
+    ("sumsq 2.0 3", "sumsq_step 2.0", ["b 121 bwd", "c", *(["history s", *LOOK] * 3)], 3),
+]
+
+
+def _backward(lines):
+    """The lines from the first breakpoint hit to the backward return stop, with step
+    numbers and the `grad(f)` tag of a grad call in the program left out."""
+    start = next(i for i, line in enumerate(lines) if line.startswith("Breakpoint 1 at"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("--Return--"))
+    return [re.sub(r" grad\(\w+\)|#\d+ *", "", line) for line in lines[start:end + 3]]
+
+
+@pytest.mark.parametrize("direct, inner, inputs, stops", AGREE,
+                         ids=[a[0].split()[0] for a in AGREE])
+def test_grad_in_program_agrees_with_direct(direct, inner, inputs, stops, monkeypatch, capsys):
+    """At the backward stops of `g = myia.grad(f)(u)` under --grad, values,
+    adjoints, histories and uses are those of a `--grad` session of f itself,
+    once per loop iteration (they were AD's values of the backpropagator's
+    forward graph, and a one-line loop body stopped once)."""
+    outs = []
+    for args in (direct, inner):
+        argv = ["gradprogs.py", *args.split(), "--grad", "--norc"]
+        outs.append(_backward(replay(argv, inputs + ["q"], monkeypatch, capsys)[1]))
+    assert outs[0] == outs[1]
+    assert sum(line.startswith("<- ") for line in outs[0]) == stops + 1  # and the return
