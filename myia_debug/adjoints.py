@@ -12,7 +12,7 @@ from myia.vm.debug import Frame, graph_nodes
 
 from .engine import DebugError, integral
 from .render import label, operation_text
-from .graphs import is_control, user_loc
+from .graphs import is_control, is_machinery, is_second_order, user_graph, user_loc
 
 
 def is_zero(v):
@@ -27,10 +27,13 @@ def is_number(v):
 
 
 def bwd_frame(trace, pos):
-    """The innermost frame of a user bprop graph at `pos`, or None."""
+    """The innermost frame of a user bprop graph at `pos` (not machinery's, as the
+    `grad` wrapper's or a second order's: see graphs.is_machinery), or None."""
     frame = trace.frame_at(pos)
     while frame is not None:
-        if frame.graph.debug.role == "bprop" and "core" not in frame.graph.flags:
+        g = frame.graph
+        if g.debug.role == "bprop" and "core" not in g.flags and \
+                not is_machinery(user_graph(g)) and not is_second_order(g):
             return frame
         frame = frame.caller
     return None

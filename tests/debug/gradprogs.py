@@ -125,3 +125,13 @@ def sumsq(u, n):
 def sumsq_step(u):
     g = myia.grad(sumsq)(u, 3)
     return u - 0.1 * g
+
+
+def pow15(u):
+    y = u ** 1.5
+    return y
+
+
+def pow15_grad(u):
+    g = myia.grad(pow15)(u)
+    return g * 2.0
