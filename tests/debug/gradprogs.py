@@ -135,3 +135,8 @@ def pow15(u):
 def pow15_grad(u):
     g = myia.grad(pow15)(u)
     return g * 2.0
+
+
+def net_step(w, x):
+    g = myia.grad(net)(w, x, 3)
+    return w - 0.1 * g

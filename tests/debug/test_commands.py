@@ -63,6 +63,8 @@ AGREE = [  # (direct `--grad` session, the same function's grad called in a prog
     ("total 2.0", "total_step 2.0", ["b 59 bwd", "c", *LOOK, "history v", *LOOK], 2),
     ("powers 2.0 3", "powers_step 2.0", ["b 109 bwd", "c", *(["history t", *LOOK] * 6)], 6),
     ("sumsq 2.0 3", "sumsq_step 2.0", ["b 121 bwd", "c", *(["history s", *LOOK] * 3)], 3),
+    ("net 0.5 3.0 3", "net_step 0.5 3.0", ["b 21 bwd", "c", "locals", "history r", "explain h",
+                                           *(["s", "locals", "explain w"] * 4)], 4),
 ]
 
 
