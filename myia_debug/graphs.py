@@ -113,13 +113,14 @@ def is_control(node):
 
 
 def is_second_order(g):
-    """Whether `g` is AD's backpropagator of a graph AD made (`bprop:bprop:f`): under
-    `--grad`, the session's backward pass through a `grad(f)` call in the program.
-    It has no source of its own; its steps fold into the call's line, whose stop
-    shows the result (`∂g = -0.1  →  ∂u += -0.8`)."""
+    """Whether `g` is AD's backpropagator of a graph AD made (`bprop:bprop:f`) or of
+    `grad`'s wrapper: under `--grad`, the session's backward pass through a
+    `grad(f)` call in the program.  It has no source of its own; its steps fold
+    into the call's line, in the session's `bwd` pass, whose stop shows the
+    result (`∂g = -0.1  →  ∂u += -0.8`)."""
     origin = g.debug.origin
     return g.debug.role == "bprop" and isinstance(origin, Graph) and \
-        origin.debug.role in ("fprop", "bprop")
+        origin.debug.role in ("fprop", "bprop", "grad")
 
 
 def is_entry(g):

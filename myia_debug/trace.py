@@ -360,7 +360,7 @@ class Block:
         self.user = user_graph(g)
         self.hidden = is_machinery(self.user) or is_second_order(g)
         self.entry = is_entry(g)
-        self.inner = grad_call(g)
+        self.inner = grad_call(g) if not is_second_order(g) else None
         self.bwd = phase_of(g) == "bwd"
         self.params = [(p, p.debug.name) for p in g.parameters  # the named ones
                        if p.debug.name and p.debug.role != "adjoint"]
