@@ -211,8 +211,9 @@ def version(session, name, pos):
     view = _primal_view(session, pos) or view and (view[0].frames, view[2])
     if view is not None:
         frames, until = view
-    else:
+    else:  # (at a fwd stop of a grad call in the program under --grad, Primal views)
         frames, until = forward_invocation(session, pos).frames, pos
+        frames = [Primal(f) if ad_of(f.graph, "fprop") else f for f in frames]
     found = []
     for frame in frames:
         for node, step in _born(trace, frame).items():

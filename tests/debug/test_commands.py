@@ -60,7 +60,8 @@ def test_enough_transcripts():
 LOOK = ["locals", "history u", "explain u", "n"]
 AGREE = [  # (direct `--grad` session, the same function's grad called in a program,
     # commands, backward line stops before the return)
-    ("total 2.0", "total_step 2.0", ["b 59 bwd", "c", *LOOK, "history v", *LOOK], 2),
+    ("total 2.0", "total_step 2.0", ["b 59", "c", "grad u", "explain u", "p adj('v')", "c",
+                                     *LOOK, "history v", *LOOK], 2),
     ("powers 2.0 3", "powers_step 2.0", ["b 109 bwd", "c", *(["history t", *LOOK] * 6)], 6),
     ("sumsq 2.0 3", "sumsq_step 2.0", ["b 121 bwd", "c", *(["history s", *LOOK] * 3)], 3),
     ("net 0.5 3.0 3", "net_step 0.5 3.0", ["b 21 bwd", "c", "locals", "history r", "explain h",
@@ -79,8 +80,8 @@ def _backward(lines):
 @pytest.mark.parametrize("direct, inner, inputs, stops", AGREE,
                          ids=[a[0].split()[0] for a in AGREE])
 def test_grad_in_program_agrees_with_direct(direct, inner, inputs, stops, monkeypatch, capsys):
-    """At the backward stops of `g = myia.grad(f)(u)` under --grad, values,
-    adjoints, histories and uses are those of a `--grad` session of f itself,
+    """At the stops of `g = myia.grad(f)(u)` under --grad, values, adjoints,
+    histories and uses are those of a `--grad` session of f itself, backwards
     once per loop iteration (they were AD's values of the backpropagator's
     forward graph, and a one-line loop body stopped once)."""
     outs = []
