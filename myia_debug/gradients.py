@@ -43,12 +43,20 @@ def scalar_output(value):
 
 
 def definition(session, name, pos):
-    """(frame id, node, step) of the latest SSA version of `name` at `pos`."""
-    inv = session.current_frame(pos)[0]
+    """(frame id, node, step) of the latest SSA version of `name` at `pos`, in the
+    frame whose variables the stop shows (the forward one at a bwd stop or `done`)."""
+    from .adjoints import namespace
+
+    inv, frame, until = namespace(session, pos)
+    _, inner = session.trace.tags[frame.id]
+    if inner is not None:  # perturbing f's values moves the program's output, not f's
+        raise DebugError(f"inside {inner}, finite differences would perturb the program's "
+                         f"output, not {inv.name}'s: check ∂{name} with myia-debug on "
+                         f"{inv.name} itself")
     best = None
     for frame in inv.frames:
         for node, step in session.trace.born[frame.id].items():
-            if node.debug.name == name and step <= pos and node.debug.role != "adjoint":
+            if node.debug.name == name and step <= until and node.debug.role != "adjoint":
                 if best is None or step > best[2]:
                     best = (frame.id, node, step)
     if best is None:
