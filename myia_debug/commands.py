@@ -156,7 +156,8 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             return
         if self.mode in ("source", "both"):
             self.out(render.header(s, stop, ascii))
-            flow = self.backward_flow(stop.pos) if s.trace.phase(stop.pos) == "bwd" else None
+            flow = self.backward_flow(stop.pos) if s.trace.phase(stop.pos) == "bwd" \
+                and not s.frame_index else None  # (the stop's line's, not a caller's)
             if flow is not None:
                 self.write(render.adjoint_line(flow, ascii))
         if self.mode in ("ir", "both"):

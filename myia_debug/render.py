@@ -57,6 +57,9 @@ def header(session, stop, ascii=False):
         return [f"> <unknown>()  {inv.name}() [{session.phase} #{pos}]"]
     phase = session.phase if pos == session.pos else session.trace.phase(pos)
     label = session.phase_label if pos == session.pos else session.trace.phase_label(pos)
+    if session.frame_index and phase != "pm":  # `up` to a caller: its own pass (`fwd`)
+        label = session.trace.frame_phase(session.current_frame(pos)[1])
+        phase = label.split()[0]
     text = [f"> {os.path.basename(loc.file)}({loc.line}){inv.name}() [{label} #{pos}]",
             f"{ARROWS.get(phase, '->')} {source_line(loc.file, loc.line).strip()}"]
     return text
