@@ -153,16 +153,21 @@ class Session:
             self.trace_hook(ev, self.trace)
 
     def lookahead(self, done):
-        """Record further steps (the position stays) until `done()` or the end."""
-        with running():
-            while not done() and not self.vm.finished and self.error is None:
-                try:
-                    self.trace.advance()
-                except myia.MyiaError as e:
-                    self.error = e
-                    return
-                if self.trace_hook is not None or self.seed != 1.0:
-                    self._observe()
+        """Record further steps (the position stays, past the horizon too) until
+        `done()` or the end."""
+        self.trace.pinned = self.pos
+        try:
+            with running():
+                while not done() and not self.vm.finished and self.error is None:
+                    try:
+                        self.trace.advance()
+                    except myia.MyiaError as e:
+                        self.error = e
+                        return
+                    if self.trace_hook is not None or self.seed != 1.0:
+                        self._observe()
+        finally:
+            self.trace.pinned = None
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` (None: never) or a breakpoint/catch/watch fires."""

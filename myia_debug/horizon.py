@@ -30,8 +30,11 @@ def running():
 
 
 def trim(trace, keep):
-    """Drop the positions of `trace` older than its last `keep`."""
+    """Drop the positions of `trace` older than its last `keep` (not the `pinned`
+    one on: a look-ahead keeps the stop it reads from)."""
     k = len(trace.sframes) - keep
+    if trace.pinned is not None:
+        k = min(k, trace.pinned - trace.base)
     if k <= 0:
         return
     del trace.sframes[:k]

@@ -53,6 +53,7 @@ class Trace:
         self.base = 0       # the oldest position still recorded (see horizon.py)
         self.trims = self.slack = self.collected_at = 0  # trims; frames alive, made (horizon.py)
         self.limit = limit  # positions kept (None: all)
+        self.pinned = None  # the oldest position a trim must keep (Session.lookahead)
         self.born = {}     # frame id -> {node: step}
         self.inv_of = {}   # frame id -> Invocation
         self.frames = {}   # frame id -> Frame

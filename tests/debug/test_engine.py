@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import myia
+from myia_debug.adjoints import recorded_adjoint
 from myia_debug.engine import DebugError, Session
 from myia_debug.horizon import trim
 
@@ -406,3 +407,18 @@ def test_no_horizon_with_history_0():
     s.restart()
     s.cont()
     assert s.trace.base == 0 and s.goto(0).pos == 0
+
+
+def test_a_look_ahead_keeps_the_stop_past_the_horizon():
+    # `grad x` at a forward stop records the whole run ahead; the positions from
+    # the stop on stay, whatever `set history` says (an IndexError before).
+    s = Session(P.loop, (1.5, 300), grad=(0,))
+    s.options["history"] = 100
+    s.restart()
+    s.begin()
+    s.next()
+    pos = s.pos
+    assert recorded_adjoint(s, "s", pos) == 1.0 and s.trace.vm.finished
+    assert s.trace.base <= pos and s.pos == pos and where(s) == ("loop", 30)
+    s.next()
+    assert s.trace.pinned is None and s.pos > pos
