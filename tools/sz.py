@@ -32,8 +32,8 @@ TOTAL_BUDGET = 15675  # +100: Union types (infer8); +20: array segments of loops
 # +25: explain and grad NAME at a program's grad call's backward stops under --grad (dbg14)
 # +10: calling an instance says to name a method (no `__call__`), in calls.not_callable (lead)
 # +15: the first call's budget as a share of the compile, GC paused while Numba compiles (cold)
-# +60: a program's grad call under --grad: forward values, loop iterations, done, second order, up,
-# gradcheck at bwd/done, no finite differences inside a grad call, a look-ahead past the horizon (dbg16)
+# +60: a program's grad call under --grad: forward values, loop iterations, done, second
+# order, up, gradcheck at bwd/done, no finite differences inside it; look-ahead pin (dbg16)
 
 
 def count(path):
