@@ -27,8 +27,8 @@ def is_number(v):
 
 
 def bwd_frame(trace, pos):
-    """The innermost frame of a user bprop graph at `pos` (not machinery's, as the
-    `grad` wrapper's or a second order's: see graphs.is_machinery), or None."""
+    """The innermost frame of a user bprop graph at `pos`, or None: not machinery's
+    (a primitive's, the `grad` wrapper's, a second order's: graphs.is_second_order)."""
     frame = trace.frame_at(pos)
     while frame is not None:
         g = frame.graph
