@@ -25,6 +25,11 @@ def big_constant(x, y):
     return x * 16777217 + y  # not exact in float32: numpy's cast decides, no kernel
 
 
+def backward(d, w, h):
+    # tanh's backward pass: the loop overwrites the product of the matmul
+    return (d @ w) * (1 - h * h)
+
+
 def segments(fn, *args):
     typed = pipeline.typed_program(pipeline.to_graph(fn), args)
     return typed, [i[1] for g in reachable_graphs(typed) for i in code_of(g).insts
@@ -53,6 +58,19 @@ def test_a_chain_is_one_numba_loop_with_numpys_bits(dtype):
             assert same(ProductionVM().run(typed, args), want)
     assert seg.run is seg.fused  # it ran the loops, and they did not decline
     assert np.isinf(want[1][0, :3]).any() and want[0].dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_loop_reads_the_array_it_overwrites_through_out(dtype):
+    r = np.random.default_rng(4)
+    d, w, h = (r.normal(size=s).astype(dtype) for s in [(64, 10), (10, 256), (64, 256)])
+    typed, (seg,) = segments(backward, d, w, h)
+    (source,) = [s for k, s in seg.sources.items() if k is not None]
+    # one leaf (h), not two: an `out` aliasing a leaf is a loop LLVM leaves scalar
+    assert "def kernel(out, a0):" in source and "= out[i0, i1] * t" in source
+    for _ in range(kernels.HOT + 2):
+        assert same(ProductionVM().run(typed, (d, w, h)), backward(d, w, h))
+    assert seg.run is seg.fused
 
 
 def test_the_listing_shows_the_loops_and_the_call_agrees():

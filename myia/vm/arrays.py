@@ -222,8 +222,11 @@ def _source(run, nodes, readers, slot, outs, found):
         elif node in kernels:
             name = f"k{len(sources)}"
             sources[name] = kernels[node][0]
-            out = f"r{reuse}" if reuse is not None else elementwise.allocation(node)
-            call = f"{name}({out}{''.join(f', r{s}' for s in regs)})"
+            if reuse is None:
+                out = elementwise.allocation(node)
+            else:  # the kernel reads the overwritten leaf through `out`
+                out, sources[name] = f"r{reuse}", elementwise.kernel(found[node], slot, reuse)[0]
+            call = f"{name}({out}{''.join(f', r{s}' for s in regs if s != reuse)})"
         else:
             call = _call(node, regs, reuse, impls)
         lines.append(f"    r{dest} = {call}")

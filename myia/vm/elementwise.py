@@ -97,9 +97,15 @@ def groups(nodes, readers, slot, outs):
     return {root: ms for root, ms in found.items() if len(ms) >= 2}
 
 
-def kernel(members, slot):
+def kernel(members, slot, inout=None):
     """(source, leaves): the njit `kernel(out, *leaves)` computing the group
-    whose last node is its root, `leaves` the registers it reads."""
+    whose last node is its root, `leaves` the registers it reads.
+
+    Register `inout`, when given, is the array the result overwrites: it is
+    read through `out` (`out[i] = out[i] * t`), not as a leaf too, since an
+    `out` that aliases a leaf stops LLVM from vectorizing the loop (4.9 ->
+    1.1 µs for `d * (1 - h * h)` on 64x256 float32).
+    """
     root = members[-1]
     shape, dtype = _array(root.abstract).shape, _array(root.abstract).dtype
     inside = set(members)
@@ -112,6 +118,8 @@ def kernel(members, slot):
                 args.append(f"t{slot[x]}")
             elif (lit := _literal(x, dtype)) is not None:
                 args.append(lit)
+            elif slot[x] == inout:
+                args.append(f"out[{', '.join(index)}]")
             else:
                 if slot[x] not in leaves:
                     leaves.append(slot[x])
