@@ -233,10 +233,20 @@ def with_lambda(x, y):
     return apply_twice(sq, x)
 
 
+def called_twice(x):
+    # each call adds 1 to x's gradient through the closure: 2 + 1 + 2 + 1 (once
+    # the optimizer shares the two calls' Envs, a constant 1.0 read back from
+    # their sum gave 5.0 on the production VM)
+    g = lambda y: y * 2.0 + x  # noqa: E731
+    return g(x) + g(x)
+
+
 def test_closures_and_functions():
     check(closure_capture, 1.5, -0.7, argnums=(0, 1))
     check(higher_order, 0.8, 1.1, argnums=(0, 1))
     check(with_lambda, 0.8, 1.1, argnums=(0, 1))
+    check(called_twice, 1.5)
+    assert myia.grad(called_twice)(1.5) == 6.0
 
 
 def act_relu(x):

@@ -118,7 +118,9 @@ def _infer_env_getitem(env, key, default, sens):
 
 def _infer_env_setitem(env, key, value, sens):
     k = _env_key(key)
-    sens[k] = T.join(sens.get(k, T.Bottom), value)
+    # widened: `gadd` of two Envs sums what they hold without writing here,
+    # so a constant would claim the sum (`1.0 + 1.0` read back as `1.0`)
+    sens[k] = T.join(sens.get(k, T.Bottom), T.widen(value))
     if isinstance(env, T.EnvT):
         return T.EnvT(env.keys | {k}, env.must | {k})
     env = T.strip_zero(env)
