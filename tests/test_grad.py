@@ -241,11 +241,20 @@ def called_twice(x):
     return g(x) + g(x)
 
 
+def called_nested(x, y):
+    def outer(a):
+        def inner(b):
+            return b + x + a * y
+        return inner(1.0) + inner(2.0)
+    return outer(x) + outer(1.0) + (lambda z: z + y)((lambda z: z + y)(x))
+
+
 def test_closures_and_functions():
     check(closure_capture, 1.5, -0.7, argnums=(0, 1))
     check(higher_order, 0.8, 1.1, argnums=(0, 1))
     check(with_lambda, 0.8, 1.1, argnums=(0, 1))
     check(called_twice, 1.5)
+    check(called_nested, 1.5, 0.5, argnums=(0, 1))
     assert myia.grad(called_twice)(1.5) == 6.0
 
 

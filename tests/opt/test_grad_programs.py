@@ -40,6 +40,7 @@ FIRST = [  # program, arguments, argnums
     (G.power, (1.2, 5), 0), (G.is_even, (0.9, 5), 0), (G.is_even, (0.9, 4), 0),
     (G.closure_capture, (1.5, -0.7), (0, 1)), (G.higher_order, (0.8, 1.1), (0, 1)),
     (G.with_lambda, (0.8, 1.1), (0, 1)), (G.called_twice, (1.5,), 0),
+    (G.called_nested, (1.5, 0.5), (0, 1)),
     (G.tuples, ((1.5, (-2.0, rn(3))), 0.4), (0, 1)), (G.uses_tuple_result, (1.3, 0.2), (0, 1)),
     (G.forward, (G.Model(G.Linear(rn(3, 4), rn(4)), G.Linear(rn(4, 2), rn(2)), 0.5),
                  rn(5, 3)), 0),
