@@ -10,6 +10,8 @@ import os
 
 import numpy as np
 
+from myia.vm.debug import DebugVM
+
 from .graphs import user_graph, user_loc
 
 PHASES = ("fwd", "bwd", "both")
@@ -93,11 +95,31 @@ class Catch:
             return None
         if not nonfinite(ev.value, self.kind):
             return None
+        inner = self.inside(trace.vm, ev)
+        if inner is not None:  # a call of Myia's machinery, run as one step
+            return dataclasses.replace(ev, value=inner[0], atomic=True) if inner else None
+        return ev if self.new_at(ev) else None
+
+    def new_at(self, ev):
+        """Whether a node step's bad value came from inputs that were not."""
         inputs = [ev.frame.lookup(i) if i.graph is not None else i.value
                   for i in ev.node.inputs[1:]]
-        if any(nonfinite(v, self.kind) for v in inputs):
+        return not any(nonfinite(v, self.kind) for v in inputs)
+
+    def inside(self, vm, ev):
+        """For a call the VM ran at once (vm/atomic.py): `(value,)` of the first
+        node inside it that fires, rerun step by step (programs are pure), or
+        () if none does; None for a primitive's step."""
+        sub = DebugVM()
+        sub.start(vm.value(ev.frame, ev.node.inputs[0]),
+                  [vm.value(ev.frame, i) for i in ev.node.inputs[1:]])
+        if sub.finished:  # a primitive (through a Partial): its own step
             return None
-        return ev
+        while not sub.finished:
+            step = sub.step()
+            if step.kind == "node" and nonfinite(step.value, self.kind) and self.new_at(step):
+                return (step.value,)
+        return ()
 
 
 @dataclasses.dataclass

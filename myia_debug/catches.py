@@ -26,10 +26,12 @@ def report(session, stop, fmt, d):
     """The lines of the catch report at `stop`."""
     kind, ev = stop.catch
     trace = session.trace
-    if not trace.inv_of[ev.frame.id].hidden:  # the user's own node
+    hidden = trace.inv_of[ev.frame.id].hidden
+    if not hidden and not ev.atomic:  # the user's own node
         values = [(label(i), ev.frame.lookup(i)) for i in ev.node.inputs[1:] if i.graph is not None]
         return _lines(kind, operation_text(ev.node), ev.value, values, True, fmt)
-    _, frame, call = session.current_frame(stop.pos)
+    # Inside Myia's machinery (J(log), bprop(pow)): the user's call of it.
+    frame, call = (ev.frame, ev.node) if not hidden else session.current_frame(stop.pos)[1:]
     primal = call.debug.origin if call.debug.role in ("fprop_call", "bprop_call") else call
     bwd = call.debug.role == "bprop_call"
     fframe = fprop_frame(frame) if bwd else frame

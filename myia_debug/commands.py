@@ -156,8 +156,9 @@ class Debugger(RunCommands, BreakCommands, InspectCommands, SourceCommands):
             return
         if self.mode in ("source", "both"):
             self.out(render.header(s, stop, ascii))
+            inside = getattr(stop, "catch", None) and stop.catch[1].atomic  # machinery's node
             flow = self.backward_flow(stop.pos) if s.trace.phase(stop.pos) == "bwd" \
-                and not s.frame_index else None  # (the stop's line's, not a caller's)
+                and not s.frame_index and not inside else None  # (the stop's line's)
             if flow is not None:
                 self.write(render.adjoint_line(flow, ascii))
         if self.mode in ("ir", "both"):

@@ -18,7 +18,7 @@ from myia.vm.debug import DebugVM
 from .breakpoints import Points
 from .graphs import return_loc, user_loc
 from .horizon import running
-from .trace import Trace
+from .trace import Trace, hidden
 
 
 HISTORY = 1_000_000  # positions kept by default (`set history N`; 0 keeps all)
@@ -85,7 +85,7 @@ class Session:
     def restart(self):
         """Run again from the start; breakpoints, watches and options stay."""
         gc.unfreeze()  # the previous run's trace is garbage now (see horizon.running)
-        self.vm = DebugVM()
+        self.vm = DebugVM(atomic=hidden)  # Myia's machinery: one step each
         self.vm.start(self.program(), self.args)
         self.trace = Trace(self.vm, self.options["history"] or None)
         self.pos = 0

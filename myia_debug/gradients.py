@@ -83,7 +83,7 @@ def not_yet(session, name, pos):
 def rerun(session, program, step, frame_id, node, value):
     """The output of the program with the value born at `step` replaced."""
     frames = {}
-    vm = DebugVM()
+    vm = DebugVM(atomic=session.vm.atomic)  # the same steps as the session's
     vm.start(program, session.args)
     if vm.frame is not None:
         frames[vm.frame.id] = vm.frame

@@ -385,6 +385,11 @@ def _block(g):
     return _blocks[g]
 
 
+def hidden(g):
+    """Whether graph `g` is Myia's machinery (never a frame the user sees)."""
+    return (_blocks.get(g) or _block(g)).hidden
+
+
 def _stop_locs(g):
     """Per node of `g`: its location if it can be a line stop, and the input
     whose sensitivity decides a backward stop.  Forwards, in AD's graphs, a

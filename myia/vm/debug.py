@@ -20,6 +20,7 @@ from ..prims import Primitive, depend, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
 from ..calls import bind, is_forward, keyword_call, not_callable, signature
+from .atomic import run_atomic
 
 
 class Closure:
@@ -79,13 +80,15 @@ class Frame(Stacked):
 
 @dataclasses.dataclass
 class Event:
-    """What one step did: `kind` is "call", "node" or "return"."""
+    """What one step did: `kind` is "call", "node" or "return"; `atomic`: a node
+    step that was a whole call (atomic.py) and `value` one from inside it."""
 
     kind: str
     step: int
     frame: Frame
     node: object = None
     value: object = None
+    atomic: bool = False
 
 
 _nodes = {}
@@ -220,9 +223,11 @@ def user_error(exc, node):
 
 
 class DebugVM:
-    """Runs graphs one step at a time: `DebugVM().run(graph, args)`."""
+    """Runs graphs one step at a time: `DebugVM().run(graph, args)`; a call of a
+    graph `atomic(graph)` accepts is one step (see atomic.py)."""
 
-    def __init__(self):
+    def __init__(self, atomic=None):
+        self.atomic = atomic
         self.steps = 0
         self.frame = None
         self.finished = False
@@ -366,8 +371,13 @@ class DebugVM:
         return self._enter(fn, args, frame, node, tail)
 
     def _enter(self, fn, args, frame, node, tail):
-        """Push the frame of a closure called with exactly its parameters."""
+        """Push the frame of a closure called with exactly its parameters (or
+        run it at once: `(value,)`)."""
         g = fn.graph
+        if self.atomic is not None and frame is not None and self.atomic(g):
+            done = run_atomic(self, fn, args, frame, node)
+            if done is not None:
+                return done
         if tail and _in_library(g.debug.loc):
             tail = False  # keep the user's call site on the stack, for errors
         caller, call_node = (frame.caller, frame.call_node) if tail else (frame, node)

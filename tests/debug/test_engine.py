@@ -385,9 +385,10 @@ def test_the_trace_is_bounded_by_its_horizon():
 
 
 def test_a_gradient_loop_keeps_a_bounded_trace():
-    # Each iteration calls Myia's machinery (J(mul)...): the calls that
-    # returned before the horizon are forgotten, so trimming stays cheap
-    # however long the loop runs (its frames stay: the backward pass needs them).
+    # Each iteration calls Myia's machinery (J(mul)...), each call one VM step
+    # (myia/vm/atomic.py): no frame of it enters the trace, which holds only
+    # the user's invocations, and trimming stays cheap however long the loop
+    # runs (the loop's frames stay: the backward pass needs them).
     s = Session(P.loop, (1.5, 300), grad=(0,))
     s.options["history"] = 2000
     s.restart()
@@ -397,7 +398,7 @@ def test_a_gradient_loop_keeps_a_bounded_trace():
     # Between trims the trace grows by up to 4x the frames alive (horizon.py),
     # so what it holds at the end depends on where the last trim fell: trim now.
     trim(trace, s.options["history"])
-    assert trace.created > 5000 and len(trace.invocations) < 400
+    assert trace.base > 0 and trace.created < 10 and len(trace.invocations) < 10
     assert s.reverse_step().pos >= trace.base  # time travel still works near the end
 
 
