@@ -21,8 +21,8 @@ only the step count depends on the program, never on what ran before.
 
 import dataclasses
 
-from ..ir import Constant, Graph
-from ..prims import Primitive
+from ..ir import Constant, Graph, Manager
+from ..prims import Primitive, switch
 from . import debug as D
 
 
@@ -30,42 +30,57 @@ class Unfoldable(Exception):
     """An atomic call met a callee it cannot run at once."""
 
 
-def run_atomic(vm, fn, args, caller, call_node):
-    """`(value,)` of the closure `fn` on `args`, run at once; None if it cannot be."""
-    try:
-        return (_function(fn.graph, vm.atomic)(fn.env, (caller, call_node), *args),)
-    except Unfoldable:
-        return None
+class Atomic:
+    """The generated functions for one `atomic` test, shared by every VM using it."""
 
+    _tables = {}  # atomic test -> {graph: its function, or None where it is not atomic}
 
-_functions = {}  # (graph, atomic test) -> its generated function
+    def __init__(self, atomic):
+        self.atomic = atomic
+        self.table = self._tables.setdefault(atomic, {})
+        self.busy = set()  # graphs being generated (a cycle calls through `call`)
 
+    def run(self, fn, args, caller, call_node):
+        """`(value,)` of the closure `fn` on `args` run at once; None if it cannot be."""
+        g = fn.graph
+        f = self.table.get(g, self) if len(args) == len(g.parameters) else None
+        if f is self:
+            f = self.function(g)
+        if f is None:
+            return None
+        try:
+            return (f(fn.env, (caller, call_node), *args),)
+        except Unfoldable:
+            return None
 
-def _function(g, atomic):
-    f = _functions.get((g, atomic))
-    if f is None:
-        f = _functions[g, atomic] = _generate(g, atomic)
-    return f
+    def function(self, g):
+        f = self.table.get(g, self)
+        if f is self:
+            self.busy.add(g)
+            try:
+                ok = self.atomic(g) and D._arity(g) == len(g.parameters)
+                f = self.table[g] = _generate(g, self) if ok else None
+            finally:
+                self.busy.discard(g)
+        return f
 
-
-def _unfoldable(*_):
-    raise Unfoldable
+    def call(self, site, fn, *xs):
+        """A callee only known when it runs (a `switch`'s choice, a closure passed in)."""
+        if fn.__class__ is D.Closure:
+            g = fn.graph
+            f = self.table.get(g, self)
+            if f is self:
+                f = self.function(g)
+            if f is None or len(xs) != len(g.parameters):
+                raise Unfoldable
+            return f(fn.env, site, *xs)
+        if fn.__class__ is not Primitive or xs and _records(*xs[:2]):
+            raise Unfoldable
+        return fn.impl(*xs)
 
 
 def _records(a, b=None):
     return dataclasses.is_dataclass(a.__class__) or dataclasses.is_dataclass(b.__class__)
-
-
-def _call(atomic, site, fn, *xs):
-    """A callee only known when it runs (a `switch`'s choice, a closure passed in)."""
-    if fn.__class__ is D.Closure:
-        g = fn.graph
-        if not atomic(g) or len(xs) != D._arity(g):
-            raise Unfoldable
-        return _function(g, atomic)(fn.env, site, *xs)
-    if fn.__class__ is not Primitive or xs and _records(*xs[:2]):
-        raise Unfoldable
-    return fn.impl(*xs)
 
 
 def _located(e, g, node, site):
@@ -77,22 +92,22 @@ def _located(e, g, node, site):
     return D.user_error(e, D.user_node(frame, node))
 
 
-def _closure(x, frame, env):
-    """A graph made a closure: its environment is the innermost frame owning it."""
+def _env(x, env):
+    """The environment of a closure of graph `x`: the innermost frame owning it."""
     owners = D.graph_owners(x)
-    env = (frame if frame is not None and frame.graph in owners else env) if owners else None
     while env is not None and env.graph not in owners:
         env = env.env
-    return D.Closure(x, env)
+    return env
 
 
-def _generate(g, atomic):
+def _generate(g, functions):
     """The Python function running graph `g` (see the module docstring); a
     frame is made only when a closure needs it as its environment."""
     nodes = D.graph_nodes(g)
     code = D._code[g]
-    ns = {"Unfoldable": Unfoldable, "call": _call, "atomic": atomic, "located": _located,
-          "closure": _closure, "records": _records, "g": g, "Frame": D.Frame, "nodes": nodes}
+    ns = {"Unfoldable": Unfoldable, "call": functions.call, "located": _located,
+          "envof": _env, "records": _records, "g": g, "Frame": D.Frame, "nodes": nodes,
+          "Closure": D.Closure}
     names = {p: f"p{i}" for i, p in enumerate(g.parameters)}
     names.update((n, f"v{i}") for i, n in enumerate(nodes))
     frame = any(g in D.graph_owners(x) for ins in code[:-1] for k, x in ins[4] if k == 3)
@@ -106,6 +121,10 @@ def _generate(g, atomic):
         ns[f"c{len(ns)}"] = value
         return f"c{len(ns) - 1}"
 
+    def env_of(x):  # the environment a closure of graph `x` made here gets
+        owners = D.graph_owners(x)
+        return "None" if not owners else "frame" if g in owners else f"envof({const(x)}, env)"
+
     def ref(k, x):
         if k == 0:
             return const(x)
@@ -113,26 +132,79 @@ def _generate(g, atomic):
             return names[x]
         if k == 2:
             return f"env.lookup({const(x)})"
-        return f"closure({const(x)}, {'frame' if frame else 'None'}, env)"
+        if not D.graph_owners(x):  # as `_lower` does: one closure serves every call
+            return const(D.Closure(x, None))
+        return f"Closure({const(x)}, {env_of(x)})"
 
+    def known(k, x, n):
+        """`(function, env)` texts for a callee known here, run directly; None if not."""
+        if k == 0 and x.__class__ is D.Closure and x.env is None:
+            k, x = 3, x.graph
+        if k != 3 or x in functions.busy or len(x.parameters) != n:
+            return None
+        f = functions.function(x)
+        return None if f is None else (const(f), env_of(x))
+
+    uses = _uses(g, code)
+    chosen = {}  # a switch between two known graphs, used only as a callee: node -> texts
     for i, (node, impl, fk, fx, refs, _, _) in enumerate(code[:-1]):
         xs = [ref(k, x) for k, x in refs]
         out = names[node]
-        if impl is not None:
+        if node in chosen:  # `switch(c, f, g)(xs)`: the chosen one called directly
+            (fa, ea), (fb, eb) = chosen[node]
+            cond = chosen[fx]
+            args = "".join(", " + x for x in xs)
+            line = f"{out} = {fa}({ea}, site{args}) if {cond} else {fb}({eb}, site{args})"
+        elif impl is not None and fx is switch and _chosen(node, refs, uses, known, chosen):
+            chosen[node] = xs[0]
+            continue
+        elif impl is not None:
             line = f"{out} = {const(impl)}({', '.join(xs)})"
         elif fk == 0 and fx.__class__ is Primitive:
             guard = f"if records({', '.join(xs[:2])}): raise Unfoldable\n        " if xs else ""
             line = f"{guard}{out} = {const(fx.impl)}({', '.join(xs)})"
+        elif known(fk, fx, len(xs)) is not None:
+            f, e = known(fk, fx, len(xs))
+            line = f"{out} = {f}({e}, site, {', '.join(xs)})"
         else:
-            line = f"{out} = call(atomic, site, {ref(fk, fx)}, {', '.join(xs)})"
+            line = f"{out} = call(site, {ref(fk, fx)}, {', '.join(xs)})"
         body += ["    try:", f"        {line}", "    except Exception as e:",
                  f"        raise located(e, g, nodes[{i}], site) from None"]
         if frame:
-            body.append(f"    vals[nodes[{i}]] = {out}")
+            body.append(f"    vals[{const(node)}] = {out}")
     o = g.output
     body.append(f"    return {names[o] if o in names else ref(*_kind(g, o))}")
     exec(compile("\n".join(body), f"<atomic {g.name}>", "exec"), ns)
     return ns["run"]
+
+
+def _chosen(node, refs, uses, known, chosen):
+    """Whether `node`, a `switch` between two graphs run directly, is used only
+    as the callee of one call (then `chosen[call]` holds their texts)."""
+    use = uses.get(node, ())
+    if len(use) != 1 or use[0][1] != 0:
+        return False
+    call = use[0][0]
+    branches = [known(k, x, len(call.inputs) - 1) for k, x in refs[1:]]
+    if None in branches:
+        return False
+    chosen[call] = branches
+    return True
+
+
+def _uses(g, code):
+    """node -> [(user, input index)] in `g`; a node also used outside it (by a
+    nested graph, as the output) gets a second, unmatched entry."""
+    uses = {}
+    for ins in code[:-1]:
+        for i, x in enumerate(ins[0].inputs):
+            uses.setdefault(x, []).append((ins[0], i))
+    m = Manager(g)
+    for h in m.graphs:
+        for x in m.free_variables[h] if h is not g else ():
+            uses.setdefault(x, []).append((h, None))
+    uses.setdefault(g.output, []).append((g, None))
+    return uses
 
 
 def _kind(g, node):

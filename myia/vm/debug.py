@@ -20,7 +20,7 @@ from ..prims import Primitive, depend, switch
 from ..prims.adjoint import JFunction
 from ..prims.structure import Partial, dunder_method
 from ..calls import bind, is_forward, keyword_call, not_callable, signature
-from .atomic import run_atomic
+from .atomic import Atomic
 
 
 class Closure:
@@ -228,6 +228,7 @@ class DebugVM:
 
     def __init__(self, atomic=None):
         self.atomic = atomic
+        self._atomic = Atomic(atomic) if atomic is not None else None
         self.steps = 0
         self.frame = None
         self.finished = False
@@ -374,8 +375,8 @@ class DebugVM:
         """Push the frame of a closure called with exactly its parameters (or
         run it at once: `(value,)`)."""
         g = fn.graph
-        if self.atomic is not None and frame is not None and self.atomic(g):
-            done = run_atomic(self, fn, args, frame, node)
+        if self._atomic is not None and frame is not None:
+            done = self._atomic.run(fn, args, frame, node)
             if done is not None:
                 return done
         if tail and _in_library(g.debug.loc):
