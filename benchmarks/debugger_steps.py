@@ -4,7 +4,9 @@ Runs `c` to the end of the gradient program of a scalar loop (the `loop`
 of tests/debug/programs.py under --grad) and of an endless-loop program
 stopped after a fixed number of steps, with the trace on (as the debugger
 always runs), and reports CPU µs (process time: the machine may be shared) and bytes per step.  The same loop in plain
-CPython is timed in the same run, for the ratio.
+CPython is timed in the same run, for the ratio.  A call of Myia's machinery
+(a primitive's forward wrapper or backpropagator) is one step since
+myia/vm/atomic.py, so steps per iteration changed: compare µs per iteration.
 
     python benchmarks/debugger_steps.py LABEL [ITERATIONS [CODE]]  # appends to debugger_steps.json
     python benchmarks/debugger_steps.py [--rounds K] --before DIR LABEL [ITERATIONS [CODE]]
@@ -111,6 +113,7 @@ def main():
                "past_history_iterations": int(sys.argv[3]), "steps": steps,
                "seconds": round(total, 1), "trim_seconds": round(trimming, 1),
                "trims": trims, "us_per_step": round(total / steps * 1e6, 2),
+               "us_per_iteration": round(total / int(sys.argv[3]) * 1e6, 1),
                "load_average": os.getloadavg()[0]}
         path = pathlib.Path(__file__).with_suffix(".json")
         path.write_text(json.dumps([*json.loads(path.read_text()), row], indent=1) + "\n")
@@ -128,6 +131,7 @@ def main():
         "grad_loop_steps_per_iteration": round(steps / n, 1),
         "grad_loop_us_per_step": round(us, 2),
         "grad_loop_seconds": round(us * steps / 1e6, 2),
+        "grad_loop_us_per_iteration": round(us * steps / n, 1),
         "plain_python_loop_us": round(plain_loop(n), 1),
         "forever_us_per_step": round(us_forever, 2),
         "grad_loop_bytes_per_step": round(bytes_per_step(P.loop, (1.5, n), (0,), 100_000)),
