@@ -3,11 +3,14 @@
 import dataclasses
 import math
 
+import numpy as np
 import pytest
 
 import myia
 from myia.grad import grad_graph
 from myia.vm.debug import DebugVM
+
+from .debug import programs as P
 
 
 def machinery(g):
@@ -73,3 +76,31 @@ def test_an_error_inside_points_at_the_users_line():
         run(root, (1.0,), machinery)
     assert str(fast.value) == str(slow.value)
     assert fast.value.location.line == root.__code__.co_firstlineno + 2
+
+
+def anything(g):
+    return True  # every graph: nested functions, loops, branches, recursion
+
+
+@pytest.mark.parametrize("name, args", [
+    ("straight", (1.5, 2.0)), ("branch", (0.5,)), ("branch", (2.0,)), ("loop", (1.5, 6)),
+    ("closure", (2.0,)), ("while_loop", (3.0,)), ("mixed", (0.5,)), ("fact", (6,)),
+    ("arrays", (np.ones((2, 2)), np.ones(2))),
+])
+def test_any_graph_run_at_once_gives_the_stepped_values(name, args):
+    fn = getattr(P, name)
+    for grad in (False, True):
+        if grad and name in ("fact", "mixed"):
+            continue  # an integer argument, a tuple returned: no gradient
+        program = grad_graph(myia.ir(fn), argnums=(0,), value=True) if grad else myia.ir(fn)
+        slow, fast = DebugVM().run(program, args), DebugVM(atomic=anything).run(program, args)
+        assert repr(fast) == repr(slow)
+
+
+def test_a_deep_recursion_is_stepped_past_the_depth_limit():
+    # fact(1200) nests 1200 calls: run at once it would pass Python's limit;
+    # each call tries at most atomic.DEPTH levels at once, then steps.
+    program = myia.ir(P.fact)
+    vm = DebugVM(atomic=anything)
+    assert vm.run(program, (1200,)) == DebugVM().run(program, (1200,))
+    assert vm.steps > 1200

@@ -26,6 +26,9 @@ from ..prims import Primitive, switch
 from . import debug as D
 
 
+DEPTH = 32  # a recursion nested deeper than this is not Myia's machinery: step it
+
+
 class Unfoldable(Exception):
     """An atomic call met a callee it cannot run at once."""
 
@@ -39,6 +42,7 @@ class Atomic:
         self.atomic = atomic
         self.table = self._tables.setdefault(atomic, {})
         self.busy = set()  # graphs being generated (a cycle calls through `call`)
+        self.depth = 0  # nested calls through `call`: a recursion past DEPTH is stepped
 
     def run(self, fn, args, caller, call_node):
         """`(value,)` of the closure `fn` on `args` run at once; None if it cannot be."""
@@ -71,9 +75,13 @@ class Atomic:
             f = self.table.get(g, self)
             if f is self:
                 f = self.function(g)
-            if f is None or len(xs) != len(g.parameters):
+            if f is None or len(xs) != len(g.parameters) or self.depth >= DEPTH:
                 raise Unfoldable
-            return f(fn.env, site, *xs)
+            self.depth += 1
+            try:
+                return f(fn.env, site, *xs)
+            finally:
+                self.depth -= 1
         if fn.__class__ is not Primitive or xs and _records(*xs[:2]):
             raise Unfoldable
         return fn.impl(*xs)
@@ -86,8 +94,8 @@ def _records(a, b=None):
 def _located(e, g, node, site):
     """The user error of a primitive's exception, pointing at the user's line:
     the atomic graphs between are Myia's, so the call site stands for them."""
-    if isinstance(e, Unfoldable):
-        return e
+    if isinstance(e, (Unfoldable, RecursionError)):  # too deep for Python: step it
+        return Unfoldable()
     frame = D.Frame(g, None, [], site[0], site[1], [], None)
     return D.user_error(e, D.user_node(frame, node))
 
@@ -110,11 +118,15 @@ def _generate(g, functions):
           "Closure": D.Closure}
     names = {p: f"p{i}" for i, p in enumerate(g.parameters)}
     names.update((n, f"v{i}") for i, n in enumerate(nodes))
-    frame = any(g in D.graph_owners(x) for ins in code[:-1] for k, x in ins[4] if k == 3)
+    closures = [x for ins in code[:-1] for k, x in ((ins[2], ins[3]), *ins[4]) if k == 3]
+    output = _kind(g.output) if g.output not in names else None
+    if output is not None and output[0] == 3:
+        closures.append(output[1])
+    frame = any(g in D.graph_owners(x) for x in closures)
     params = ", ".join(names[p] for p in g.parameters)
     body = [f"def run(env, site{', ' if params else ''}{params}):"]
-    if frame:
-        body.append(f"    frame = Frame(g, env, [{params}], site[0], site[1], nodes, None)")
+    if frame:  # an environment only: errors are told at `site`
+        body.append(f"    frame = Frame(g, env, [{params}], None, None, nodes, None)")
         body.append("    vals = frame.values")
 
     def const(value):
@@ -172,8 +184,7 @@ def _generate(g, functions):
                  f"        raise located(e, g, nodes[{i}], site) from None"]
         if frame:
             body.append(f"    vals[{const(node)}] = {out}")
-    o = g.output
-    body.append(f"    return {names[o] if o in names else ref(*_kind(g, o))}")
+    body.append(f"    return {names[g.output] if output is None else ref(*output)}")
     exec(compile("\n".join(body), f"<atomic {g.name}>", "exec"), ns)
     return ns["run"]
 
@@ -207,7 +218,8 @@ def _uses(g, code):
     return uses
 
 
-def _kind(g, node):
+def _kind(node):
+    """A graph's output as a ref of `debug._lower` (`(kind, x)`), when no node of it."""
     if not isinstance(node, Constant):
         return 2, node  # a free variable
     return (3, node.value) if isinstance(node.value, Graph) else (0, node.value)
