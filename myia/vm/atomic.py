@@ -93,9 +93,19 @@ def _records(a, b=None):
 
 def _located(e, g, node, site):
     """The user error of a primitive's exception, pointing at the user's line:
-    the atomic graphs between are Myia's, so the call site stands for them."""
+    the innermost of `node` and the call nodes of `site` (`(outer site or the
+    calling frame, call node)`) with a user location, as `debug.user_node`
+    walks the frames it stands for; else the calling frame's."""
     if isinstance(e, (Unfoldable, RecursionError)):  # too deep for Python: step it
         return Unfoldable()
+    here = [node]
+    while site[0].__class__ is tuple:
+        here.append(site[1])
+        site = site[0]
+    for n in here:
+        loc = D._loc(n)
+        if loc is not None and not D._in_library(loc):
+            return D.user_error(e, n)
     frame = D.Frame(g, None, [], site[0], site[1], [], None)
     return D.user_error(e, D.user_node(frame, node))
 
@@ -166,7 +176,8 @@ def _generate(g, functions):
             (fa, ea), (fb, eb) = chosen[node]
             cond = chosen[fx]
             args = "".join(", " + x for x in xs)
-            line = f"{out} = {fa}({ea}, site{args}) if {cond} else {fb}({eb}, site{args})"
+            here = f"(site, {const(node)})"
+            line = f"{out} = {fa}({ea}, {here}{args}) if {cond} else {fb}({eb}, {here}{args})"
         elif impl is not None and fx is switch and _chosen(node, refs, uses, known, chosen):
             chosen[node] = xs[0]
             continue
@@ -177,9 +188,9 @@ def _generate(g, functions):
             line = f"{guard}{out} = {const(fx.impl)}({', '.join(xs)})"
         elif known(fk, fx, len(xs)) is not None:
             f, e = known(fk, fx, len(xs))
-            line = f"{out} = {f}({e}, site, {', '.join(xs)})"
+            line = f"{out} = {f}({e}, (site, {const(node)}), {', '.join(xs)})"
         else:
-            line = f"{out} = call(site, {ref(fk, fx)}, {', '.join(xs)})"
+            line = f"{out} = call((site, {const(node)}), {ref(fk, fx)}, {', '.join(xs)})"
         body += ["    try:", f"        {line}", "    except Exception as e:",
                  f"        raise located(e, g, nodes[{i}], site) from None"]
         if frame:
