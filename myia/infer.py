@@ -201,10 +201,13 @@ class Inferrer:
             if err.location is not None:  # found in a callee: say how it was reached
                 callee = next((t.graph for _, _, t in ctx.calls[node]
                                if isinstance(t, Context)), None)
+                caller = _user_name(ctx.graph)
                 if callee is not None and node.loc is not None and \
+                        _user_graph(ctx.graph).debug.role != "grad" and \
+                        _user_name(callee) != caller and \
                         not getattr(err, "_noted", set()) & {callee}:
                     err.notes.append(f"in {_user_name(callee)}, called from "
-                                     f"{_user_name(ctx.graph)} line {node.loc.line}")
+                                     f"{caller} line {node.loc.line}")
                     err._noted = getattr(err, "_noted", set()) | {callee}
             raise err.with_location(node.loc)
 
@@ -365,9 +368,16 @@ def _seqs(a):
     return _seqs(tuple(t for _, t in a.raw)) if isinstance(a, T.Record) else 0
 
 
+def _user_graph(graph):
+    """The graph `graph` is the forward or backward graph of, at any order."""
+    while graph.debug.role in ("fprop", "bprop") and isinstance(graph.debug.origin, Graph):
+        graph = graph.debug.origin
+    return graph
+
+
 def _user_name(graph):
     """The user's function a graph comes from (branches and loops are part of it)."""
-    parts = graph.name.split(":")
+    parts = _user_graph(graph).name.split(":")
     return parts[1] if parts[0] in ("fprop", "bprop") and len(parts) > 1 else parts[0]
 
 

@@ -96,7 +96,7 @@ def typed_program(graph, args):
     except MyiaError as err:
         if getattr(err, "certain", False):  # `a, b = (1, 2, 3)`, run or not
             raise
-        return Declined(f"inference rejects it: {type(err).__name__}: {err.message}")
+        return Declined(f"inference rejects it: {type(err).__name__}: {err.message}", err)
     except RecursionError:
         return Declined("a value too deeply nested to type")
     except Exception as err:  # noqa: BLE001 (a bug of a typed stage: run untyped)
@@ -104,10 +104,11 @@ def typed_program(graph, args):
 
 
 class Declined:
-    """Why a signature runs untyped (`Compiled.reason`)."""
+    """Why a signature runs untyped (`Compiled.reason`), and the error
+    inference found, if that is why."""
 
-    def __init__(self, reason):
-        self.reason = reason
+    def __init__(self, reason, error=None):
+        self.reason, self.error = reason, error
 
 
 class Compiled:
@@ -127,6 +128,7 @@ class Compiled:
         self.dependencies = Dependencies()
         self.typed = None
         self.natives = {}  # Python types -> the typed program's native code
+        self.found = None  # the error inference found (a declined signature's)
         self.reason = "the debug VM runs graphs untyped" if backend == "debug" else \
             "no signature (an argument is unhashable or too deep to type)"
         with recording(self.dependencies):
@@ -134,7 +136,7 @@ class Compiled:
             if backend == "vm" and device == "cpu" and args is not None:
                 typed = typed_program(graph, self.bind(args, kwargs or {}))
                 if isinstance(typed, Declined):
-                    self.reason = typed.reason
+                    self.reason, self.found = typed.reason, typed.error
                 else:
                     self.typed, self.reason = typed, None
         if device == "cuda":
@@ -145,7 +147,7 @@ class Compiled:
             self.natives = getattr(typed, "natives", {})
             self.run = self.checked(typed)
         elif backend == "vm":
-            self.run = production.compile(graph)
+            self.run = self.noted(production.compile(graph))
         else:
             self.run = lambda *args: DebugVM().run(graph, args)
 
@@ -162,6 +164,26 @@ class Compiled:
                 self.reason = (f"the typed program raised {type(err).__name__}: "
                                f"{err.message}, the untyped one does not")
                 return out
+
+        return run
+
+    def noted(self, untyped):
+        """`untyped`, whose error at the place inference found one gets the
+        calls inference says it was reached through (`in step, called from
+        train line 12`): the run knows the line, not how it got there."""
+        found = self.found
+        if found is None or not found.notes or found.location is None:
+            return untyped
+
+        def run(*args):
+            try:
+                return untyped(*args)
+            except MyiaError as err:
+                at, want = err.location, found.location
+                if not err.notes and at is not None and \
+                        (at.file, at.line, at.column) == (want.file, want.line, want.column):
+                    err.notes.extend(found.notes)
+                raise
 
         return run
 

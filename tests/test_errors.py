@@ -216,6 +216,23 @@ def test_compile_time_errors_say_through_which_calls():
                for n in info.value.notes), info.value.notes
 
 
+def grad_sum(w, x):
+    return np.sum(myia.grad(bad_programs.shapes_through_calls)(w, x))
+
+
+@pytest.mark.parametrize("transform", [
+    myia.myia, myia.grad, lambda f: myia.grad(grad_sum)], ids=["run", "grad", "grad-of-grad"])
+def test_the_calls_are_said_when_the_program_runs_too(transform):
+    """The production VM runs a signature inference rejects untyped, and the
+    run raises at the line: the error still says how it was reached, in the
+    user's function names (not `fprop`, nor `grad(f)` as a caller)."""
+    with pytest.raises(MyiaError) as info:
+        transform(bad_programs.shapes_through_calls)(np.ones(3), np.ones(4))
+    notes = info.value.notes
+    assert [n for n in notes if "in shapes_of_helper, called from shapes_through_calls line"
+            in n] and not [n for n in notes if "fprop" in n or "from grad(" in n], notes
+
+
 @pytest.mark.parametrize("fn", [bad_programs.unpack_too_many,
                                 bad_programs.unpack_result_of_call])
 def test_a_wrong_unpacking_is_an_error_on_the_production_vm(fn):
