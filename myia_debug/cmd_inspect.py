@@ -257,6 +257,8 @@ class InspectCommands:
             chain.append(err)
             err = err.__cause__ or err.__context__
         if arg:
+            if not arg.isdigit() or int(arg) >= len(chain):
+                raise DebugError(f"usage: exceptions [N], N from 0 to {len(chain) - 1}")
             self.out(str(chain[int(arg)]).splitlines())
             return
         for i, e in enumerate(chain):
