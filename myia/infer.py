@@ -101,6 +101,8 @@ class Inferrer:
                 if c.args == args:
                     return c  # whatever the call site: its fixpoint
                 args = tuple(_widen_against(a, b) for a, b in zip(c.args, args))
+                if args == c.args:  # `rec(sin(1.0), d - 1)` in `rec(z: float, d: int)`
+                    return c
                 if _loop_header(graph) and not c.grown and _seqs(args) > _seqs(c.args):
                     # A tuple that grows: the loop's entry too is typed for any
                     # length (`t[0]` after a loop from `t = ()` is no error).

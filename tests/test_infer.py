@@ -238,6 +238,22 @@ def test_second_order_gradient_of_a_loop_types_and_matches_finite_differences(n)
     assert abs(d2 - (up - down) / (2 * h)) < 1e-5
 
 
+def test_a_recursive_call_passing_a_constant_is_the_running_context_at_second_order():
+    # `rec_const_arg(math.sin(-1.2), n - 1.0)` passes a constant where the
+    # first call passes any float: widened, its signature is the running
+    # context's, which it calls.  Before, each level's call site made a new
+    # context (a forward graph has one per site): a Python RecursionError.
+    import myia
+    from tests.corpus.closures import rec_const_arg as f
+    x, h = 0.7, 1e-5
+    d2 = _typed_grad(f, 2, (x, 2.0))
+    up, down = (_typed_grad(f, 1, (x + s, 2.0)) for s in (h, -h))
+    assert abs(d2 - (up - down) / (2 * h)) < 1e-5
+    second = myia.myia(myia.grad(myia.grad(f)), backend="vm")
+    assert second(x, 2.0) == d2
+    assert myia.explain_backend(second, x, 2.0).startswith("typed")
+
+
 def test_a_helper_used_with_many_signatures_is_not_a_growing_loop():
     # Only a recursion that calls itself with new types counts towards the
     # "keep changing" limit; a non-recursive helper gets one context per

@@ -1,5 +1,7 @@
 """Nested functions, closures, lambdas, higher-order functions, recursion."""
 
+import math
+
 
 def nested_def(x):
     def double(y):
@@ -205,6 +207,13 @@ def power_rec(x, n):
     return half * half * x
 
 
+def rec_const_arg(x, n):
+    # The recursive call's argument is a constant, the first call's any float.
+    if n <= 0:
+        return x * x
+    return math.tanh(x + 0.5 * rec_const_arg(math.sin(-1.2), n - 1.0))
+
+
 def ackermann(m, n):
     if m == 0:
         return n + 1
@@ -330,6 +339,7 @@ CASES = [
     (nested_mutual, (9,)), (nested_mutual, (4,)),
     (gcd, (48, 18)), (gcd, (17, 5)),
     (power_rec, (2.0, 10)), (power_rec, (1.5, 7)),
+    (rec_const_arg, (0.7, 2.0)), (rec_const_arg, (0.7, 0.0)),
     (ackermann, (2, 3)),
     (sum_digits, (98765,)),
     (deep_nesting, (100,)),
