@@ -46,6 +46,7 @@ from tests.programs_gen import programs  # noqa: E402
 
 
 SHOW = False
+PRINTED = set()  # the counts `progress` has printed at
 EXAMPLES = {}  # failure -> the first program showing it (`--show`)
 
 
@@ -79,12 +80,21 @@ def attempt(graph, args, tally, order, shown):
     return True
 
 
+def progress(_, tally):
+    """Every 25 programs, the counts so far (a run cut short still has them)."""
+    done = sum(tally[min(tally)].values()) if tally else 0
+    if done and done % 25 == 0 and done not in PRINTED:
+        PRINTED.add(done)
+        print(f"after {done}: " + ", ".join(f"order {o}: {c['typed']}/{sum(c.values())}"
+                                            for o, c in sorted(tally.items())), flush=True)
+
+
 def measure(strategy, examples, body, seed):
     tally = collections.defaultdict(collections.Counter)
     test = settings(max_examples=examples, deadline=None, derandomize=seed is None,
                     database=None, phases=[Phase.generate],
                     suppress_health_check=list(HealthCheck))(
-        given(strategy)(lambda drawn: body(drawn, tally)))
+        given(strategy)(lambda drawn: progress(body(drawn, tally), tally)))
     if seed is not None:
         test = hypothesis.seed(seed)(test)
     test()
