@@ -77,7 +77,6 @@ class Frame(Stacked):
         return f.values[node]
 
 
-
 @dataclasses.dataclass
 class Event:
     """What one step did: `kind` is "call", "node" or "return"; `atomic`: a node
