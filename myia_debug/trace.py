@@ -387,7 +387,7 @@ def _block(g):
 
 def hidden(g):
     """Whether graph `g` is Myia's machinery (never a frame the user sees)."""
-    return (_blocks.get(g) or _block(g)).hidden
+    return _block(g).hidden
 
 
 def _stop_locs(g):

@@ -186,8 +186,8 @@ def _generate(g, functions):
         elif fk == 0 and fx.__class__ is Primitive:
             guard = f"if records({', '.join(xs[:2])}): raise Unfoldable\n        " if xs else ""
             line = f"{guard}{out} = {const(fx.impl)}({', '.join(xs)})"
-        elif known(fk, fx, len(xs)) is not None:
-            f, e = known(fk, fx, len(xs))
+        elif (direct := known(fk, fx, len(xs))) is not None:
+            f, e = direct
             line = f"{out} = {f}({e}, (site, {const(node)}), {', '.join(xs)})"
         else:
             line = f"{out} = call((site, {const(node)}), {ref(fk, fx)}, {', '.join(xs)})"
