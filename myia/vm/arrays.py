@@ -38,7 +38,7 @@ from ..prims import (add, cos, exp, expm1, gadd, getitem, log, log1p, make_tuple
                      maximum, minimum, mul, neg, sin, sinh, cosh, sqrt, sub, sum_to, swapaxes,
                      tan, tanh, truediv)
 from ..prims.adjoint import ZERO
-from . import elementwise, kernels
+from . import elementwise, gemm, kernels
 from .kernels import fusible
 
 # Primitives that are, on arrays and numbers, exactly these numpy ufuncs.
@@ -184,14 +184,24 @@ def _source(run, nodes, readers, slot, outs, found):
     (root -> members, elementwise.py) one kernel call at its root."""
     written = {i[1]: n for i, n in zip(run, nodes)}
     ops = [[slot[x] for x in n.inputs[1:]] for n in nodes]
-    inner, kernels = {m for ms in found.values() for m in ms[:-1]}, {}
+    inner, kernels, totals = {m for ms in found.values() for m in ms[:-1]}, {}, {}
+    for n in nodes:  # a loop's result summed over rows: the loop sums it (elementwise.py)
+        x = n.inputs[1] if len(n.inputs) > 1 else None
+        if n.inputs[0].value is sum_to and x in found and x not in totals and \
+                _sum_axes(n) == (0,) and len(_array(x.abstract).shape) == 2 and \
+                elementwise._array(n.abstract) is not None:
+            totals[x] = n
     for k, node in enumerate(nodes):
-        if node in inner:
+        if node in inner or node in totals.values():
             ops[k] = []
         elif node in found:
-            kernels[node] = elementwise.kernel(found[node], slot)
+            kernels[node] = elementwise.kernel(found[node], slot, total=node in totals)
             ops[k] = kernels[node][1]
     acc = {n: a for n in nodes if (a := _accumulate(n, written, readers, slot))}
+    flipped = gemm.flips(nodes, readers, slot, outs, {m for ms in found.values() for m in ms} | {
+        n for n in nodes if n not in acc and n.inputs[0].value in UFUNCS and all(
+            map(_plain, n.inputs[1:])) and elementwise._array(n.abstract) is not None})
+    flipped = {slot[n] for n in flipped}
     last, only_fresh = {}, {}
     for k, (node, regs) in enumerate(zip(nodes, ops)):
         for s in regs:
@@ -205,12 +215,13 @@ def _source(run, nodes, readers, slot, outs, found):
         lines.append(f"    # constants: {', '.join(f'r{s}' for s in sorted(consts))}")
     impls, sources = {}, {}
     for k, (inst, node, regs) in enumerate(zip(run, nodes, ops)):
-        if node in inner:
+        if node in inner or node in totals.values():
             continue
         dest, reuse = inst[1], None
         if _fresh(node) and node.inputs[0].value is not matmul:
-            reuse = next((s for s in regs if s in written and s not in outs
-                          and last[s] == k and only_fresh[s] and _fresh(written[s])
+            reuse = next((s for s in regs if s in written and s not in outs and s not in flipped
+                          and last[s] == k and only_fresh[s] and _fresh(written[s]) and (
+                              node not in totals or written[s].inputs[0].value is matmul)
                           and T.widen(written[s].abstract) == T.widen(node.abstract)), None)
         if isinstance(node, _MakeClosure):
             call = f"Closure({impls.setdefault(node.code, f'p{len(impls)}')}, " \
@@ -222,13 +233,22 @@ def _source(run, nodes, readers, slot, outs, found):
         elif node in kernels:
             name = f"k{len(sources)}"
             sources[name] = kernels[node][0]
-            if reuse is None:
+            if reuse is None:  # (a total's `out` is C-ordered: new, or a matmul's)
                 out = elementwise.allocation(node)
             else:  # the kernel reads the overwritten leaf through `out`
-                out, sources[name] = f"r{reuse}", elementwise.kernel(found[node], slot, reuse)[0]
+                out, sources[name] = f"r{reuse}", elementwise.kernel(
+                    found[node], slot, reuse, node in totals)[0]
+            if node in totals:
+                t = totals[node]
+                lines.append(f"    r{slot[t]} = {elementwise.allocation(t, 'zeros')}")
+                out += f", r{slot[t]}"
             call = f"{name}({out}{''.join(f', r{s}' for s in regs if s != reuse)})"
+        elif inst[1] in flipped:  # gemm.py: the product with m and n in each other's roles
+            call = f"np.matmul(r{regs[1]}.T, r{regs[0]}.T).T"
         else:
-            call = _call(node, regs, reuse, impls)
+            out = f"r{reuse}" if reuse is not None else \
+                elementwise.allocation(node) if flipped.intersection(regs) else None
+            call = _call(node, regs, out, impls)
         lines.append(f"    r{dest} = {call}")
         dead = sorted({s for s in regs if s in written and s not in outs and last[s] == k})
         if dead:
@@ -243,13 +263,14 @@ def _source(run, nodes, readers, slot, outs, found):
     return "\n".join(lines) + "\n", scope, consts, sources
 
 
-def _call(node, regs, reuse, impls):
-    """The expression computing `node` from registers `regs`."""
+def _call(node, regs, out, impls):
+    """The expression computing `node` from registers `regs` (a ufunc's into
+    `out`, the source of an array, if given)."""
     prim = node.inputs[0].value
     args = ", ".join(f"r{s}" for s in regs)
     if prim in UFUNCS and _array(node.abstract) is not None and \
             all(map(_plain, node.inputs[1:])):
-        out = f", out=r{reuse}, casting='safe'" if reuse is not None else ""
+        out = f", out={out}, casting='safe'" if out is not None else ""
         return f"np.{UFUNCS[prim]}({args}{out})"
     if prim is matmul:  # its impl, less a call
         return f"np.matmul({args})"

@@ -97,9 +97,13 @@ def groups(nodes, readers, slot, outs):
     return {root: ms for root, ms in found.items() if len(ms) >= 2}
 
 
-def kernel(members, slot, inout=None):
+def kernel(members, slot, inout=None, total=False):
     """(source, leaves): the njit `kernel(out, *leaves)` computing the group
     whose last node is its root, `leaves` the registers it reads.
+
+    With `total` (a 2-D root), it is `kernel(out, tot, *leaves)` and also
+    adds each row into `tot` (zeros): `np.sum(out, axis=0)` in the same pass,
+    in numpy's order for a C-ordered `out` (0.0, then row 0, row 1, ...).
 
     Register `inout`, when given, is the array the result overwrites: it is
     read through `out` (`out[i] = out[i] * t`), not as a leaf too, since an
@@ -128,10 +132,13 @@ def kernel(members, slot, inout=None):
                        else index[len(shape) - len(small) + d]) for d, n in enumerate(small)]
                 args.append(f"a{leaves.index(slot[x])}[{', '.join(at)}]")
         expr = OPS[m.inputs[0].value].format(*args)
-        body.append(f"out[{', '.join(index)}] = {expr}" if m is root else
-                    f"t{slot[m]} = {expr}")
-    names = [f"a{j}" for j in range(len(leaves))]
-    shapes = {"out": shape, **{f"a{j}": _array(next(
+        if m is root and total:
+            body += [f"v = {expr}", f"out[{', '.join(index)}] = v", "tot[i1] = tot[i1] + v"]
+        else:
+            body.append(f"out[{', '.join(index)}] = {expr}" if m is root else
+                        f"t{slot[m]} = {expr}")
+    names = ["tot"] * total + [f"a{j}" for j in range(len(leaves))]
+    shapes = {"out": shape, **({"tot": shape[1:]} if total else {}), **{f"a{j}": _array(next(
         x for m in members for x in m.inputs[1:] if slot.get(x) == s).abstract).shape
         for j, s in enumerate(leaves)}}
     check = " or ".join(f"{a}.shape != {s!r}" for a, s in shapes.items())
@@ -147,7 +154,7 @@ def kernel(members, slot, inout=None):
     return "\n".join(lines) + "\n", leaves
 
 
-def allocation(root):
+def allocation(root, fill="empty"):
     """The source of a new array for `root`'s result."""
     a = _array(root.abstract)
-    return f"np.empty({a.shape!r}, np.{a.dtype.name})"
+    return f"np.{fill}({a.shape!r}, np.{a.dtype.name})"
