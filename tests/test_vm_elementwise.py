@@ -96,3 +96,41 @@ def test_a_constant_numpy_casts_inexactly_is_not_fused():
     _, segs = segments(big_constant, x, y)
     assert not [k for s in segs for k in s.sources if k is not None]
     assert same(myia.myia(big_constant)(x, y), big_constant(x, y))
+
+
+def column_sum(d, w, h):
+    da = (d @ w) * (1 - h * h)  # out: the product's array (C-ordered)
+    return np.sum(da, axis=0), da @ w.T
+
+
+def column_sum_kept(d, h, b):
+    da = d * (1 - h * h) + b  # out: a new array; da is returned as well
+    return da, np.sum(da, axis=0) * 2.0
+
+
+def column_sum_grad(d, h, b):
+    return np.sum(np.tanh(d * h + b) * 3.0)  # b's gradient: sum_to over rows
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("fn", [column_sum, column_sum_kept, column_sum_grad])
+def test_a_loops_column_sum_is_in_the_loop_with_numpys_bits(fn, dtype):
+    r = np.random.default_rng(6)
+    d, h = ((r.normal(size=(64, 40)) * 10.0 ** r.integers(-4, 5, (64, 40))).astype(dtype)
+            for _ in range(2))
+    d[:, 0] = -0.0  # a column of -0.0 sums to 0.0 (numpy adds to its identity)
+    rest = r.normal(size=(40, 40) if fn is column_sum else 40).astype(dtype)
+    args = (d, rest, h) if fn is column_sum else (d, h, rest)
+    if fn is column_sum_grad:
+        fn = myia.grad(fn, 2)
+        typed = pipeline.typed_program(pipeline.to_graph(fn), args)
+        want = myia.grad(myia.myia(column_sum_grad, backend="debug"), 2)(*args)
+    else:
+        typed, want = pipeline.typed_program(pipeline.to_graph(fn), args), fn(*args)
+    (seg,) = [i[1] for g in reachable_graphs(typed) for i in code_of(g).insts
+              if i[0] is ProductionVM.inst_array and len(i[1].sources) > 1]
+    (source,) = [s for k, s in seg.sources.items() if k is not None and "tot" in s]
+    assert "def kernel(out, tot," in source and "tot[i1] = tot[i1] + v" in source
+    for _ in range(kernels.HOT + 2):
+        assert same(ProductionVM().run(typed, args), want)
+    assert seg.run is seg.fused

@@ -35,8 +35,8 @@ import numpy as np
 from .. import types as T
 from ..ir import Constant, Graph
 from ..prims import (add, cos, exp, expm1, gadd, getitem, log, log1p, make_tuple, matmul,
-                     maximum, minimum, mul, neg, sin, sinh, cosh, sqrt, sub, sum_to, swapaxes,
-                     tan, tanh, truediv)
+                     maximum, minimum, mul, neg, reduce_sum, sin, sinh, cosh, sqrt, sub, sum_to,
+                     swapaxes, tan, tanh, truediv)
 from ..prims.adjoint import ZERO
 from . import elementwise, gemm, kernels
 from .kernels import fusible
@@ -186,10 +186,8 @@ def _source(run, nodes, readers, slot, outs, found):
     ops = [[slot[x] for x in n.inputs[1:]] for n in nodes]
     inner, kernels, totals = {m for ms in found.values() for m in ms[:-1]}, {}, {}
     for n in nodes:  # a loop's result summed over rows: the loop sums it (elementwise.py)
-        x = n.inputs[1] if len(n.inputs) > 1 else None
-        if n.inputs[0].value is sum_to and x in found and x not in totals and \
-                _sum_axes(n) == (0,) and len(_array(x.abstract).shape) == 2 and \
-                elementwise._array(n.abstract) is not None:
+        x = _rows_summed(n)
+        if x in found and x not in totals and elementwise._array(n.abstract) is not None:
             totals[x] = n
     for k, node in enumerate(nodes):
         if node in inner or node in totals.values():
@@ -289,6 +287,19 @@ def _call(node, regs, out, impls):
         return f"({args}{',' if len(regs) == 1 else ''})"
     name = impls.setdefault(prim, f"p{len(impls)}")  # prim -> its name in the scope
     return f"{name}({args})"
+
+
+def _rows_summed(node):
+    """`x` when `node` is `np.sum(x, axis=0)` of a 2-D array `x` (the user's
+    sum, or a gradient's `sum_to`), else None."""
+    prim, ins = node.inputs[0].value, node.inputs[1:]
+    axis = getattr(ins[1], "value", None) if len(ins) == 3 else None
+    if prim is sum_to and _sum_axes(node) == (0,) or prim is reduce_sum and axis is not None \
+            and getattr(ins[2], "value", None) is False and (type(axis) is int and axis in (0, -2)
+                                                         or axis in ((0,), (-2,))):
+        a = _array(getattr(ins[0], "abstract", None))
+        return ins[0] if a is not None and len(a.shape) == 2 else None
+    return None
 
 
 def _sum_axes(node):
