@@ -236,18 +236,22 @@ def _source(run, nodes, readers, slot, outs, found):
             else:  # the kernel reads the overwritten leaf through `out`
                 out, sources[name] = f"r{reuse}", elementwise.kernel(
                     found[node], slot, reuse, node in totals)[0]
+            lines.append(f"    r{dest} = {out}")
+            out = f"r{dest}"
             if node in totals:
                 t = totals[node]
                 lines.append(f"    r{slot[t]} = {elementwise.allocation(t, 'zeros')}")
                 out += f", r{slot[t]}"
-            call = f"{name}({out}{''.join(f', r{s}' for s in regs if s != reuse)})"
+            lines.append(f"    {name}({out}{''.join(f', r{s}' for s in regs if s != reuse)})")
+            call = None
         elif inst[1] in flipped:  # gemm.py: the product with m and n in each other's roles
             call = f"np.matmul(r{regs[1]}.T, r{regs[0]}.T).T"
         else:
             out = f"r{reuse}" if reuse is not None else \
                 elementwise.allocation(node) if flipped.intersection(regs) else None
             call = _call(node, regs, out, impls)
-        lines.append(f"    r{dest} = {call}")
+        if call is not None:
+            lines.append(f"    r{dest} = {call}")
         dead = sorted({s for s in regs if s in written and s not in outs and last[s] == k})
         if dead:
             lines.append(f"    del {', '.join(f'r{s}' for s in dead)}")

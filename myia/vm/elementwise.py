@@ -99,7 +99,8 @@ def groups(nodes, readers, slot, outs):
 
 def kernel(members, slot, inout=None, total=False):
     """(source, leaves): the njit `kernel(out, *leaves)` computing the group
-    whose last node is its root, `leaves` the registers it reads.
+    whose last node is its root into `out`, `leaves` the registers it reads.
+    It returns nothing: Numba boxing a returned array costs 0.24 µs a call.
 
     With `total` (a 2-D root), it is `kernel(out, tot, *leaves)` and also
     adds each row into `tot` (zeros): `np.sum(out, axis=0)` in the same pass,
@@ -150,7 +151,6 @@ def kernel(members, slot, inout=None, total=False):
     for d, n in enumerate(shape):
         lines.append(f"{'    ' * (d + 1)}for {index[d]} in range({n}):")
     lines += [f"{'    ' * (len(shape) + 1)}{b}" for b in body]
-    lines.append("    return out")
     return "\n".join(lines) + "\n", leaves
 
 
