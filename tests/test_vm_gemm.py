@@ -75,8 +75,8 @@ def test_a_product_read_after_the_run_or_summed_is_numpys_call(fn):
         assert all(o.flags.c_contiguous for o in (out if isinstance(out, tuple) else [out]))
 
 
-@pytest.mark.parametrize("m, k, n", [(8, 8, 64), (256, 64, 128)])
-def test_small_or_tall_products_are_numpys_call(m, k, n):  # m*k*n < MIN_WORK; m > n
+@pytest.mark.parametrize("m, k, n", [(8, 8, 64), (256, 64, 128), (128, 4096, 512)])
+def test_small_tall_or_huge_products_are_numpys_call(m, k, n):  # MIN_WORK; m > n; MAX_WORK
     args = args_of(np.float64, m, k, n)
     src, outs = run(layer, *args)
     assert FLIP not in src and all(same(out, layer(*args)) for out in outs)

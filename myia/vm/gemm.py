@@ -28,6 +28,7 @@ from .. import types as T
 from ..prims import matmul
 
 MIN_WORK = 1 << 19  # m * k * n below this: no measured gain (32x64 @ 64x128 none)
+MAX_WORK = 1 << 27  # above: trying it at lowering would cost more than ms (and unmeasured)
 
 
 def _shape(x):
@@ -45,7 +46,7 @@ def flippable(node):
     if sa is None or sb is None or da != db or sa[1] != sb[0]:
         return False
     m, k, n = sa[0], sa[1], sb[1]
-    return m < n and m * k * n >= MIN_WORK and exact(m, k, n, np.dtype(da).str)
+    return m < n and MIN_WORK <= m * k * n <= MAX_WORK and exact(m, k, n, np.dtype(da).str)
 
 
 @functools.lru_cache(maxsize=None)
