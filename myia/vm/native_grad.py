@@ -49,11 +49,11 @@ from myia.vm.libm import libm_pow
 
 @numba.njit(cache=True, error_model="python")
 def kernel({args}):
-    stk = room[:room.shape[0] // 2]
-    heap = room[room.shape[0] // 2:]
+    stk = room[:len(room) // 2]
+    heap = room[len(room) // 2:]
     lim = min(limit, 1 << 40) * {frame}
-    stkcap = min(stk.shape[0], lim)
-    heapcap = heap.shape[0]
+    stkcap = min(len(stk), lim)
+    heapcap = len(heap)
     sp = 0
     hn = 0
     steps = 0

@@ -22,7 +22,6 @@ primitives in a typed graph one generated Python function, `inst_array`
 """
 
 import types
-from time import perf_counter
 
 import numpy as np
 
@@ -36,8 +35,9 @@ from ..prims.structure import Partial
 from ..calls import bind, is_forward, keyword_call, not_callable, signature
 from .debug import _dunder, _loc, user_error, user_node
 from .frame import Frame
-from . import kernels, native, native_grad
-from .budget import CHUNK, OutOfWork, deadline
+from . import kernels, native, native_grad, pytier
+from .budget import OutOfWork, deadline
+from .defun import Decline
 from .kernels import on_miss
 from .lower import Closure, code_of, gather
 
@@ -68,27 +68,13 @@ class ProductionVM:
 
     __slots__ = ("result",)
 
-    def run(self, fn, args, until=0.0):
-        """`fn(*args)`, or `OutOfWork` once past `until` (a `perf_counter()`, if
-        not 0: budget.py), in a loop of its own (so others pay nothing) that
-        reads the clock every `CHUNK` instructions."""
+    def run(self, fn, args):
+        """`fn(*args)`."""
         n = len(args)
         entry = _entries.get(n)
         if entry is None:
             entry = _entries[n] = _Entry(n)
         f = Frame(entry, [fn, *args, None], None, None, None)
-        if until:
-            work = CHUNK
-            while f is not None:
-                inst = f.insts[f.pc]
-                f.pc += 1
-                f = inst[0](self, f, inst)
-                work -= 1
-                if not work:
-                    if perf_counter() > until:
-                        raise OutOfWork
-                    work = CHUNK
-            return self.result
         while f is not None:
             inst = f.insts[f.pc]
             f.pc += 1
@@ -399,10 +385,11 @@ def compile(graph):
 
     A program of scalars with loops or recursion (a gradient's chain of
     backpropagators among them) runs as one native function per signature
-    when native_grad.py compiles it; otherwise, or when it declines, the VM
-    runs it.  A first call's VM run past the time the compile would take
-    (budget.py), or too deep for the VM, is dropped (the subset has no
-    effects to undo) and the call runs natively at once.
+    when native_grad.py compiles it (from the second call on, or at once if
+    it is on disk); otherwise, or when it declines, the VM runs it.  A first
+    call runs the native function's source in CPython (pytier.py) for as
+    long as the budget allows (budget.py), then compiles it (the subset has
+    no effects to undo); a call too deep for the VM is compiled too.
     """
     entry = native_grad.Entry(graph)
 
@@ -410,27 +397,26 @@ def compile(graph):
         out = entry.run(args)
         if out is not native_grad.DECLINED:
             return out
+        made = entry.pending.get(tuple(map(type, args)))
+        if made is not None:
+            try:
+                return pytier.Tier(*made).run(args, deadline(made[1]))
+            except OutOfWork:  # a long run: compile it now
+                out = entry.run(args, now=True)
+                if out is not native_grad.DECLINED:
+                    return out
+            except Decline:  # as the native code would: the VM decides
+                pass
         try:
-            return _first(graph, args, entry.pending.get(tuple(map(type, args))))
-        except (MyiaRecursionError, OutOfWork) as e:  # a long run: compile it now
+            return ProductionVM().run(graph, args)
+        except MyiaRecursionError:  # the native code nests less: try it
             out = entry.run(args, now=True)
-            if out is native_grad.DECLINED and isinstance(e, MyiaRecursionError):
+            if out is native_grad.DECLINED:
                 raise
-            return ProductionVM().run(graph, args) if out is native_grad.DECLINED else out
+            return out
 
     run.natives = entry.natives  # Python types -> native_grad.Native (api.py's fast path)
     return run
-
-
-def _first(graph, args, made):
-    """The VM's run of a call; for a signature whose native code `made` is
-    pending, within the budget and compiling no kernel (they would be
-    Numba's set-up and compiles for code the native function replaces)."""
-    saved, kernels.HOT = kernels.HOT, (1 << 62 if made else kernels.HOT)
-    try:
-        return ProductionVM().run(graph, args, deadline(made[1]) if made else 0.0)
-    finally:
-        kernels.HOT = saved
 
 
 def compile_typed(graph):
