@@ -15,10 +15,11 @@ import myia
 from myia.ir import Graph, Manager
 from myia.vm.debug import DebugVM
 
+from .blocks import hidden
 from .breakpoints import Points
 from .graphs import return_loc, user_loc
 from .horizon import running
-from .trace import Trace, hidden
+from .trace import Trace
 
 
 HISTORY = 1_000_000  # positions kept by default (`set history N`; 0 keeps all)

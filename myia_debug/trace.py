@@ -12,12 +12,14 @@ import array
 import bisect
 
 from myia.ir import Graph
-from myia.vm.debug import Event, graph_nodes
+from myia.vm.debug import Event
 
-from .graphs import (LOOP_ROLES, bare_return, block_role, grad_call, is_control, is_entry,
-                     is_machinery, is_second_order, phase_of, user_graph, user_loc)
+from .blocks import block
+from .graphs import bare_return, phase_of
 from .horizon import trim
-from .statements import bindings, leaves, pending, quiet_locs
+from .statements import bindings, pending
+from .straight import run_from
+
 
 class Invocation:
     """One call of a user function: the VM frames it ran in, in order."""
@@ -79,7 +81,7 @@ class Trace:
 
     def _enter(self, frame, step, caller_pos, prev):
         """Attach a new VM frame to its invocation (see module docstring)."""
-        blk = _blocks.get(frame.graph) or _block(frame.graph)
+        blk = block(frame.graph)
         fid = frame.id
         self.born[fid] = dict.fromkeys(frame.graph.parameters, step)
         self.frames[fid] = frame
@@ -103,42 +105,48 @@ class Trace:
         inv.defs.setdefault(name, []).append((frame, node))
 
     def advance(self, count=1):
-        """Run and record up to `count` VM steps; errors propagate unrecorded.  A node
-        step where nothing can stop (`Block.plain`, the common case) only appends."""
-        vm, sframes, spcs, born, limit, base = (self.vm, self.sframes, self.spcs, self.born,
-                                                self.limit, self.base)
-        for _ in range(count):
+        """Run and record VM steps: one, or with `count` > 1 about `count` (a frame's
+        node steps in straight runs, straight.py, may go past it); errors propagate
+        unrecorded.  A node step where nothing can stop (`Block.plain`, the common
+        case) only appends."""
+        vm, sframes, spcs, born, limit = self.vm, self.sframes, self.spcs, self.born, self.limit
+        done = 0
+        while done < count:
             prev = vm.frame
             if prev is None:
                 break
             pc = prev.pc
-            kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
-            size = len(sframes)
-            new = self.last_step = base + size  # the position it leads to
-            if kind == "node":
-                blk = _blocks.get(prev.graph) or _block(prev.graph)
-                node = prev.nodes[pc]
-                born[prev.id][node] = new
-                if blk.names[pc] is not None:
-                    self._named(prev, node, blk.names[pc], new)
-                if blk.plain[pc + 1]:
-                    sframes.append(prev)
-                    spcs.append(pc + 1)
-                else:
-                    self._record(False)
+            blk = block(prev.graph)
+            k = run_from(blk, pc, vm)(self, prev) if count > 1 and pc < len(prev.nodes) else 0
+            if k:
+                done += k
             else:
-                if kind == "call":
-                    self._enter(vm.frame, new, new - 1, prev)
-                elif prev.caller is not None:
-                    node = prev.call_node
-                    born[prev.caller.id][node] = new
-                    name = node.debug.name
-                    if name and node.debug.role != "adjoint":
-                        self._named(prev.caller, node, name, new)
-                self._record(True)
-            if limit and size >= limit and size >= limit + max(limit // 4, 4 * self.slack):
+                done += 1
+                kind = vm._step()  # under the caller's np.errstate: NaN/Inf are the user's
+                new = self.last_step = self.base + len(sframes)  # the position it leads to
+                if kind == "node":
+                    node = prev.nodes[pc]
+                    born[prev.id][node] = new
+                    if blk.names[pc] is not None:
+                        self._named(prev, node, blk.names[pc], new)
+                    if blk.plain[pc + 1]:
+                        sframes.append(prev)
+                        spcs.append(pc + 1)
+                    else:
+                        self._record(False)
+                else:
+                    if kind == "call":
+                        self._enter(vm.frame, new, new - 1, prev)
+                    elif prev.caller is not None:
+                        node = prev.call_node
+                        born[prev.caller.id][node] = new
+                        name = node.debug.name
+                        if name and node.debug.role != "adjoint":
+                            self._named(prev.caller, node, name, new)
+                    self._record(True)
+            size = len(sframes)
+            if limit and size > limit and size > limit + max(limit // 4, 4 * self.slack):
                 trim(self, limit)
-                base = self.base
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
@@ -171,7 +179,7 @@ class Trace:
             self._append(None, 0, None)
             return
         pc = frame.pc
-        blk = _blocks.get(frame.graph) or _block(frame.graph)
+        blk = block(frame.graph)
         if blk.hidden:  # Myia's machinery: never a stop (the common case)
             if moved and self.bwd_start is None and self.tags[frame.id] == ("bwd", None):
                 self.bwd_start = self.base + len(self.sframes)
@@ -351,66 +359,3 @@ class Trace:
                 out.append(inv)
             env = env.env
         return out
-
-
-class Block:
-    """What the trace asks of a graph, once: its user function, whether it is
-    machinery, per node the name it binds and its stop (`_stop_locs`)."""
-
-    def __init__(self, g):
-        self.user = user_graph(g)
-        self.hidden = is_machinery(self.user) or is_second_order(g)
-        self.entry = is_entry(g)
-        self.inner = grad_call(g) if not is_second_order(g) else None
-        self.bwd = phase_of(g) == "bwd"
-        self.params = [(p, p.debug.name) for p in g.parameters  # the named ones
-                       if p.debug.name and p.debug.role != "adjoint"]
-        self.names = [n.debug.name if n.debug.name and n.debug.role != "adjoint" else None
-                      for n in graph_nodes(g)]
-        self.locs, self.sens = _stop_locs(g)
-        self.heres = [(loc.file, loc.line) if loc is not None else None for loc in self.locs]
-        self.quiet = bool(quiet_locs(g)) and not self.hidden
-        self.loop = block_role(g) in LOOP_ROLES
-        n = len(self.names)  # per pc: a position there cannot stop, `_record` keeps nothing
-        self.plain = [self.hidden or i < n and self.locs[i] is None and not (self.quiet and (
-            i == n - 1 or leaves(graph_nodes(g)[i]))) for i in range(n + 1)]
-
-
-_blocks = {}
-
-
-def _block(g):
-    if g not in _blocks:
-        _blocks[g] = Block(g)
-    return _blocks[g]
-
-
-def hidden(g):
-    """Whether graph `g` is Myia's machinery (never a frame the user sees)."""
-    return _block(g).hidden
-
-
-def _stop_locs(g):
-    """Per node of `g`: its location if it can be a line stop, and the input
-    whose sensitivity decides a backward stop.  Forwards, in AD's graphs, a
-    user node's forward call; backwards, its backward call unless it is
-    control flow (or, for a program's `grad` under `--grad`, the forward call
-    AD made of that backward call)."""
-    role, bwd = g.debug.role, phase_of(g) == "bwd"
-    locs, sens = [], []
-    for node in graph_nodes(g):
-        if role == "grad":
-            can = False
-        elif not bwd:
-            can = role != "fprop" or node.debug.role == "fprop_call"
-        else:
-            call = node
-            if role == "fprop" and node.debug.role == "fprop_call":
-                call = node.debug.origin  # under --grad, a grad call's backward
-            can = getattr(call, "debug", None) is not None and \
-                call.debug.role == "bprop_call" and not is_control(call.debug.origin)
-        loc = user_loc(node) if can else None
-        locs.append(loc)
-        dynamic = bwd and loc is not None and node.inputs[1].graph is not None
-        sens.append(node.inputs[1] if dynamic else None)
-    return locs, sens

@@ -1,0 +1,173 @@
+"""Straight runs: a frame's node steps as one generated Python function,
+recorded as single steps record them.
+
+With nothing armed, `c` records every step and stops at none, so the
+interpreter's dispatch (`DebugVM._step`, then `Trace.advance`'s
+bookkeeping) is the whole cost.  For a graph and a pc to start at,
+`run_from` generates once a function doing the node steps from there on,
+each still one recorded step: the value into the frame, the position it
+was born at, the name it binds, the new position, and where a position may
+stop, `Trace._record` itself.  Values computed in the run are read back
+from locals.  For the loop body `t = x * i` of a user function::
+
+    def run(trace, frame):               # from pc 0
+        ...
+        cur = 0
+        v0 = c1(vals[c2], vals[c3])      # mul: c1 is its impl
+        vals[c0] = v0
+        born[c0] = new = p
+        frame.pc = 1; record(False)      # `t = x * i` may stop there
+        p = base + len(sframes)
+        ...
+
+A run ends, leaving the frame where `DebugVM._step` goes on, after a call
+that pushed a frame (recorded as that call step) and before a node that
+raises (the single step raises it again, located: programs are pure) or
+an operator on a record (its method may be a frame); a call of a graph
+known not to run at once (atomic.py) is the last node of its run.
+"""
+
+import dataclasses
+
+import myia.vm.debug as D
+
+
+class _Records(Exception):
+    """An operator's operand is a record: the single step calls its method."""
+
+
+_not_records = set()  # classes seen not to be dataclasses
+
+
+def _records(*xs):
+    for x in xs:
+        cls = x.__class__
+        if cls not in _not_records:
+            if dataclasses.is_dataclass(cls):
+                return True
+            _not_records.add(cls)
+    return False
+
+
+def run_from(blk, pc, vm):
+    """The straight run of `blk`'s graph from `pc` (generated once)."""
+    run = blk.runs.get(pc)
+    if run is None:
+        run = blk.runs[pc] = _generate(blk, pc, vm)
+    return run
+
+
+def _static(fk, fx):
+    """The graph a call node always calls, if a constant says which."""
+    if fk == 3:
+        return fx
+    return fx.graph if fk == 0 and fx.__class__ is D.Closure else None
+
+
+def _generate(blk, start, vm):
+    g = blk.graph
+    code = D._code[g]
+    atomic = vm._atomic
+    ns = {"Records": _Records, "records": _records, "Bail": Exception, "Closure": D.Closure}
+    consts = {}
+
+    def const(value):
+        key = id(value)
+        if key not in consts:
+            consts[key] = f"c{len(consts)}"
+            ns[consts[key]] = value
+        return consts[key]
+
+    local = {}  # node -> the local holding its value, once computed in the run
+
+    def ref(k, x):
+        if k == 0:
+            return const(x)
+        if k == 1:
+            return local.get(x) or f"vals[{const(x)}]"
+        return f"lookup({const(x)})" if k == 2 else f"ref(frame, 3, {const(x)})"
+
+    body, named = [], False
+    end = len(code) - 1
+    for i in range(start, end):
+        node, impl, fk, fx, refs, _, tail = code[i]
+        xs = [ref(k, x) for k, x in refs]
+        out, key, args = f"v{i}", const(node), ", ".join(xs)
+        body.append(f"cur = {i}")
+        last = False
+        if impl is not None:
+            body.append(f"{out} = {const(impl)}({args})")
+        elif fk == 0 and fx.__class__ is D.Primitive:
+            if xs:
+                body.append(f"if records({', '.join(xs[:2])}): raise Records")
+            body.append(f"{out} = {const(fx.impl)}({args})")
+        else:
+            callee = _static(fk, fx)
+            fn = f"f{i}"
+            body.append(f"{fn} = {ref(fk, fx)}")
+            quick = callee is not None and atomic is not None and \
+                len(xs) == len(callee.parameters) and atomic.function(callee) is not None
+            last = callee is not None and not quick  # it will push a frame
+            if quick:
+                body.append(f"r = arun({fn}, [{args}], frame, {key})")
+                body.append(f"if r is None: r = call({fn}, [{args}], frame, {key}, {tail})")
+            elif callee is None and atomic is not None:  # a closure may run at once
+                body.append(f"r = arun({fn}, [{args}], frame, {key}) "
+                            f"if {fn}.__class__ is Closure else None")
+                body.append(f"if r is None:")
+                body.append(f"    frame.pc = {i}")
+                body.append(f"    r = call({fn}, [{args}], frame, {key}, {tail})")
+            else:
+                body.append(f"frame.pc = {i}")
+                body.append(f"r = call({fn}, [{args}], frame, {key}, {tail})")
+            body += ["if r is None:",  # a frame was pushed: the call step
+                     f"    vm.steps += {i + 1 - start}",
+                     "    trace.last_step = p",
+                     "    trace._enter(vm.frame, p, p - 1, frame)",
+                     "    record(True)",
+                     f"    return {i + 1 - start}",
+                     f"{out} = r[0]"]
+        local[node] = out
+        body += [f"vals[{key}] = {out}", f"born[{key}] = new = p"]
+        name = blk.names[i]
+        if name is not None:
+            named = True
+            body += [f"steps({name!r}, []).append(p)", f"defs({name!r}, []).append((frame, {key}))"]
+        if blk.plain[i + 1]:
+            body += ["sfa(frame)", f"spa({i + 1})", "p += 1"]
+        else:
+            body += [f"frame.pc = {i + 1}", "record(False)", "p = base + len(sframes)"]
+        if last:
+            end = i + 1
+            break
+    head = ["def run(trace, frame):",
+            "    vm = trace.vm",
+            "    vals = frame.values",
+            "    lookup = frame.lookup",
+            "    ref = vm._ref",
+            "    call = vm._call",
+            "    record = trace._record",
+            "    born = trace.born[frame.id]",
+            "    sframes = trace.sframes",
+            "    sfa = sframes.append",
+            "    spa = trace.spcs.append",
+            "    base = trace.base",
+            "    p = new = base + len(sframes)"]
+    if atomic is not None:
+        head.append("    arun = vm._atomic.run")
+    if named:
+        head += ["    inv = trace.inv_of[frame.id]",
+                 "    steps = inv.steps.setdefault",
+                 "    defs = inv.defs.setdefault"]
+    lines = head + [f"    cur = {start}", "    try:"] + ["        " + b for b in body] + [
+        "    except Bail:",  # before node `cur`: the single step does it
+        "        frame.pc = cur",
+        f"        vm.steps += cur - {start}",
+        "        trace.last_step = new",
+        f"        return cur - {start}",
+        f"    frame.pc = {end}",
+        f"    vm.steps += {end - start}",
+        "    trace.last_step = new",
+        f"    return {end - start}"]
+    exec(compile("\n".join(lines), f"<straight {g.name}:{start}>", "exec"), ns)
+    return ns["run"]
