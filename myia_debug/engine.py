@@ -177,7 +177,8 @@ class Session:
         boundary = self.options["stop-at-boundary"] and self.phase == "fwd"
         armed = check and (points.breakpoints or points.catches or points.watches)
         trace, forward = self.trace, self._forward
-        free = not (stop_here or armed or boundary or self.trace_hook) and self.seed == 1.0
+        bulk = self.trace_hook is None and self.seed == 1.0  # no work after each new step
+        free = bulk and not (stop_here or armed or boundary)
         try:
             with running():
                 if free:  # nothing can stop before the end: no test per step
@@ -186,6 +187,8 @@ class Session:
                     pos = self.pos
                     if pos < trace.base + len(trace.sframes) - 1:  # replaying
                         pos = self.pos = pos + 1
+                    elif bulk and self._ahead():
+                        continue  # tested as they replay
                     elif forward():
                         pos = self.pos
                     else:
@@ -202,6 +205,24 @@ class Session:
                 return Stop(self.pos, ["Interrupted"])
         except KeyboardInterrupt:
             return Stop(self.pos, ["Interrupted"])
+
+    def _ahead(self):
+        """Record a straight run of steps (straight.py) past the last position, to
+        the first new line stop at most, staying where it is; False if not one
+        step could be recorded."""
+        trace = self.trace
+        if self.vm.finished or self.error is not None:
+            return False
+        before = len(trace)
+        trace.pinned = self.pos  # a trim keeps the positions still to be tested
+        try:
+            trace.advance(brief=True)
+        except myia.MyiaError as e:
+            if len(trace) == before:  # else the step to the end raises it again
+                self.error = e
+        finally:
+            trace.pinned = None
+        return len(trace) > before
 
     def _to_end(self):
         """Record steps to the end, an error or an interruption (`_run` reports it)."""

@@ -27,26 +27,11 @@ an operator on a record (its method may be a frame); a call of a graph
 known not to run at once (atomic.py) is the last node of its run.
 """
 
-import dataclasses
-
 import myia.vm.debug as D
 
 
 class _Records(Exception):
     """An operator's operand is a record: the single step calls its method."""
-
-
-_not_records = set()  # classes seen not to be dataclasses
-
-
-def _records(*xs):
-    for x in xs:
-        cls = x.__class__
-        if cls not in _not_records:
-            if dataclasses.is_dataclass(cls):
-                return True
-            _not_records.add(cls)
-    return False
 
 
 def run_from(blk, pc, vm):
@@ -68,7 +53,8 @@ def _generate(blk, start, vm):
     g = blk.graph
     code = D._code[g]
     atomic = vm._atomic
-    ns = {"Records": _Records, "records": _records, "Bail": Exception, "Closure": D.Closure}
+    ns = {"Records": _Records, "records": D.records, "Bail": Exception, "Closure": D.Closure,
+          "NOSENS": ("Zero", "Env")}
     consts = {}
 
     def const(value):
@@ -121,11 +107,9 @@ def _generate(blk, start, vm):
                 body.append(f"frame.pc = {i}")
                 body.append(f"r = call({fn}, [{args}], frame, {key}, {tail})")
             body += ["if r is None:",  # a frame was pushed: the call step
-                     f"    vm.steps += {i + 1 - start}",
-                     "    trace.last_step = p",
                      "    trace._enter(vm.frame, p, p - 1, frame)",
                      "    record(True)",
-                     f"    return {i + 1 - start}",
+                     "    new = p", *_ended(i + 1 - start),
                      f"{out} = r[0]"]
         local[node] = out
         body += [f"vals[{key}] = {out}", f"born[{key}] = new = p"]
@@ -135,13 +119,21 @@ def _generate(blk, start, vm):
             body += [f"steps({name!r}, []).append(p)", f"defs({name!r}, []).append((frame, {key}))"]
         if blk.plain[i + 1]:
             body += ["sfa(frame)", f"spa({i + 1})", "p += 1"]
-        else:
+        elif blk.quiet or i + 1 == len(code) - 1:  # quiet statements, the return
             body += [f"frame.pc = {i + 1}", "record(False)", "p = base + len(sframes)"]
+        else:
+            body += _line_stop(blk, i + 1, const)
+        if not blk.plain[i + 1] and i + 1 < len(code) - 1:  # `brief`: end at a new stop
+            body += ["if brief and len(stops) > nstops:", f"    frame.pc = {i + 1}",
+                     *_ended(i + 1 - start)]
         if last:
             end = i + 1
             break
-    head = ["def run(trace, frame):",
+    head = ["def run(trace, frame, brief=False):",
             "    vm = trace.vm",
+            "    inv = trace.inv_of[frame.id]",
+            "    stops = trace.stops",
+            "    nstops = len(stops)",
             "    vals = frame.values",
             "    lookup = frame.lookup",
             "    ref = vm._ref",
@@ -156,18 +148,35 @@ def _generate(blk, start, vm):
     if atomic is not None:
         head.append("    arun = vm._atomic.run")
     if named:
-        head += ["    inv = trace.inv_of[frame.id]",
-                 "    steps = inv.steps.setdefault",
+        head += ["    steps = inv.steps.setdefault",
                  "    defs = inv.defs.setdefault"]
     lines = head + [f"    cur = {start}", "    try:"] + ["        " + b for b in body] + [
         "    except Bail:",  # before node `cur`: the single step does it
         "        frame.pc = cur",
-        f"        vm.steps += cur - {start}",
-        "        trace.last_step = new",
-        f"        return cur - {start}",
-        f"    frame.pc = {end}",
-        f"    vm.steps += {end - start}",
-        "    trace.last_step = new",
-        f"    return {end - start}"]
+        *("    " + line for line in _ended(f"cur - {start}")),
+        f"    frame.pc = {end}", *_ended(end - start)]
     exec(compile("\n".join(lines), f"<straight {g.name}:{start}>", "exec"), ns)
     return ns["run"]
+
+
+def _ended(steps):
+    """The lines ending a run after `steps` steps (the frame's pc is set)."""
+    return [f"    vm.steps += {steps}", "    trace.last_step = new", f"    return {steps}"]
+
+
+def _line_stop(blk, pc, const):
+    """`Trace._record` of a node step to `pc`, which may be a line stop, in a
+    block without quiet statements: the text doing the same."""
+    here, graph = const(blk.heres[pc]), const(blk.graph)
+    again = "last is not frame" if blk.loop else \
+        f"last is not frame and last is not None and last.graph is {graph}"
+    stop = ["last = inv.last_frame",
+            f"if inv.last_line != {here} or {again}:",  # a new line, or a loop's next turn
+            f"    stops[p] = {here}",
+            "    if inv.first_stop is None: inv.first_stop = p",
+            f"inv.last_line = {here}",
+            "inv.last_frame = frame"]
+    if blk.sens[pc] is not None:  # a backward call that receives no sensitivity: no stop
+        stop = [f"if type(lookup({const(blk.sens[pc])})).__name__ not in NOSENS:",
+                *("    " + line for line in stop)]
+    return [*stop, "sfa(frame)", f"spa({pc})", "p += 1"]

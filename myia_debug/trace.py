@@ -104,11 +104,11 @@ class Trace:
         inv.steps.setdefault(name, []).append(step)
         inv.defs.setdefault(name, []).append((frame, node))
 
-    def advance(self, count=1):
+    def advance(self, count=1, brief=False):
         """Run and record VM steps: one, or with `count` > 1 about `count` (a frame's
-        node steps in straight runs, straight.py, may go past it); errors propagate
-        unrecorded.  A node step where nothing can stop (`Block.plain`, the common
-        case) only appends."""
+        node steps in straight runs, straight.py, may go past it), or if `brief` one
+        run to its first new line stop; errors propagate unrecorded.  A node step
+        where nothing can stop (`Block.plain`, the common case) only appends."""
         vm, sframes, spcs, born, limit = self.vm, self.sframes, self.spcs, self.born, self.limit
         done = 0
         while done < count:
@@ -117,7 +117,8 @@ class Trace:
                 break
             pc = prev.pc
             blk = block(prev.graph)
-            k = run_from(blk, pc, vm)(self, prev) if count > 1 and pc < len(prev.nodes) else 0
+            fast = (count > 1 or brief) and pc < len(prev.nodes)
+            k = run_from(blk, pc, vm)(self, prev, brief) if fast else 0
             if k:
                 done += k
             else:
@@ -147,6 +148,8 @@ class Trace:
             size = len(sframes)
             if limit and size > limit and size > limit + max(limit // 4, 4 * self.slack):
                 trim(self, limit)
+            if brief:
+                break
 
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the

@@ -54,7 +54,7 @@ def test_a_product_flips_only_where_blas_is_exact_and_stays_numpys(fn, dtype):
     src, outs = run(fn, *args)
     assert (FLIP in src) == gemm.exact(32, 128, 128, np.dtype(dtype).str)
     if FLIP in src:  # its reader writes a new C-ordered array, not the flipped one
-        assert "out=np.empty((32, 128), np.float64)" in src
+        assert f"out=np.empty((32, 128), np.{np.dtype(dtype).name})" in src
     for out in outs:
         assert same(out, fn(*args)) and out.flags.c_contiguous
 

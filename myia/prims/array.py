@@ -302,8 +302,11 @@ def _cuda_fill_like(dev, douts, outs):
 fill_like.cuda_kernel = _cuda_fill_like
 
 
+_SCALARS = frozenset((float, int, bool))  # np.shape of these is (), asked at once
+
+
 def _shape(x):
-    return np.shape(x)
+    return () if x.__class__ in _SCALARS else np.shape(x)
 
 
 def _size(x):
@@ -403,7 +406,7 @@ ones_like.cuda_kernel = _cuda_like(1, _ones_like)
 
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undoes numpy broadcasting of a `shape` operand."""
-    have, shape = np.shape(x), tuple(shape)
+    have, shape = _shape(x), tuple(shape)
     if have == shape:
         return x
     lead = len(have) - len(shape)
@@ -414,7 +417,7 @@ def _sum_to(x, shape):
 
 
 def _broadcast_to(x, shape):
-    if np.shape(x) == tuple(shape):
+    if _shape(x) == tuple(shape):
         return x
     return np.broadcast_to(x, shape).copy()
 

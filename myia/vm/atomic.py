@@ -19,8 +19,6 @@ step by step as any other: programs are pure, so the values are the same;
 only the step count depends on the program, never on what ran before.
 """
 
-import dataclasses
-
 from ..ir import Constant, Graph, Manager
 from ..prims import Primitive, switch
 from . import debug as D
@@ -82,13 +80,9 @@ class Atomic:
                 return f(fn.env, site, *xs)
             finally:
                 self.depth -= 1
-        if fn.__class__ is not Primitive or xs and _records(*xs[:2]):
+        if fn.__class__ is not Primitive or D.records(*xs):
             raise Unfoldable
         return fn.impl(*xs)
-
-
-def _records(a, b=None):
-    return dataclasses.is_dataclass(a.__class__) or dataclasses.is_dataclass(b.__class__)
 
 
 def _located(e, g, node, site):
@@ -124,7 +118,7 @@ def _generate(g, functions):
     nodes = D.graph_nodes(g)
     code = D._code[g]
     ns = {"Unfoldable": Unfoldable, "call": functions.call, "located": _located,
-          "envof": _env, "records": _records, "g": g, "Frame": D.Frame, "nodes": nodes,
+          "envof": _env, "records": D.records, "g": g, "Frame": D.Frame, "nodes": nodes,
           "Closure": D.Closure}
     names = {p: f"p{i}" for i, p in enumerate(g.parameters)}
     names.update((n, f"v{i}") for i, n in enumerate(nodes))

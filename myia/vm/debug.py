@@ -279,7 +279,7 @@ class DebugVM:
             else:
                 args = [x if k == 0 else vals[x] if k == 1 else frame.lookup(x) if k == 2
                         else self._ref(frame, k, x) for k, x in refs]
-            if impl is not None or fk == 0 and fx.__class__ is Primitive and not _records(args):
+            if impl is not None or fk == 0 and fx.__class__ is Primitive and not records(*args):
                 try:
                     vals[node] = (impl or fx.impl)(*args)
                 except Exception as e:  # a user's bad values: locate them
@@ -429,9 +429,19 @@ def _loc(node):
     return node.loc if node is not None else None
 
 
-def _records(args):
-    """Whether an operand of an operator call is a record (it may override it)."""
-    return any(dataclasses.is_dataclass(a.__class__) for a in args[:2])
+_plain = set()  # classes seen not to be dataclasses (asked at every operator)
+
+
+def records(*args):
+    """Whether an operand of an operator call (its first two arguments) is a
+    record, whose class may override the operator."""
+    for a in args[:2]:
+        cls = a.__class__
+        if cls not in _plain:
+            if dataclasses.is_dataclass(cls):
+                return True
+            _plain.add(cls)
+    return False
 
 
 def _dunder(prim, args):

@@ -6,10 +6,11 @@ product with m and n in each other's roles.  The result is an F-ordered
 view, and for float64 on this machine's OpenBLAS (its dgemm kernel sums
 each element's products in the same order in both roles) the same bits, up
 to 19% faster when m < n (measured, one thread: 64x784 @ 784x256 540 -> 489
-µs; 32x128 @ 128x128 27.8 -> 21.8 µs).  float32 differs in the last bit, so
-it never flips.  Whether a shape and dtype flip exactly is not assumed but
-tried once (`exact`): random operands, in all four layouts, flipped and
-plain, compared bit for bit; a BLAS that rounds otherwise keeps numpy's call.
+µs; 32x128 @ 128x128 27.8 -> 21.8 µs).  float32 differed in the last bit
+there, and was exact on another machine.  So whether a shape and dtype flip
+exactly is not assumed but tried once (`exact`): random operands, in all
+four layouts, flipped and plain, compared bit for bit; a BLAS that rounds
+otherwise keeps numpy's call.
 
 A flipped product's layout must not reach anything whose bits depend on it
 (`np.sum` sums in memory order) or escape: it is flipped only when its one

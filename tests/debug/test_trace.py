@@ -74,13 +74,13 @@ def _snapshot(s):
     }
 
 
-def _record(fn, args, grad, count):
+def _record(fn, args, grad, count, brief=False):
     s = Session(fn, args, grad=grad)
     s.trace.limit = None
     with running():
         while not s.vm.finished and s.error is None:
             try:
-                s.trace.advance(count)
+                s.trace.advance(count, brief)
             except myia.MyiaError as e:
                 s.error = e
     return s
@@ -93,6 +93,18 @@ def test_straight_runs_record_what_single_steps_record(fn, args, grad):
     runs = _record(fn, args, grad, 4096)
     assert any(block(f.graph).runs for f in runs.trace.frames.values())  # the runs did run
     assert _snapshot(runs) == single
+    assert _snapshot(_record(fn, args, grad, 1, brief=True)) == single
+
+
+def test_a_brief_run_ends_at_its_first_new_line_stop():
+    s = Session(P.loop, (1.5, 4))
+    with running():
+        while not s.vm.finished:
+            before = len(s.trace)
+            s.trace.advance(brief=True)
+            new = [p for p in s.trace.stops if p > before]
+            assert len(new) <= 1 and (not new or new[0] == len(s.trace))
+    assert s.vm.result == P.loop(1.5, 4)
 
 
 def test_an_error_inside_a_run_is_raised_by_its_single_step_at_its_node():
