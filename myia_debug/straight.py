@@ -103,9 +103,10 @@ def _generate(blk, start, vm):
                 body.append(f"if r is None:")
                 body.append(f"    frame.pc = {i}")
                 body.append(f"    r = call({fn}, [{args}], frame, {key}, {tail})")
-            else:
+            else:  # known to push a frame (or, a record's method, maybe not)
+                enter = callee is not None and len(xs) == D._arity(callee)
                 body.append(f"frame.pc = {i}")
-                body.append(f"r = call({fn}, [{args}], frame, {key}, {tail})")
+                body.append(f"r = {'enter' if enter else 'call'}({fn}, [{args}], frame, {key}, {tail})")
             body += ["if r is None:",  # a frame was pushed: the call step
                      "    trace._enter(vm.frame, p, p - 1, frame)",
                      "    record(True)",
@@ -138,6 +139,7 @@ def _generate(blk, start, vm):
             "    lookup = frame.lookup",
             "    ref = vm._ref",
             "    call = vm._call",
+            "    enter = vm._enter",
             "    record = trace._record",
             "    born = trace.born[frame.id]",
             "    sframes = trace.sframes",
@@ -154,9 +156,33 @@ def _generate(blk, start, vm):
         "    except Bail:",  # before node `cur`: the single step does it
         "        frame.pc = cur",
         *("    " + line for line in _ended(f"cur - {start}")),
-        f"    frame.pc = {end}", *_ended(end - start)]
+        f"    frame.pc = {end}"]
+    if end < len(code) - 1:
+        lines += _ended(end - start)
+    else:  # the return step too, but not in a brief run (the return may stop)
+        out = g.output
+        lines += ["    if brief:", *("    " + line for line in _ended(end - start)),
+                  f"    result = {local.get(out) or f'vm.value(frame, {const(out)})'}",
+                  *_RETURN, *_ended(end - start + 1)]
     exec(compile("\n".join(lines), f"<straight {g.name}:{start}>", "exec"), ns)
     return ns["run"]
+
+
+_RETURN = [  # as `DebugVM._step` then `Trace.advance` do it
+    "    caller = vm.frame = frame.caller",
+    "    if caller is None:",
+    "        vm.finished = True",
+    "        vm.result = result",
+    "    else:",
+    "        site = frame.call_node",
+    "        caller.values[site] = result",
+    "        caller.pc += 1",
+    "        trace.born[caller.id][site] = new = p",
+    "        name = site.debug.name",
+    "        if name and site.debug.role != 'adjoint':",
+    "            trace._named(caller, site, name, p)",
+    "    new = p",
+    "    record(True)"]
 
 
 def _ended(steps):
