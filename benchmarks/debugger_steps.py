@@ -3,7 +3,9 @@
 Runs `c` to the end of the gradient program of a scalar loop (the `loop`
 of tests/debug/programs.py under --grad) and of an endless-loop program
 stopped after a fixed number of steps, with the trace on (as the debugger
-always runs), and reports CPU µs (process time: the machine may be shared) and bytes per step.  The same loop in plain
+always runs); then the loop gradient with `catch nan` armed (every position
+tested) and with `n` pressed to its end.  It reports CPU µs (process time:
+the machine may be shared) and bytes per step.  The same loop in plain
 CPython is timed in the same run, for the ratio.  A call of Myia's machinery
 (a primitive's forward wrapper or backpropagator) is one step since
 myia/vm/atomic.py, so steps per iteration changed: compare µs per iteration.
@@ -48,6 +50,23 @@ def per_step(fn, args, grad, steps=None):
         for _ in range(steps):
             s._forward()
     return (time.process_time() - t) / (s.pos - start) * 1e6, s.pos - start
+
+
+def tested_per_step(fn, args, grad, how):
+    """µs per step of `c` to the end with `catch nan` armed (each new position
+    tested, none fires: how="catch"), or of `n` pressed to the end (how="next")."""
+    s = Session(fn, args, grad=grad)
+    s.begin()
+    if how == "catch":
+        s.points.add_catch("nan")
+    start, t = s.pos, time.process_time()
+    if how == "catch":
+        s.cont()
+    else:
+        while not s.finished or s.pos < s.end:
+            if "finished" in s.next().reasons:
+                break
+    return (time.process_time() - t) / (s.pos - start) * 1e6
 
 
 def bytes_per_step(fn, args, grad, steps):
@@ -134,6 +153,10 @@ def main():
         "grad_loop_us_per_iteration": round(us * steps / n, 1),
         "plain_python_loop_us": round(plain_loop(n), 1),
         "forever_us_per_step": round(us_forever, 2),
+        "grad_loop_catch_nan_us_per_step": round(tested_per_step(P.loop, (1.5, n), (0,),
+                                                                 "catch"), 2),
+        "grad_loop_next_us_per_step": round(tested_per_step(P.loop, (1.5, n // 10), (0,),
+                                                            "next"), 2),
         "grad_loop_bytes_per_step": round(bytes_per_step(P.loop, (1.5, n), (0,), 100_000)),
         "forever_bytes_per_step": round(bytes_per_step(P.forever, (1.0,), None, 100_000)),
         "load_average": os.getloadavg()[0],
