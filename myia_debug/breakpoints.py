@@ -6,6 +6,7 @@ ignore counts are applied by the engine, the same way for every kind.
 
 import contextlib
 import dataclasses
+import math
 import os
 
 import numpy as np
@@ -43,31 +44,40 @@ class Breakpoint:
         return f"{os.path.basename(self.file)}:{self.line}"
 
     def matches(self, trace, pos):
-        if not self.enabled or self.phase not in ("both", trace.phase(pos)):
+        if not self.enabled:
             return False
         if self.kind == "node":
             node = trace.next_node(pos)
-            return node is not None and node.id == self.node_id
+            return node is not None and node.id == self.node_id and self._in_phase(trace, pos)
         stop = trace.line_stop(pos)
         if stop is None and pos in trace.returns and self.kind == "line":
             stop = trace.return_line(pos)  # `return s`: its only stop
-        if stop is None:
+        if stop is None or not self._in_phase(trace, pos):
             return False
         if self.kind == "func":
             inv = trace.invocation(pos)
             return inv.graph is self.func and inv.first_stop == pos
         return stop[1] == self.line and same_file(stop[0], self.file)
 
+    def _in_phase(self, trace, pos):
+        return self.phase == "both" or self.phase == trace.phase(pos)
+
 
 def same_file(a, b):
     return os.path.abspath(a) == os.path.abspath(b) or os.path.basename(a) == b
 
 
+_INFS = (math.inf, -math.inf)
+
+
 def nonfinite(value, kind):
     """Whether `value` (number, array, nested tuple) holds NaN / Inf."""
+    if value.__class__ is float:  # the common case, asked at every step: no array
+        return value != value if kind == "nan" else (
+            value in _INFS if kind == "inf" else not math.isfinite(value))
     if isinstance(value, tuple):
         return any(nonfinite(v, kind) for v in value)
-    if isinstance(value, (bool, np.bool_)) or value is None:
+    if isinstance(value, (bool, int, np.bool_)) or value is None:
         return False
     try:
         arr = np.asarray(value)
@@ -90,11 +100,11 @@ class Catch:
     phase: str = "both"
 
     def fires(self, trace, pos):
+        value = trace.node_value(pos, none=self)
+        if value is self or not nonfinite(value, self.kind) or \
+                self.phase not in ("both", trace.phase(pos)):
+            return None
         ev = trace.event(pos)
-        if ev is None or ev.kind != "node" or self.phase not in ("both", trace.phase(pos)):
-            return None
-        if not nonfinite(ev.value, self.kind):
-            return None
         inner = self.inside(trace.vm, ev)
         if inner is not None:  # a call of Myia's machinery, run as one step
             return dataclasses.replace(ev, value=inner[0], atomic=True) if inner else None

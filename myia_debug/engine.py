@@ -71,6 +71,7 @@ class Session:
         self.trace_hook = None  # called with (event, trace) after each new step
         self.last_retval = None
         self.user_names = {}  # bound by `!NAME = ...`
+        self._blank = Stop(0)  # `_check`'s, while nothing fires
         self.restart()
 
     # ----- controls: program --------------------------------------------------
@@ -281,9 +282,12 @@ class Session:
 
     def _check(self, pos):
         """The stop at `pos` if a breakpoint, catchpoint or watch fires there."""
-        stop = Stop(pos)
-        fired = self.points.fire(stop, self.trace, lambda expr: self.evaluate(expr, pos))
-        return stop if fired else None
+        stop = self._blank  # tested at every position: a new one only when it fired
+        stop.pos = pos
+        if not self.points.fire(stop, self.trace, lambda expr: self.evaluate(expr, pos)):
+            return None
+        self._blank = Stop(0)
+        return stop
 
     def evaluate(self, expr, pos=None):
         from .evaluate import evaluate  # the namespace needs the whole session

@@ -67,6 +67,7 @@ def trim(trace, keep):
     for fid in trace.frames.keys() - live:
         del trace.frames[fid], trace.born[fid], trace.inv_of[fid], trace.tags[fid]
         trace.cursors.pop(fid, None)
+        trace.depths.pop(fid, None)
     trace.slack = len(live)
     trace.trims += 1
     made = trace.vm._ids  # VM frames made so far

@@ -69,6 +69,7 @@ class Trace:
         self.virtual_order = []  # those positions, increasing
         self.virtual_dropped = 0  # how many of them went past the horizon
         self.cursors = {}      # frame id -> the last line it stopped on (statements.py)
+        self.depths = {}       # frame id -> (len of its stack, innermost invocation shown)
         self.last_step = 0     # the position the last VM step led to
         if vm.frame is not None:
             self._enter(vm.frame, 0, 0, None)
@@ -167,6 +168,18 @@ class Trace:
         if after is frame:
             return Event("node", pos, frame, node, frame.values[node])
         return Event("call", pos, after, node)
+
+    def node_value(self, pos, none=None):
+        """The value the node step leading to `pos` computed (`none` if no node
+        step led there): `event(pos).value`, with no event made (asked at every
+        position while a catch is armed)."""
+        i = pos - self.base
+        if i <= 0 or pos - 1 in self.virtual:
+            return none
+        frame, pc = self.sframes[i - 1], self.spcs[i - 1]
+        if pc >= len(frame.nodes) or self.sframes[i] is not frame:
+            return none
+        return frame.values[frame.nodes[pc]]
 
     def _append(self, frame, pc, stop):
         if stop is not None:
@@ -312,7 +325,23 @@ class Trace:
         return frame is None or not self.inv_of[frame.id].hidden
 
     def depth(self, pos):
-        return len(self.stack(pos))
+        """len(self.stack(pos)), from a cache per frame: a loop gradient nests a
+        frame per iteration, and `finish` asks at every position."""
+        frame = self.frame_at(pos)
+        if frame is None:
+            return 0
+        depths, chain = self.depths, []
+        f = frame
+        while f is not None and f.id not in depths:
+            chain.append(f)
+            f = f.caller
+        count, shown = depths[f.id] if f is not None else (0, None)
+        for f in reversed(chain):  # outermost first: the runs of one invocation count once
+            inv = self.inv_of[f.id]
+            if not inv.hidden and inv is not shown:
+                count, shown = count + 1, inv
+            depths[f.id] = (count, shown)
+        return count
 
     def phase(self, pos):
         """`fwd`, `bwd` (the session's backward pass, or an inner grad call's), `done`."""

@@ -1,5 +1,7 @@
 """Straight runs (myia_debug/straight.py) record exactly what single steps do."""
 
+import random
+
 import numpy as np
 import pytest
 
@@ -111,3 +113,13 @@ def test_an_error_inside_a_run_is_raised_by_its_single_step_at_its_node():
     s = _record(P.failing, (1.0,), None, 4096)
     assert isinstance(s.error, myia.MyiaError) and s.error.location.line == 52
     assert s.trace.next_node(len(s.trace)).loc.line == 52  # stopped before `a[0]`
+
+
+@pytest.mark.parametrize("fn, args, grad", [(P.fact, (4,), None), (G.net, (0.5, 2.0, 3), (0,)),
+                                            (G.net_step, (0.5, 2.0), (0,))])
+def test_cached_depths_are_the_stacks_lengths_in_any_order(fn, args, grad):
+    s = _record(fn, args, grad, 4096)
+    order = list(range(len(s.trace) + 1))
+    random.Random(0).shuffle(order)
+    assert [s.trace.depth(p) for p in order] == [len(s.trace.stack(p)) for p in order]
+    assert max(s.trace.depth(p) for p in order) >= 2  # calls nest
