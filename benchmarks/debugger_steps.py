@@ -3,7 +3,8 @@
 Runs `c` to the end of the gradient program of a scalar loop (the `loop`
 of tests/debug/programs.py under --grad) and of an endless-loop program
 stopped after a fixed number of steps, with the trace on (as the debugger
-always runs); then the loop gradient with `catch nan` armed (every position
+always runs; the endless loop one `_forward` at a time, and as `c` records
+it); then the loop gradient with `catch nan` armed (every position
 tested) and with `n` pressed to its end.  It reports CPU µs (process time:
 the machine may be shared) and bytes per step.  The same loop in plain
 CPython is timed in the same run, for the ratio.  A call of Myia's machinery
@@ -50,6 +51,20 @@ def per_step(fn, args, grad, steps=None):
         for _ in range(steps):
             s._forward()
     return (time.process_time() - t) / (s.pos - start) * 1e6, s.pos - start
+
+
+def continued_per_step(fn, args, steps):
+    """µs per step of recording `steps` steps as `c` does (`Trace.advance` 4,096
+    at a time, under `horizon.running`): `c` on an endless loop."""
+    from myia_debug.horizon import running
+
+    s = Session(fn, args)
+    s.begin()
+    start, t = len(s.trace), time.process_time()
+    with running():
+        while len(s.trace) - start < steps:
+            s.trace.advance(4096)
+    return (time.process_time() - t) / (len(s.trace) - start) * 1e6
 
 
 def tested_per_step(fn, args, grad, how):
@@ -153,6 +168,7 @@ def main():
         "grad_loop_us_per_iteration": round(us * steps / n, 1),
         "plain_python_loop_us": round(plain_loop(n), 1),
         "forever_us_per_step": round(us_forever, 2),
+        "forever_c_us_per_step": round(continued_per_step(P.forever, (1.0,), 200_000), 2),
         "grad_loop_catch_nan_us_per_step": round(tested_per_step(P.loop, (1.5, n), (0,),
                                                                  "catch"), 2),
         "grad_loop_next_us_per_step": round(tested_per_step(P.loop, (1.5, n // 10), (0,),

@@ -100,7 +100,7 @@ def _generate(blk, start, vm):
             elif callee is None and atomic is not None:  # a closure may run at once
                 body.append(f"r = arun({fn}, [{args}], frame, {key}) "
                             f"if {fn}.__class__ is Closure else None")
-                body.append(f"if r is None:")
+                body.append("if r is None:")
                 body.append(f"    frame.pc = {i}")
                 body.append(f"    r = call({fn}, [{args}], frame, {key}, {tail})")
             else:  # known to push a frame (or, a record's method, maybe not)
