@@ -1,8 +1,9 @@
 """The run loops: prompt_toolkit on a terminal, line by line otherwise.
 
 `run()` picks one; both feed lines to the same `Debugger`.  A running
-command (`continue` in an endless user loop) is interrupted by Ctrl-C: the
-engine catches the KeyboardInterrupt between two VM steps and stops there.
+command (`continue` in an endless user loop) is interrupted by Ctrl-C:
+while it records, the engine holds the signal as a flag its loops read
+between two recorded steps (`horizon.running`), and stops there.
 """
 
 import json

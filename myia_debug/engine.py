@@ -159,8 +159,9 @@ class Session(Reading):
         `done()` or the end."""
         self.trace.pinned = self.pos
         try:
-            with running():
-                while not done() and not self.vm.finished and self.error is None:
+            with running(self):
+                while not done() and not self.vm.finished and self.error is None \
+                        and not self.interrupted:
                     try:
                         self.trace.advance()
                     except myia.MyiaError as e:
@@ -170,6 +171,9 @@ class Session(Reading):
                         self._observe()
         finally:
             self.trace.pinned = None
+        if self.interrupted:  # told as Ctrl-C outside the stepping commands
+            self.interrupted = False
+            raise KeyboardInterrupt
 
     def _run(self, stop_here, check=True):
         """Move forwards until `stop_here(pos)` (None: never) or a breakpoint/catch/watch fires."""
@@ -181,7 +185,7 @@ class Session(Reading):
         bulk = self.trace_hook is None and self.seed == 1.0  # no work after each new step
         free = bulk and not (stop_here or armed or boundary)
         try:
-            with running():
+            with running(self):
                 if free:  # nothing can stop before the end: no test per step
                     self._to_end()
                 while not self.interrupted:

@@ -10,20 +10,30 @@ the frames alive after the last collection were made (O(1) per frame).
 import bisect
 import contextlib
 import gc
+import signal
+import threading
 
 import numpy as np
 
 
 @contextlib.contextmanager
-def running():
+def running(session=None):
     """Around VM steps: no NaN/Inf warnings, and no cyclic GC (the trace keeps
-    all alive: its passes cost more than the steps); then freeze the new objects."""
+    all alive: its passes cost more than the steps); then freeze the new objects.
+    With a `session`, Ctrl-C sets `session.interrupted` (its loops stop at the
+    next recorded position) instead of raising in the middle of a step, whose
+    VM state and recording would then disagree."""
     paused = gc.isenabled()
     gc.disable()
+    held = session is not None and threading.current_thread() is threading.main_thread()
+    if held:
+        old = signal.signal(signal.SIGINT, lambda *_: setattr(session, "interrupted", True))
     try:
         with np.errstate(all="ignore"):
             yield
     finally:
+        if held:
+            signal.signal(signal.SIGINT, old)
         if paused:
             gc.freeze()
             gc.enable()

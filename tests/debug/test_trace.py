@@ -1,6 +1,9 @@
 """Straight runs (myia_debug/straight.py) record exactly what single steps do."""
 
+import os
 import random
+import signal
+import threading
 
 import numpy as np
 import pytest
@@ -123,3 +126,17 @@ def test_cached_depths_are_the_stacks_lengths_in_any_order(fn, args, grad):
     random.Random(0).shuffle(order)
     assert [s.trace.depth(p) for p in order] == [len(s.trace.stack(p)) for p in order]
     assert max(s.trace.depth(p) for p in order) >= 2  # calls nest
+
+
+def test_ctrl_c_during_c_stops_between_two_recorded_steps():
+    s = Session(P.forever, (1.0,))
+    s.begin()
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    stop = s.cont()  # straight runs all along: the signal lands inside one
+    t = s.trace
+    assert stop.reasons == ["Interrupted"] and s.pos == s.end > 1000
+    assert len(t.sframes) == len(t.spcs) and t.frame_at(s.end) is s.vm.frame
+    assert t.pc_at(s.end) == s.vm.frame.pc and t.vm_step(s.end) == s.vm.steps
+    x = s.variables()["x"]
+    s.next()  # and it goes on from there
+    assert s.variables()["x"] in (x, x + 1.0) and x > 100.0
