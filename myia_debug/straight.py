@@ -94,15 +94,12 @@ def _generate(blk, start, vm):
             quick = callee is not None and atomic is not None and \
                 len(xs) == len(callee.parameters) and atomic.function(callee) is not None
             last = callee is not None and not quick  # it will push a frame
-            if quick:
-                body.append(f"r = arun({fn}, [{args}], frame, {key})")
-                body.append(f"if r is None: r = call({fn}, [{args}], frame, {key}, {tail})")
-            elif callee is None and atomic is not None:  # a closure may run at once
-                body.append(f"r = arun({fn}, [{args}], frame, {key}) "
-                            f"if {fn}.__class__ is Closure else None")
-                body.append("if r is None:")
-                body.append(f"    frame.pc = {i}")
-                body.append(f"    r = call({fn}, [{args}], frame, {key}, {tail})")
+            if quick or callee is None and atomic is not None:  # it may run at once
+                guard = "" if quick else f" if {fn}.__class__ is Closure else None"
+                body += [f"r = arun({fn}, [{args}], frame, {key}){guard}",
+                         "if r is None:",  # not at once (a record's method): the call
+                         f"    frame.pc = {i}",
+                         f"    r = call({fn}, [{args}], frame, {key}, {tail})"]
             else:  # known to push a frame (or, a record's method, maybe not)
                 enter = callee is not None and len(xs) == D._arity(callee)
                 body.append(f"frame.pc = {i}")

@@ -147,3 +147,21 @@ def quiet_grad(u):
     g = myia.grad(sq_loss)(u, 1.0)
     c = 1.0
     return g + c + a
+
+
+@dataclasses.dataclass
+class Vec:
+    x: float
+
+    def __add__(self, other):
+        return Vec(self.x + other.x)
+
+    def __mul__(self, k):
+        return Vec(self.x * k)
+
+
+def vec_loop(a, n):
+    v = Vec(a)
+    for i in range(n):
+        v = v + v * 0.5
+    return v.x

@@ -35,6 +35,7 @@ CASES = [
     (G.quiet, (1.0,), (0,)), (G.quiet_loop, (1.0, 3), (0,)),
     (G.powers_step, (1.5,), (0,)), (G.pow15_grad, (np.array([1.0, 4.0]),), (0,)),
     (G.net_step, (0.5, 2.0), (0,)), (G.quiet_grad, (2.0,), None),
+    (G.vec_loop, (1.5, 3), None), (G.vec_loop, (1.5, 3), (0,)),  # records' operators
 ]
 
 
