@@ -7,8 +7,9 @@ bookkeeping) is the whole cost.  For a graph and a pc to start at,
 `run_from` generates once a function doing the node steps from there on,
 each still one recorded step: the value into the frame, the position it
 was born at, the name it binds, the new position, and where a position may
-stop, `Trace._record` itself.  Values computed in the run are read back
-from locals.  For the loop body `t = x * i` of a user function::
+stop, `Trace._record`'s test (inlined; the call itself where quiet
+statements or a return are involved).  Values computed in the run are read
+back from locals.  For the loop body `t = x * i` of a user function::
 
     def run(trace, frame):               # from pc 0
         ...
@@ -16,12 +17,15 @@ from locals.  For the loop body `t = x * i` of a user function::
         v0 = c1(vals[c2], vals[c3])      # mul: c1 is its impl
         vals[c0] = v0
         born[c0] = new = p
-        frame.pc = 1; record(False)      # `t = x * i` may stop there
-        p = base + len(sframes)
+        if inv.last_line != c4 ...:      # `t = x * i` may stop there: the test
+            stops[p] = c4                # `Trace._record` makes, inlined
+        ...
+        sfa(frame); spa(1); p += 1       # the new position
         ...
 
 A run ends, leaving the frame where `DebugVM._step` goes on, after a call
-that pushed a frame (recorded as that call step) and before a node that
+that pushed a frame (recorded as that call step), after the frame's return
+step (`DebugVM._return`, not in a `brief` run), and before a node that
 raises (the single step raises it again, located: programs are pure) or
 an operator on a record (its method may be a frame); a call of a graph
 known not to run at once (atomic.py) is the last node of its run.
@@ -53,7 +57,7 @@ def _generate(blk, start, vm):
     g = blk.graph
     code = D._code[g]
     atomic = vm._atomic
-    ns = {"Records": _Records, "records": D.records, "Bail": Exception, "Closure": D.Closure,
+    ns = {"Records": _Records, "records": D.records, "Closure": D.Closure,
           "NOSENS": ("Zero", "Env")}
     consts = {}
 
@@ -105,8 +109,7 @@ def _generate(blk, start, vm):
                 body.append(f"frame.pc = {i}")
                 body.append(f"r = {'enter' if enter else 'call'}({fn}, [{args}], frame, {key}, {tail})")
             body += ["if r is None:",  # a frame was pushed: the call step
-                     "    trace._enter(vm.frame, p, p - 1, frame)",
-                     "    record(True)",
+                     "    crossed('call', frame, p)",
                      "    new = p", *_ended(i + 1 - start),
                      f"{out} = r[0]"]
         local[node] = out
@@ -138,6 +141,7 @@ def _generate(blk, start, vm):
             "    call = vm._call",
             "    enter = vm._enter",
             "    record = trace._record",
+            "    crossed = trace._crossed",
             "    born = trace.born[frame.id]",
             "    sframes = trace.sframes",
             "    sfa = sframes.append",
@@ -150,36 +154,18 @@ def _generate(blk, start, vm):
         head += ["    steps = inv.steps.setdefault",
                  "    defs = inv.defs.setdefault"]
     lines = head + [f"    cur = {start}", "    try:"] + ["        " + b for b in body] + [
-        "    except Bail:",  # before node `cur`: the single step does it
+        "    except Exception:",  # before node `cur`: the single step does it
         "        frame.pc = cur",
         *("    " + line for line in _ended(f"cur - {start}")),
         f"    frame.pc = {end}"]
     if end < len(code) - 1:
         lines += _ended(end - start)
     else:  # the return step too, but not in a brief run (the return may stop)
-        out = g.output
         lines += ["    if brief:", *("    " + line for line in _ended(end - start)),
-                  f"    result = {local.get(out) or f'vm.value(frame, {const(out)})'}",
-                  *_RETURN, *_ended(end - start + 1)]
+                  "    vm._return(frame)", "    crossed('return', frame, p)", "    new = p",
+                  *_ended(end - start + 1)]
     exec(compile("\n".join(lines), f"<straight {g.name}:{start}>", "exec"), ns)
     return ns["run"]
-
-
-_RETURN = [  # as `DebugVM._step` then `Trace.advance` do it
-    "    caller = vm.frame = frame.caller",
-    "    if caller is None:",
-    "        vm.finished = True",
-    "        vm.result = result",
-    "    else:",
-    "        site = frame.call_node",
-    "        caller.values[site] = result",
-    "        caller.pc += 1",
-    "        trace.born[caller.id][site] = new = p",
-    "        name = site.debug.name",
-    "        if name and site.debug.role != 'adjoint':",
-    "            trace._named(caller, site, name, p)",
-    "    new = p",
-    "    record(True)"]
 
 
 def _ended(steps):

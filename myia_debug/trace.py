@@ -137,34 +137,37 @@ class Trace:
                     else:
                         self._record(False)
                 else:
-                    if kind == "call":
-                        self._enter(vm.frame, new, new - 1, prev)
-                    elif prev.caller is not None:
-                        node = prev.call_node
-                        born[prev.caller.id][node] = new
-                        name = node.debug.name
-                        if name and node.debug.role != "adjoint":
-                            self._named(prev.caller, node, name, new)
-                    self._record(True)
+                    self._crossed(kind, prev, new)
             size = len(sframes)
             if limit and size > limit and size > limit + max(limit // 4, 4 * self.slack):
                 trim(self, limit)
             if brief:
                 break
 
+    def _crossed(self, kind, prev, new):
+        """Record a step from frame `prev` to position `new` that entered a frame
+        (`kind` "call") or left it ("return")."""
+        if kind == "call":
+            self._enter(self.vm.frame, new, new - 1, prev)
+        elif prev.caller is not None:
+            node = prev.call_node
+            self.born[prev.caller.id][node] = new
+            name = node.debug.name
+            if name and node.debug.role != "adjoint":
+                self._named(prev.caller, node, name, new)
+        self._record(True)
+
     def event(self, pos):
         """The step that led to position `pos` (None for 0), read back from the
         positions around it: programs are pure, so nothing else is stored."""
-        if pos <= 0:
+        before = self._before(pos)
+        if before is None:
             return None
-        if pos <= self.base or pos - 1 in self.virtual:
-            return None  # after a quiet statement's position: no step led here
-        i = pos - self.base
-        frame, pc = self.sframes[i - 1], self.spcs[i - 1]
+        frame, pc = before
         if pc >= len(frame.nodes):
             return Event("return", pos, frame, frame.call_node,
                          self.vm.value(frame, frame.graph.output))
-        node, after = frame.nodes[pc], self.sframes[i]
+        node, after = frame.nodes[pc], self.sframes[pos - self.base]
         if after is frame:
             return Event("node", pos, frame, node, frame.values[node])
         return Event("call", pos, after, node)
@@ -173,13 +176,21 @@ class Trace:
         """The value the node step leading to `pos` computed (`none` if no node
         step led there): `event(pos).value`, with no event made (asked at every
         position while a catch is armed)."""
-        i = pos - self.base
-        if i <= 0 or pos - 1 in self.virtual:
+        before = self._before(pos)
+        if before is None:
             return none
-        frame, pc = self.sframes[i - 1], self.spcs[i - 1]
-        if pc >= len(frame.nodes) or self.sframes[i] is not frame:
+        frame, pc = before
+        if pc >= len(frame.nodes) or self.sframes[pos - self.base] is not frame:
             return none
         return frame.values[frame.nodes[pc]]
+
+    def _before(self, pos):
+        """(frame, pc) the step to `pos` started from; None where no step led
+        there (the start, the horizon, just after a quiet statement's position)."""
+        i = pos - self.base
+        if i <= 0 or pos - 1 in self.virtual:
+            return None
+        return self.sframes[i - 1], self.spcs[i - 1]
 
     def _append(self, frame, pc, stop):
         if stop is not None:

@@ -293,6 +293,10 @@ class DebugVM:
             vals[node] = done[0]
             frame.pc = pc + 1
             return "node"
+        return self._return(frame)
+
+    def _return(self, frame):
+        """The return step of `frame`, at its end."""
         result = self.value(frame, frame.graph.output)
         caller = self.frame = frame.caller
         if caller is None:
